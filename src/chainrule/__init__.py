@@ -1,0 +1,47 @@
+"""chainrule: reverse-mode automatic differentiation on NumPy n-d tensors, with PyTorch's API.
+
+`import chainrule as torch` runs PyTorch programs that use the features chainrule has.
+"""
+
+from . import _methods as _methods  # noqa: F401  (binds ops onto Tensor)
+from . import autograd, cuda, ops  # noqa: F401
+from .autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, normal, ones,
+    ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from .device import device
+from .dtypes import (
+    bool, double, float, float16, float32, float64, get_default_dtype, half, int8, int16, int32, int64, long,
+    set_default_dtype, uint8,
+)
+from .ops import *  # noqa: F401,F403
+from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .tensor import Tensor
+
+Size = tuple
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> bool:
+    """True for chainrule Tensors."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def _lazy(name: str):
+    import importlib
+
+    return importlib.import_module(f".{name}", __name__)
+
+
+def __getattr__(name: str):
+    """Subpackages that import heavier pieces load on first use (nn, optim, utils, data, train, viz...)."""
+    if name in {"nn", "optim", "utils", "data", "train", "viz", "classic", "serialization"}:
+        return _lazy(name)
+    if name in {"save", "load"}:
+        return getattr(_lazy("serialization"), name)
+    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")

@@ -1,0 +1,358 @@
+"""Bind the ops onto Tensor as methods and operators, plus NumPy interop and the in-place methods.
+
+Kept apart from tensor.py so the data model does not import the ops (imports run one way: tensor <- ops).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .autograd.grad_mode import state as _grad_state
+from .dtypes import get_default_dtype
+from .ops import arithmetic as ar
+from .ops import comparison as cmp
+from .tensor import Tensor
+
+T = Tensor
+
+
+def _reflect(fn):
+    def r(self, other):
+        return fn(other, self)
+
+    return r
+
+
+# ---- operators ------------------------------------------------------------------------------------------
+T.__add__ = ar.add
+T.__radd__ = _reflect(ar.add)
+T.__sub__ = ar.sub
+T.__rsub__ = _reflect(ar.sub)
+T.__mul__ = ar.mul
+T.__rmul__ = _reflect(ar.mul)
+T.__truediv__ = ar.div
+T.__rtruediv__ = _reflect(ar.div)
+T.__pow__ = ar.pow
+T.__rpow__ = _reflect(ar.pow)
+T.__matmul__ = ops.matmul
+T.__rmatmul__ = _reflect(ops.matmul)
+T.__neg__ = ar.neg
+T.__pos__ = lambda self: self
+T.__abs__ = ops.abs
+T.__getitem__ = ops.getitem
+T.__setitem__ = ops.setitem
+T.__eq__ = cmp.eq
+T.__ne__ = cmp.ne
+T.__lt__ = cmp.lt
+T.__le__ = cmp.le
+T.__gt__ = cmp.gt
+T.__ge__ = cmp.ge
+T.__invert__ = lambda self: cmp.logical_not(self)
+T.__and__ = lambda self, o: cmp.logical_and(self, o)
+T.__or__ = lambda self, o: cmp.logical_or(self, o)
+
+
+def _floordiv(self, other):
+    return Tensor._wrap(np.floor_divide(self._data, getattr(other, "_data", other)))
+
+
+def _mod(self, other):
+    return Tensor._wrap(np.mod(self._data, getattr(other, "_data", other)))
+
+
+T.__floordiv__ = _floordiv
+T.__mod__ = _mod
+
+# ---- method forms ---------------------------------------------------------------------------------------
+_METHODS = (
+    "add sub mul div pow neg exp log sqrt abs sin cos tanh sigmoid clamp clip maximum minimum sign "
+    "sum mean matmul reshape view view_as flatten unflatten permute transpose swapaxes swapdims t squeeze "
+    "unsqueeze expand expand_as contiguous eq ne lt le gt ge isnan isinf isfinite any all clone relu "
+    "subtract multiply divide true_divide negative absolute"
+).split()
+for _name in _METHODS:
+    setattr(T, _name, getattr(ops, _name))
+
+T.T = property(ops.numpy_T)
+T.mT = property(lambda self: ops.transpose(self, -2, -1))
+T.where = lambda self, condition, other: ops.where(condition, self, other)
+
+
+def _register_more(names: str) -> None:
+    """Bind further ops as methods when their module defines them (ops added by later modules)."""
+    for name in names.split():
+        if hasattr(ops, name):
+            setattr(T, name, getattr(ops, name))
+
+
+_register_more(
+    "var std max min amax amin logsumexp argmax argmin cat split chunk pad gather scatter_add index_select "
+    "cumsum einsum softmax log_softmax leaky_relu elu gelu silu softplus hardtanh norm prod square "
+    "unbind repeat flip roll tril triu masked_fill take_along_dim outer log1p expm1 exp2 log2 log10 rsqrt "
+    "reciprocal floor ceil round trunc frac erf"
+)
+
+
+# ---- dtype and device -----------------------------------------------------------------------------------
+def to(self, *args, **kwargs):
+    """`to(dtype)`, `to("cpu")`, `to(device)` or `to(other)`; CPU is the only device."""
+    dtype = kwargs.get("dtype")
+    for a in list(args) + [kwargs.get("device")]:
+        if a is None:
+            continue
+        if isinstance(a, Tensor):
+            dtype = a.dtype
+        elif _is_device(a):
+            from .device import device as _device
+
+            _device(a)  # validates: raises for devices other than the CPU
+        else:
+            dtype = a
+    return self if dtype is None else ops.cast(self, dtype)
+
+
+def _is_device(a) -> bool:
+    from .device import device as _device
+
+    return isinstance(a, (str, _device))
+
+
+T.to = to
+T.astype = lambda self, dtype: ops.cast(self, dtype)
+T.type = lambda self, dtype=None: str(self.dtype) if dtype is None else ops.cast(self, dtype)
+T.type_as = lambda self, other: ops.cast(self, other.dtype)
+T.float = lambda self: ops.cast(self, np.float32)
+T.double = lambda self: ops.cast(self, np.float64)
+T.half = lambda self: ops.cast(self, np.float16)
+T.long = lambda self: ops.cast(self, np.int64)
+T.int = lambda self: ops.cast(self, np.int32)
+T.bool = lambda self: ops.cast(self, np.bool_)
+T.cpu = lambda self: self
+T.cuda = lambda self, *a, **k: (_ for _ in ()).throw(
+    RuntimeError("chainrule runs on the CPU (NumPy); CUDA is not available"))
+T.is_floating_point = lambda self: self.dtype.kind == "f"
+T.argmax = lambda self, dim=None, keepdim=False: ops.argmax(self, dim, keepdim)
+T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
+
+
+# ---- in-place methods -----------------------------------------------------------------------------------
+def _inplace(name: str, fn):
+    """An in-place method: mutate the array (bumping the version) or, when recorded, rebase onto the op."""
+
+    def method(self, other, *args, **kwargs):
+        alpha = kwargs.pop("alpha", None)
+        if alpha is not None:
+            other = other * alpha
+        if self._check_inplace(name) or (isinstance(other, Tensor) and other._rg and _grad_state.enabled):
+            return self._rebase(fn(self, other, *args, **kwargs))
+        o = other._data if isinstance(other, Tensor) else other
+        res = fn(Tensor._wrap(self._data), Tensor._wrap(np.asarray(o)), *args, **kwargs)._data
+        np.copyto(self._data, res, casting="unsafe")
+        self._bump()
+        return self
+
+    method.__name__ = name
+    method.__doc__ = f"In-place {name[:-1]}: modifies this tensor and bumps its version counter."
+    return method
+
+
+T.add_ = _inplace("add_", ar.add)
+T.sub_ = _inplace("sub_", ar.sub)
+T.mul_ = _inplace("mul_", ar.mul)
+T.div_ = _inplace("div_", ar.div)
+T.pow_ = _inplace("pow_", ar.pow)
+T.__iadd__ = T.add_
+T.__isub__ = T.sub_
+T.__imul__ = T.mul_
+T.__itruediv__ = T.div_
+
+
+def clamp_(self, min=None, max=None):  # noqa: A002
+    """In-place clamp."""
+    if self._check_inplace("clamp_"):
+        return self._rebase(ops.clamp(self, min, max))
+    np.clip(self._data, getattr(min, "_data", min), getattr(max, "_data", max), out=self._data)
+    self._bump()
+    return self
+
+
+def _unary_inplace(name: str, fn):
+    def method(self):
+        if self._check_inplace(name):
+            return self._rebase(fn(self))
+        np.copyto(self._data, fn(Tensor._wrap(self._data))._data, casting="unsafe")
+        self._bump()
+        return self
+
+    method.__name__ = name
+    return method
+
+
+T.clamp_ = clamp_
+T.clip_ = clamp_
+T.relu_ = _unary_inplace("relu_", ops.relu)
+T.neg_ = _unary_inplace("neg_", ar.neg)
+T.exp_ = _unary_inplace("exp_", ops.exp)
+T.sigmoid_ = _unary_inplace("sigmoid_", ops.sigmoid)
+T.tanh_ = _unary_inplace("tanh_", ops.tanh)
+T.sqrt_ = _unary_inplace("sqrt_", ops.sqrt)
+
+
+def _fill(name: str, make):
+    """In-place fills (zero_, fill_, normal_, uniform_ ...): never recorded, allowed on leaves under no_grad."""
+
+    def method(self, *args, **kwargs):
+        self._check_inplace(name)
+        np.copyto(self._data, make(self, *args, **kwargs), casting="unsafe")
+        self._bump()
+        return self
+
+    method.__name__ = name
+    return method
+
+
+def _rng(kwargs):
+    from .random import default_rng
+
+    return kwargs.get("generator") or default_rng()
+
+
+T.zero_ = _fill("zero_", lambda self: 0)
+T.fill_ = _fill("fill_", lambda self, value: getattr(value, "_data", value))
+T.copy_ = _fill("copy_", lambda self, src: np.broadcast_to(getattr(src, "_data", src), self.shape))
+T.normal_ = _fill("normal_", lambda self, mean=0.0, std=1.0, **kw: _rng(kw).normal(mean, std, self.shape))
+T.uniform_ = _fill("uniform_", lambda self, a=0.0, b=1.0, **kw: _rng(kw).uniform(a, b, self.shape))
+T.bernoulli_ = _fill("bernoulli_", lambda self, p=0.5, **kw: _rng(kw).random(self.shape) < p)
+T.random_ = _fill("random_", lambda self, a=0, b=None, **kw: _rng(kw).integers(a, b, self.shape))
+
+
+def _copy_inplace(self, src, non_blocking=False):
+    """x.copy_(src): recorded when grad mode is on and src or self requires grad."""
+    if self._check_inplace("copy_") or (isinstance(src, Tensor) and src._rg and _grad_state.enabled):
+        return self._rebase(ops.expand(ops.cast(src, self.dtype), self.shape).clone())
+    np.copyto(self._data, np.broadcast_to(getattr(src, "_data", src), self.shape), casting="unsafe")
+    self._bump()
+    return self
+
+
+T.copy_ = _copy_inplace
+
+
+# ---- NumPy interop: np.exp(t) stays in the graph, or fails loudly -----------------------------------------
+_UFUNCS = {
+    np.add: ar.add, np.subtract: ar.sub, np.multiply: ar.mul, np.true_divide: ar.div, np.divide: ar.div,
+    np.power: ar.pow, np.negative: ar.neg, np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt,
+    np.absolute: ops.abs, np.sin: ops.sin, np.cos: ops.cos, np.tanh: ops.tanh, np.maximum: ops.maximum,
+    np.minimum: ops.minimum, np.matmul: ops.matmul, np.equal: cmp.eq, np.not_equal: cmp.ne, np.less: cmp.lt,
+    np.less_equal: cmp.le, np.greater: cmp.gt, np.greater_equal: cmp.ge, np.sign: ops.sign,
+    np.positive: lambda x: x, np.square: lambda x: ar.mul(x, x),
+}
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    fn = _UFUNCS.get(ufunc)
+    if method == "__call__" and fn is not None and not kwargs:
+        return fn(*inputs)
+    if any(isinstance(x, Tensor) and x._rg for x in inputs) or any(
+        isinstance(x, Tensor) and x._rg for x in kwargs.get("out", ())
+    ):
+        raise TypeError(
+            f"numpy.{ufunc.__name__}.{method} on a Tensor that requires grad would silently detach it from the "
+            f"graph; use the chainrule op instead (e.g. chainrule.{ufunc.__name__}) or .detach() first"
+        )
+    arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    if "out" in kwargs:
+        kwargs["out"] = tuple(x._data if isinstance(x, Tensor) else x for x in kwargs["out"])
+    res = getattr(ufunc, method)(*arrays, **kwargs)
+    return Tensor._wrap(res) if isinstance(res, np.ndarray) else res
+
+
+def _array_function(self, func, types, args, kwargs):
+    fn = _FUNCTIONS.get(func)
+    if fn is not None:
+        return fn(*args, **kwargs)
+    if _any_requires_grad(args) or _any_requires_grad(tuple(kwargs.values())):
+        raise TypeError(
+            f"numpy.{func.__name__} on a Tensor that requires grad would silently detach it from the graph; "
+            "use the chainrule function of the same name, or .detach() first"
+        )
+    res = func(*_unwrap(args), **_unwrap(kwargs))
+    return Tensor._wrap(res) if isinstance(res, np.ndarray) else res
+
+
+def _any_requires_grad(xs) -> bool:
+    for x in xs:
+        if isinstance(x, Tensor) and x._rg:
+            return True
+        if isinstance(x, (list, tuple)) and _any_requires_grad(x):
+            return True
+    return False
+
+
+def _unwrap(x):
+    if isinstance(x, Tensor):
+        return x._data
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(i) for i in x)
+    if isinstance(x, dict):
+        return {k: _unwrap(v) for k, v in x.items()}
+    return x
+
+
+def _np_sum(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    return ops.sum(_t(a), axis, keepdims)
+
+
+def _np_mean(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    return ops.mean(_t(a), axis, keepdims)
+
+
+def _np_where(cond, x=None, y=None):
+    return ops.where(cond, _t(x, like=y), _t(y, like=x))
+
+
+def _t(x, like=None):
+    if isinstance(x, Tensor):
+        return x
+    dt = like.dtype if isinstance(like, Tensor) else get_default_dtype()
+    return Tensor(np.asarray(x, dtype=dt if isinstance(x, (int, float)) else None))
+
+
+_FUNCTIONS = {
+    np.sum: _np_sum,
+    np.mean: _np_mean,
+    np.where: _np_where,
+    np.reshape: lambda a, shape, *args, **kw: ops.reshape(a, shape),
+    np.transpose: lambda a, axes=None: ops.numpy_T(a) if axes is None else ops.permute(a, axes),
+    np.swapaxes: lambda a, x, y: ops.transpose(a, x, y),
+    np.broadcast_to: lambda a, shape, **kw: ops.expand(_t(a), tuple(shape)),
+    np.expand_dims: lambda a, axis: ops.unsqueeze(a, axis),
+    np.squeeze: lambda a, axis=None: ops.squeeze(a, axis),
+    np.clip: lambda a, a_min=None, a_max=None, **kw: ops.clamp(a, a_min, a_max),
+    np.dot: lambda a, b, out=None: ops.matmul(a, b),
+    np.shape: lambda a: a.shape,
+    np.ndim: lambda a: a.ndim,
+    np.size: lambda a, axis=None: a.numel() if axis is None else a.shape[axis],
+}
+
+
+def _register_functions() -> None:
+    """NumPy functions whose chainrule op exists: concatenate, stack, max ... (added as ops are defined)."""
+    pairs = {
+        np.concatenate: "cat", np.stack: "stack", np.cumsum: "cumsum", np.einsum: "einsum",
+        np.take_along_axis: "take_along_dim", np.var: "var", np.std: "std",
+    }
+    for npf, name in pairs.items():
+        if hasattr(ops, name):
+            _FUNCTIONS[npf] = getattr(ops, name)
+    if hasattr(ops, "amax"):
+        _FUNCTIONS[np.max] = _FUNCTIONS[np.amax] = lambda a, axis=None, keepdims=False, **k: ops.amax(
+            a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
+        _FUNCTIONS[np.min] = _FUNCTIONS[np.amin] = lambda a, axis=None, keepdims=False, **k: ops.amin(
+            a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
+
+
+_register_functions()
+T.__array_ufunc__ = _array_ufunc
+T.__array_function__ = _array_function

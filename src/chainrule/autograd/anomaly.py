@@ -1,0 +1,69 @@
+"""Anomaly detection: when a backward produces NaN or Inf, name the op, the user line that made it, the shapes."""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from .grad_mode import state
+
+
+class detect_anomaly:  # noqa: N801 - PyTorch's name
+    """Context manager (and decorator): record forward tracebacks and check every backward output is finite."""
+
+    def __init__(self, check_nan: bool = True):
+        self.check_nan = check_nan
+
+    def __enter__(self):
+        self._prev = state.anomaly
+        state.anomaly = self.check_nan
+        return self
+
+    def __exit__(self, *exc):
+        state.anomaly = self._prev
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with detect_anomaly(self.check_nan):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def set_detect_anomaly(mode: bool) -> None:
+    """Turn anomaly detection on or off globally."""
+    state.anomaly = bool(mode)
+
+
+def is_anomaly_enabled() -> bool:
+    return state.anomaly
+
+
+def check_grads(node, grads) -> None:
+    """Raise if any gradient a node produced holds NaN or Inf, with the op's forward traceback."""
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        arr = g._data if hasattr(g, "_data") else np.asarray(g)
+        if arr.dtype.kind not in "fc":
+            continue
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        if bad:
+            shapes = [tuple(a.shape) if hasattr(a, "shape") else type(a).__name__ for a in node.inputs]
+            where = "".join(traceback.format_list(_user_frames(node._stack))) if node._stack else "  (unknown)\n"
+            raise RuntimeError(
+                f"Function '{node.name()}' returned {bad} NaN/Inf value(s) out of {arr.size} in its gradient for "
+                f"input {i}. Input shapes: {shapes}.\nThe op was created here (forward traceback):\n{where}"
+                "Check that op's inputs (e.g. log of 0, division by 0, sqrt of a negative number)."
+            )
+
+
+def _user_frames(stack):
+    """Drop chainrule's own frames so the traceback ends at the user's line."""
+    frames = [f for f in stack if "/chainrule/" not in f.filename.replace("\\", "/")]
+    return frames[-6:] if frames else stack[-6:]

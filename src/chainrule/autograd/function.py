@@ -1,0 +1,219 @@
+"""Function: one differentiable operation, its forward and its backward (a vector-Jacobian product) side by side.
+
+An instance of a Function subclass is the graph node (PyTorch's `grad_fn` and `ctx` at once): it keeps the edges
+to its inputs' nodes, what forward saved for backward, and the versions of the saved tensors.
+
+Two flavours share this class:
+- user Functions (PyTorch's `torch.autograd.Function`): forward and backward see Tensors;
+- built-in ops (`Op`, below): forward and backward see ndarrays, which keeps each op to a few NumPy calls. For
+  higher-order gradients the engine calls the same backward with Tensors instead; NumPy calls in it dispatch back
+  into chainrule through `__array_ufunc__`/`__array_function__`, so one backward serves both.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from ..tensor import Tensor
+from .grad_mode import no_grad
+from .grad_mode import state as _state
+
+_new = object.__new__
+FREED = ("<freed>",)
+
+
+class Function:
+    """Base class for differentiable operations: subclass with static `forward(ctx, ...)` and `backward(ctx, ...)`."""
+
+    # Class-level defaults, so a node only pays for what it uses.
+    saved = ()
+    _versions = None
+    _watched = None
+    _stack = None
+    _n_out = 1
+    _out_pos = -1
+    _materialize = True
+    _non_diff = ()
+    next = ()
+    inputs = ()
+    needs_input_grad = ()
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")  # abstract
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")  # abstract
+
+    # ---- the ctx API ------------------------------------------------------------------------------------
+    def save_for_backward(self, *tensors) -> None:
+        """Keep tensors (or arrays, in built-in ops) for backward; in-place edits to them are caught."""
+        self.saved = tensors
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self.saved is FREED:
+            raise RuntimeError(_freed_message(self))
+        return self.saved
+
+    def mark_non_differentiable(self, *outputs) -> None:
+        """Outputs that get no gradient (e.g. indices)."""
+        self._non_diff = tuple(id(o) for o in outputs)
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Whether backward sees zeros (True, default) or None for outputs that got no gradient."""
+        self._materialize = bool(value)
+
+    def mark_dirty(self, *tensors) -> None:
+        """Accepted for PyTorch compatibility; in-place outputs are handled by version counters."""
+
+    # ---- the node API -----------------------------------------------------------------------------------
+    def name(self) -> str:
+        return type(self).__name__ + "Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @property
+    def next_functions(self) -> tuple:
+        """((node, output_index) | (AccumulateGrad-like leaf, 0) | (None, 0)) per input, as in PyTorch."""
+        out = []
+        for e in self.next:
+            if type(e) is tuple:
+                out.append(e)
+            else:
+                out.append((e, 0))
+        return tuple(out)
+
+    def _watch(self, tensor: Tensor) -> None:
+        """Report the gradient of this output tensor to its hooks / retain_grad during backward."""
+        if self._watched is None:
+            self._watched = {}
+        self._watched[tensor._out_idx] = tensor
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward; when grad is needed, record the node and connect the outputs to it."""
+        need = False
+        if _state.enabled:
+            for a in args:
+                if type(a) is Tensor and a._rg:
+                    need = True
+                    break
+        ctx = _new(cls)
+        if not need:
+            with no_grad():
+                return cls.forward(ctx, *args, **kwargs)
+        ctx.needs_input_grad = tuple(type(a) is Tensor and a._rg for a in args)
+        ctx.next = tuple(_edge(a) if type(a) is Tensor and a._rg else None for a in args)
+        ctx.inputs = args
+        if _state.anomaly:
+            ctx._stack = traceback.extract_stack()[:-1]
+        with no_grad():
+            outs = cls.forward(ctx, *args, **kwargs)
+        single = not isinstance(outs, tuple)
+        outs = (outs,) if single else outs
+        ctx._n_out = len(outs)
+        ctx._out_shapes = tuple(o.shape if isinstance(o, Tensor) else None for o in outs)
+        ctx._out_dtypes = tuple(o.dtype if isinstance(o, Tensor) else None for o in outs)
+        wrapped = []
+        for i, o in enumerate(outs):
+            if not isinstance(o, Tensor) or id(o) in ctx._non_diff or o._data.dtype.kind not in "fc":
+                wrapped.append(o)
+                continue
+            w = Tensor._wrap(o._data, ctx)
+            w._out_idx = i
+            wrapped.append(w)
+        if ctx.saved:
+            remap = {id(o): w for o, w in zip(outs, wrapped)}
+            ctx.saved = tuple(remap.get(id(s), s) for s in ctx.saved)
+            ctx._versions = [(s._vc(), s._vc()[0]) for s in ctx.saved if isinstance(s, Tensor)]
+        return wrapped[0] if single else tuple(wrapped)
+
+
+def _edge(t: Tensor):
+    """Where the gradient of input t goes: its node (with output index if not 0), or the leaf itself."""
+    fn = t.grad_fn
+    if fn is None:
+        return t
+    return fn if t._out_idx == 0 else (fn, t._out_idx)
+
+
+class Op(Function):
+    """A built-in op: forward(ctx, *arrays) -> ndarray and backward(ctx, grad) -> arrays, on NumPy arrays."""
+
+    is_view = False  # forward returns a view of its first input: the output shares its version counter
+
+    @classmethod
+    def apply(cls, *args):
+        """Fast path: under no_grad or with no input needing grad, only the forward and one Tensor are made."""
+        arrays = []
+        need = False
+        for a in args:
+            if type(a) is Tensor:
+                arrays.append(a._data)
+                if a._rg:
+                    need = True
+            else:
+                arrays.append(a)
+        if not need or not _state.enabled:
+            out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays))
+            if cls.is_view:
+                out._version = args[0]._vc()
+            return out
+        ctx = _new(cls)
+        ctx.inputs = args
+        ctx.needs_input_grad = nig = tuple(type(a) is Tensor and a._rg for a in args)
+        ctx.next = tuple(_edge(a) if g else None for a, g in zip(args, nig))
+        out = cls.forward(ctx, *arrays)
+        res = Tensor._wrap(out, ctx)
+        if cls.is_view:
+            res._version = args[0]._vc()
+        saved = ctx.saved
+        if saved:
+            vers = []
+            for k, s in enumerate(saved):
+                if s is out:
+                    ctx._out_pos = k
+                    vers.append((res._vc(), res._vc()[0]))
+                    continue
+                for a in args:
+                    if type(a) is Tensor and a._data is s:
+                        vc = a._vc()
+                        vers.append((vc, vc[0]))
+                        break
+            ctx._versions = vers
+        if _state.anomaly:
+            ctx._stack = traceback.extract_stack()[:-1]
+        return res
+
+
+class _NullCtx:
+    """The ctx given to forward when nothing will be differentiated: saving is a no-op."""
+
+    needs_input_grad = ()
+
+    def save_for_backward(self, *args) -> None:
+        pass
+
+    def __setattr__(self, name, value) -> None:
+        pass
+
+
+_NULL_CTX = _NullCtx()
+
+
+def _freed_message(node) -> str:
+    return (
+        f"{node.name()}: trying to backward through the graph a second time (or to read saved tensors after "
+        "they were freed). Saved intermediate values are freed by backward(); pass retain_graph=True to the "
+        "first backward() if you need to backward through the graph again."
+    )
+
+
+def once_differentiable(fn):
+    """Decorator for a Function's backward that cannot itself be differentiated (raises under create_graph)."""
+    fn._once_differentiable = True
+    return fn

@@ -1,0 +1,153 @@
+"""Creating tensors: tensor, zeros, ones, full, eye, arange, linspace, random tensors and the *_like forms."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dtypes import get_default_dtype, infer_dtype
+from .random import default_rng
+from .tensor import Tensor
+
+
+def _finish(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)
+
+
+def _float(dtype):
+    return np.dtype(get_default_dtype() if dtype is None else dtype)
+
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor copying `data`: floats -> float32, ints -> int64, bools -> bool; arrays keep their dtype."""
+    if isinstance(data, Tensor):
+        arr = data._data.astype(dtype or data.dtype, copy=True)
+    elif isinstance(data, np.ndarray):
+        arr = data.astype(dtype or data.dtype, copy=True)
+    else:
+        from .tensor import _as_array
+
+        arr = np.array(_as_array(data, dtype), copy=True)
+    return _finish(arr, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Like tensor(), but shares memory with an ndarray or Tensor of the same dtype."""
+    if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return data
+    return Tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing the ndarray's memory and dtype."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects an np.ndarray, got {type(array).__name__}")
+    return Tensor._wrap(array)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(_size(size), dtype=_float(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.empty(_size(size), dtype=_float(dtype)), requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    dtype = infer_dtype(fill_value) if dtype is None else dtype
+    return _finish(np.full(_size((size,)), fill_value, dtype=dtype), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Values from start to end (exclusive); ints give int64, floats the default dtype."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        dtype = infer_dtype(np.asarray([start, end, step]))
+    return _finish(np.arange(start, end, step).astype(dtype), requires_grad)
+
+
+def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.linspace(start, end, int(steps)).astype(_float(dtype)), requires_grad)
+
+
+def logspace(start, end, steps: int, base: float = 10.0, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.logspace(start, end, int(steps), base=base).astype(_float(dtype)), requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Uniform on [0, 1)."""
+    rng = generator or default_rng()
+    return _finish(rng.random(_size(size), dtype=np.float64).astype(_float(dtype)), requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal."""
+    rng = generator or default_rng()
+    dt = _float(dtype)
+    arr = rng.standard_normal(_size(size), dtype=dt if dt in (np.float32, np.float64) else np.float64)
+    return _finish(arr.astype(dt, copy=False), requires_grad)
+
+
+def randint(low, high=None, size=(), generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Integers uniform in [low, high) (int64)."""
+    if high is None:
+        low, high = 0, low
+    rng = generator or default_rng()
+    return _finish(rng.integers(low, high, size=tuple(size)).astype(dtype or np.int64), requires_grad)
+
+
+def randperm(n: int, generator=None, dtype=None, device=None) -> Tensor:
+    """A random permutation of 0..n-1 (int64)."""
+    rng = generator or default_rng()
+    return Tensor._wrap(rng.permutation(int(n)).astype(dtype or np.int64))
+
+
+def normal(mean=0.0, std=1.0, size=None, generator=None) -> Tensor:
+    """Normal samples with the given mean and std."""
+    rng = generator or default_rng()
+    m = getattr(mean, "_data", mean)
+    s = getattr(std, "_data", std)
+    shape = size if size is not None else np.broadcast(np.asarray(m), np.asarray(s)).shape
+    return Tensor._wrap((rng.standard_normal(tuple(shape)) * s + m).astype(get_default_dtype()))
+
+
+def _like(fn):
+    def like(input, dtype=None, device=None, requires_grad: bool = False, **kw):
+        dt = input.dtype if dtype is None else dtype
+        return fn(*input.shape, dtype=dt, requires_grad=requires_grad, **kw)
+
+    like.__name__ = fn.__name__ + "_like"
+    like.__doc__ = f"{fn.__name__} with the shape (and dtype, unless given) of input."
+    return like
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+rand_like = _like(rand)
+randn_like = _like(randn)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low, high=None, dtype=None) -> Tensor:
+    return randint(low, high, input.shape, dtype=dtype or input.dtype)

@@ -1,0 +1,46 @@
+"""Helpers shared by ops: turning arguments into arrays and naming shapes in errors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def shape_of(x) -> tuple:
+    """The shape of a Tensor, array or Python scalar (for error messages)."""
+    return tuple(np.shape(x._data if isinstance(x, Tensor) else x))
+
+
+def broadcast_error(op: str, a, b) -> ValueError:
+    """A clear error for operands that cannot be broadcast together."""
+    return ValueError(
+        f"{op}: shapes {shape_of(a)} and {shape_of(b)} cannot be broadcast together "
+        "(trailing dimensions must be equal or 1)"
+    )
+
+
+def norm_dim(dim, ndim: int, op: str):
+    """Normalise an int or tuple dim (negative allowed) to a tuple of non-negative axes; None stays None."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        d = int(d)
+        if not -max(ndim, 1) <= d < max(ndim, 1):
+            raise IndexError(f"{op}: dimension {d} is out of range for a tensor of {ndim} dimensions")
+        out.append(d % max(ndim, 1))
+    return tuple(out)
+
+
+def as_tensor_arg(x, like: Tensor | None = None):
+    """Wrap non-Tensor operands (scalars, lists) so that functional forms accept them."""
+    if isinstance(x, Tensor):
+        return x
+    dtype = like._data.dtype if like is not None and isinstance(x, (int, float)) else None
+    return Tensor(x, dtype=dtype)
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, Tensor)

@@ -1,0 +1,80 @@
+"""Comparisons: bool tensors, no gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._util import broadcast_error
+
+
+def _cmp(ufunc, name):
+    def fn(input, other):
+        a = input._data if isinstance(input, Tensor) else input
+        b = other._data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._wrap(np.asarray(ufunc(a, b)))
+        except ValueError:
+            raise broadcast_error(name, input, other) from None
+
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name}: a bool tensor (no gradient flows through comparisons)."
+    return fn
+
+
+eq = _cmp(np.equal, "eq")
+ne = _cmp(np.not_equal, "ne")
+lt = _cmp(np.less, "lt")
+le = _cmp(np.less_equal, "le")
+gt = _cmp(np.greater, "gt")
+ge = _cmp(np.greater_equal, "ge")
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def equal(input, other) -> bool:
+    """True if both tensors have the same shape and elements."""
+    return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
+
+
+def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """Elementwise |a - b| <= atol + rtol * |b|."""
+    a = input._data if isinstance(input, Tensor) else np.asarray(input)
+    b = other._data if isinstance(other, Tensor) else np.asarray(other)
+    return Tensor._wrap(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """True if all elements are close (see isclose)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def isnan(input) -> Tensor:
+    return Tensor._wrap(np.isnan(input._data))
+
+
+def isinf(input) -> Tensor:
+    return Tensor._wrap(np.isinf(input._data))
+
+
+def isfinite(input) -> Tensor:
+    return Tensor._wrap(np.isfinite(input._data))
+
+
+def logical_not(input) -> Tensor:
+    return Tensor._wrap(np.logical_not(input._data))
+
+
+def logical_and(input, other) -> Tensor:
+    return Tensor._wrap(np.logical_and(input._data, getattr(other, "_data", other)))
+
+
+def logical_or(input, other) -> Tensor:
+    return Tensor._wrap(np.logical_or(input._data, getattr(other, "_data", other)))
+
+
+def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    return Tensor._wrap(np.asarray(np.any(input._data, axis=dim, keepdims=keepdim)))
+
+
+def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    return Tensor._wrap(np.asarray(np.all(input._data, axis=dim, keepdims=keepdim)))

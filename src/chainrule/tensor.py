@@ -1,0 +1,344 @@
+"""Tensor: a NumPy array plus what reverse-mode autodiff needs (requires_grad, grad, grad_fn, version).
+
+Ops live in `chainrule.ops`; `chainrule._methods` binds them onto Tensor as methods and operators, so this file
+holds only the data model: construction, attributes, conversion, backward and in-place bookkeeping.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .autograd.grad_mode import state as _grad_state
+from .dtypes import get_default_dtype, infer_dtype
+
+_new = object.__new__
+
+
+class Tensor:
+    """An n-d array that can record the operations applied to it and compute gradients by `backward()`."""
+
+    __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_version", "_out_idx", "_hooks", "__weakref__")
+    __array_priority__ = 1000.0
+
+    def __init__(self, data=None, dtype=None, requires_grad: bool = False):
+        if data is None:
+            data = np.empty(0, dtype=get_default_dtype())
+        self._data = _as_array(data, dtype)
+        self._rg = False
+        self.grad_fn = None
+        self._grad = None
+        self._version = None
+        self._out_idx = 0
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ---- attributes -------------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def device(self):
+        from .device import cpu
+
+        return cpu
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def size(self, dim: int | None = None):
+        """The shape, or one dimension of it (negative dims count from the end)."""
+        if dim is None:
+            return self._data.shape
+        return self._data.shape[dim]
+
+    def numel(self) -> int:
+        return self._data.size
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None and not value:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables; use .detach() to get a tensor "
+                "that does not require grad"
+            )
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Mark a leaf to have its gradient computed (floating dtypes only)."""
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"only tensors of floating point dtype can require gradients, got {self._data.dtype}"
+            )
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use .detach() instead")
+        self._rg = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> Tensor | None:
+        if self.grad_fn is not None and self._grad is None and not self.retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad is not "
+                "populated during backward(). If you want the gradient of a non-leaf Tensor, call "
+                ".retain_grad() on it before backward(); if you meant a leaf, use .detach() to make one.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad must be a Tensor or None, got {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has shape {value.shape}, but the tensor has {self.shape}")
+        self._grad = value
+
+    @property
+    def data(self) -> Tensor:
+        """A tensor sharing this one's memory but outside the graph (PyTorch's `.data`; prefer detach())."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value, dtype=self._data.dtype)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self.grad_fn is not None and self._hooks is not None and "retain" in self._hooks
+
+    @property
+    def _version_count(self) -> int:
+        return 0 if self._version is None else self._version[0]
+
+    # ---- construction helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def _wrap(array: np.ndarray, grad_fn=None) -> Tensor:
+        """Wrap an ndarray without copying (the hot path: no checks)."""
+        t = _new(Tensor)
+        t._data = array
+        t._rg = grad_fn is not None
+        t.grad_fn = grad_fn
+        t._grad = None
+        t._version = None
+        t._out_idx = 0
+        t._hooks = None
+        return t
+
+    def _vc(self) -> list:
+        """This tensor's version counter (a one-element list shared with its views), created on demand."""
+        vc = self._version
+        if vc is None:
+            vc = self._version = [0]
+        return vc
+
+    def _bump(self) -> None:
+        vc = self._version
+        if vc is not None:
+            vc[0] += 1
+
+    # ---- conversion -------------------------------------------------------------------------------------
+    def numpy(self, force: bool = False) -> np.ndarray:
+        """The underlying array (shared memory); refuses tensors that require grad, as PyTorch does."""
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on a Tensor that requires grad. Use tensor.detach().numpy().")
+        return self._data
+
+    def item(self):
+        if self._data.size != 1:
+            raise ValueError(f"item(): only one-element tensors can be converted, got shape {self.shape}")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {self._data.size} values is ambiguous; use .any() or .all()"
+            )
+        return bool(self._data.item())
+
+    def __array__(self, dtype=None, copy=None):
+        if self._rg:
+            raise RuntimeError(
+                "Can't convert a Tensor that requires grad to a NumPy array: the result would be silently "
+                "detached from the graph. Use tensor.detach().numpy(), or a chainrule op instead."
+            )
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", threshold=1000, edgeitems=3,
+                               precision=4)
+        extras = []
+        if self._data.dtype not in (np.float32, np.int64, np.bool_) or self._data.size == 0:
+            extras.append(f"dtype=chainrule.{self._data.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._rg:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # ---- graph ------------------------------------------------------------------------------------------
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's memory and version counter, outside the graph."""
+        t = Tensor._wrap(self._data)
+        t._version = self._vc()
+        return t
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in `.grad` after backward."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on a Tensor that has requires_grad=False")
+        if self.grad_fn is None:
+            return
+        if self._hooks is None:
+            self._hooks = {}
+        self._hooks["retain"] = True
+        self.grad_fn._watch(self)
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` when this tensor's gradient is computed; a non-None return replaces it."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._hooks is None:
+            self._hooks = {}
+        hooks = self._hooks.setdefault("fns", [])
+        hooks.append(hook)
+        if self.grad_fn is not None:
+            self.grad_fn._watch(self)
+        return _RemovableHandle(hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None,
+                 trace=False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad`; `gradient` is needed for non-scalars."""
+        from .autograd.engine import backward
+
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
+                 trace=trace)
+
+    # ---- in-place bookkeeping ---------------------------------------------------------------------------
+    def _check_inplace(self, name: str) -> bool:
+        """True when the in-place op must be recorded in the graph (grad mode on and the tensor needs grad)."""
+        if self._rg and _grad_state.enabled:
+            if self.grad_fn is None:
+                raise RuntimeError(
+                    f"{name}: a leaf Variable that requires grad is being used in an in-place operation. "
+                    "Wrap parameter updates in `with chainrule.no_grad():`."
+                )
+            return True
+        return False
+
+    def _rebase(self, result: Tensor) -> Tensor:
+        """Make this tensor take the value and graph node of `result` (the recorded form of an in-place op)."""
+        data = result._data
+        if data.dtype != self._data.dtype:
+            data = data.astype(self._data.dtype)
+        self._data = data
+        self.grad_fn = result.grad_fn
+        self._rg = result._rg
+        self._out_idx = result._out_idx
+        return self
+
+
+class _RemovableHandle:
+    """What register_hook returns: `.remove()` unregisters the hook."""
+
+    def __init__(self, hooks: list, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _as_array(data, dtype=None) -> np.ndarray:
+    """Turn data into an ndarray by PyTorch's dtype rules; ndarrays keep their dtype and memory."""
+    if isinstance(data, Tensor):
+        arr = data._data
+        return arr if dtype is None else arr.astype(dtype, copy=False)
+    if isinstance(data, np.ndarray):
+        return data if dtype is None else data.astype(dtype, copy=False)
+    if isinstance(data, np.generic):
+        return np.asarray(data, dtype=dtype)
+    if dtype is None:
+        if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flat(data)):
+            data = _tensors_to_arrays(data)
+        dtype = infer_dtype(data)
+    try:
+        return np.asarray(data, dtype=dtype)
+    except (ValueError, TypeError) as e:
+        raise TypeError(f"tensor: cannot build a tensor from {type(data).__name__}: {e}") from None
+
+
+def _flat(data):
+    for d in data:
+        if isinstance(d, (list, tuple)):
+            yield from _flat(d)
+        else:
+            yield d
+
+
+def _tensors_to_arrays(data):
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_arrays(d) for d in data]
+    return data
