@@ -34,7 +34,7 @@ class Permute(Op):
     @staticmethod
     def backward(ctx, g):
         # apply the inverse permutation
-        return g.transpose(tuple(np.argsort(ctx.dims))), None
+        return np.transpose(g, tuple(int(d) for d in np.argsort(ctx.dims))), None
 
 
 class Expand(Op):
