@@ -144,6 +144,7 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
             continue
         _add(grads, t.grad_fn, t._out_idx, g, t.grad_fn._n_out)
     ready = [n for n, d in deps.items() if d == 0]
+    plain = not create_graph and on_step is None and not _state.anomaly and not target_nodes
     with set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
@@ -152,32 +153,49 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 continue
             if node._watched is not None:
                 g = _run_tensor_hooks(node, g)
-            if node in target_nodes:
-                for t in target_nodes[node]:
-                    found[id(t)] = g[t._out_idx] if type(g) is list else g
-            gins = _call_backward(node, g, create_graph)
-            if on_step is not None:
-                on_step(node, g, gins)
+            if plain and node._is_op:
+                if node.saved is FREED:
+                    raise RuntimeError(_freed_message(node))
+                if node._versions:
+                    _check_versions(node)
+                gins = node.backward(node, g)  # built-in op, the hot path
+                if type(gins) is not tuple:
+                    gins = (gins,)
+            else:
+                if node in target_nodes:
+                    for t in target_nodes[node]:
+                        found[id(t)] = g[t._out_idx] if type(g) is list else g
+                gins = _call_backward(node, g, create_graph)
+                if on_step is not None:
+                    on_step(node, g, gins)
             if not retain_graph and node.saved:
                 node.saved = FREED
-            for e, gi, inp in zip(node.next, gins, node.inputs):
-                if e is None or gi is None:
+            inputs = node.inputs
+            for i, e in enumerate(node.next):
+                if e is None:
                     continue
-                if gi.shape != inp._data.shape:
-                    gi = _sum_to(gi, inp._data.shape)
+                gi = gins[i]
+                if gi is None:
+                    continue
+                shape = inputs[i]._data.shape
+                if gi.shape != shape:
+                    gi = _sum_to(gi, shape)
                 if type(e) is Tensor:
                     owned = gi is not g and getattr(gi, "base", 0) is None and _count(gins, gi) == 1
                     _deliver_leaf(e, gi, found, accumulate_only, create_graph, owned)
                     continue
                 if type(e) is tuple:
-                    n, idx = e
+                    _add(grads, e[0], e[1], gi, e[0]._n_out)
+                    e = e[0]
+                elif e._n_out != 1:
+                    _add(grads, e, 0, gi, e._n_out)
                 else:
-                    n, idx = e, 0
-                _add(grads, n, idx, gi, n._n_out)
-                d = deps[n] - 1
-                deps[n] = d
+                    prev = grads.get(e)
+                    grads[e] = gi if prev is None else prev + gi
+                d = deps[e] - 1
+                deps[e] = d
                 if d == 0:
-                    ready.append(n)
+                    ready.append(e)
     return found
 
 
@@ -264,7 +282,7 @@ def _call_backward(node: Function, g, create_graph: bool) -> tuple:
         gins = _user_backward(node, g, create_graph)
     if type(gins) is not tuple:
         gins = (gins,)
-    if len(gins) != len(node.next):
+    if len(gins) < len(node.next):
         raise RuntimeError(
             f"{node.name()}: backward returned {len(gins)} gradients, but forward had {len(node.next)} inputs"
         )

@@ -38,6 +38,7 @@ class Function:
     inputs = ()
     needs_input_grad = ()
     differentiable_backward = True
+    _is_op = False
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -145,49 +146,66 @@ class Op(Function):
     """A built-in op: forward(ctx, *arrays) -> ndarray and backward(ctx, grad) -> arrays, on NumPy arrays."""
 
     is_view = False  # forward returns a view of its first input: the output shares its version counter
+    _is_op = True
 
     @classmethod
     def apply(cls, *args):
         """Fast path: under no_grad or with no input needing grad, only the forward and one Tensor are made."""
         arrays = []
+        nig = []
+        edges = []
         need = False
         for a in args:
             if type(a) is Tensor:
                 arrays.append(a._data)
                 if a._rg:
                     need = True
+                    nig.append(True)
+                    fn = a.grad_fn
+                    edges.append(a if fn is None else fn if a._out_idx == 0 else (fn, a._out_idx))
+                    continue
             else:
                 arrays.append(a)
+            nig.append(False)
+            edges.append(None)
         if not need or not _state.enabled:
-            out = Tensor._wrap(cls.forward(_NULL_CTX, *arrays))
+            out = _wrap(cls.forward(_NULL_CTX, *arrays), None)
             if cls.is_view:
                 out._version = args[0]._vc()
             return out
         ctx = _new(cls)
         ctx.inputs = args
-        ctx.needs_input_grad = nig = tuple(type(a) is Tensor and a._rg for a in args)
-        ctx.next = tuple(_edge(a) if g else None for a, g in zip(args, nig))
+        ctx.needs_input_grad = nig
+        ctx.next = edges
         out = cls.forward(ctx, *arrays)
-        res = Tensor._wrap(out, ctx)
+        res = _wrap(out, ctx)
         if cls.is_view:
             res._version = args[0]._vc()
-        saved = ctx.saved
-        if saved:
-            vers = []
-            for k, s in enumerate(saved):
-                if s is out:
-                    ctx._out_pos = k
-                    vers.append((res._vc(), res._vc()[0]))
-                    continue
-                for a in args:
-                    if type(a) is Tensor and a._data is s:
-                        vc = a._vc()
-                        vers.append((vc, vc[0]))
-                        break
-            ctx._versions = vers
+        if ctx.saved:
+            _record_versions(ctx, args, out, res)
         if _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         return res
+
+
+def _record_versions(ctx, args, out, res) -> None:
+    """Remember the version of every saved array that is an input or the output (in-place edits are caught)."""
+    vers = []
+    for k, s in enumerate(ctx.saved):
+        if s is out:
+            ctx._out_pos = k
+            vc = res._vc()
+            vers.append((vc, vc[0]))
+            continue
+        for a in args:
+            if type(a) is Tensor and a._data is s:
+                vc = a._vc()
+                vers.append((vc, vc[0]))
+                break
+    ctx._versions = vers
+
+
+_wrap = Tensor._wrap
 
 
 class _NullCtx:
