@@ -1,0 +1,77 @@
+"""The `chainrule` command: train, evaluate, graph, experiment, playground."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .recipes import DATASETS, RECIPES
+
+_TOY = {"rings", "xor", "spirals", "moons"}
+
+
+def _train_parser(sub) -> None:
+    p = sub.add_parser("train", help="train a network and print its test accuracy")
+    p.add_argument("--dataset", choices=sorted(DATASETS), default=None,
+                   help="default: mnist when its files are found, else the built-in two-rings set")
+    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    p.add_argument("--hidden", default=None, help="hidden sizes, e.g. 256,128")
+    p.add_argument("--activation", default=None, choices=["relu", "tanh", "sigmoid", "gelu", "leaky_relu", "elu"])
+    p.add_argument("--init", default=None, choices=["he", "xavier", "default"])
+    p.add_argument("--dropout", type=float, default=None)
+    p.add_argument("--optimizer", default=None, choices=["sgd", "momentum", "adam", "adamw", "rmsprop"])
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--schedule", default=None, choices=["none", "onecycle", "cosine", "step"])
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--data-dir", default=None, help="folder holding the IDX files (default: $CHAINRULE_DATA/<name>)")
+    p.add_argument("--subset", type=int, default=None, help="train on the first N training examples only")
+    p.add_argument("--save", default=None, help="write the trained weights here (safetensors)")
+    p.add_argument("--no-progress", action="store_true")
+
+
+def _evaluate_parser(sub) -> None:
+    p = sub.add_parser("evaluate", help="evaluate saved weights on a test set")
+    p.add_argument("--load", required=True)
+    p.add_argument("--dataset", choices=sorted(DATASETS), default="mnist")
+    p.add_argument("--data-dir", default=None)
+    p.add_argument("--batch-size", type=int, default=1000)
+
+
+def main(argv=None) -> int:
+    """Entry point of the console script."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "graph":
+        from .viz import cli_graph
+
+        return cli_graph(argv[1:])
+    if argv and argv[0] == "experiment":
+        from .experiments import cli as experiment_cli
+
+        return experiment_cli(argv[1:])
+    if argv and argv[0] == "playground":
+        from .playground import main as playground_main
+
+        return playground_main(argv[1:]) or 0
+    parser = argparse.ArgumentParser(prog="chainrule", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _train_parser(sub)
+    _evaluate_parser(sub)
+    sub.add_parser("graph", help="draw the computational graph of a formula (chainrule graph --help)")
+    sub.add_parser("experiment", help="run a textbook experiment (chainrule experiment --list)")
+    sub.add_parser("playground", help="open the browser playground")
+    args = parser.parse_args(argv)
+    from . import runner
+
+    try:
+        if args.command == "train":
+            return runner.train(args)
+        return runner.evaluate(args)
+    except runner.DataNotFound as e:
+        print(f"chainrule: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
