@@ -166,8 +166,11 @@ class Tensor:
         return vc
 
     def _bump(self) -> None:
+        """Count an in-place modification (saved copies of this tensor then refuse to backward)."""
         vc = self._version
-        if vc is not None:
+        if vc is None:
+            self._version = [1]
+        else:
             vc[0] += 1
 
     # ---- conversion -------------------------------------------------------------------------------------

@@ -294,13 +294,29 @@ def _call_backward(node: Function, g, create_graph: bool) -> tuple:
 
 
 def _check_versions(node) -> None:
-    for i, (vc, v) in enumerate(node._versions):
-        if vc[0] != v:
-            raise RuntimeError(
-                f"{node.name()}: one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: saved tensor {i} is at version {vc[0]}; expected version {v} instead. "
-                "Use .clone() before modifying it in place, or do the in-place update after backward()."
-            )
+    """Raise if a saved input (or the saved output) was modified in place since forward."""
+    if not node._is_op:
+        for k, (vc, v) in enumerate(node._versions):
+            if vc[0] != v:
+                _version_error(node, k, vc[0], v)
+        return
+    inputs = node.inputs
+    for k, (i, v) in enumerate(node._versions):
+        if i < 0:
+            cur = node._out_vc[0]
+        else:
+            vc = inputs[i]._version
+            cur = 0 if vc is None else vc[0]
+        if cur != v:
+            _version_error(node, k, cur, v)
+
+
+def _version_error(node, k: int, cur: int, v: int):
+    raise RuntimeError(
+        f"{node.name()}: one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: saved tensor {k} is at version {cur}; expected version {v} instead. "
+        "Use .clone() before modifying it in place, or do the in-place update after backward()."
+    )
 
 
 def _op_backward_differentiable(node: Op, g):

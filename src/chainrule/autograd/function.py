@@ -151,58 +151,53 @@ class Op(Function):
     @classmethod
     def apply(cls, *args):
         """Fast path: under no_grad or with no input needing grad, only the forward and one Tensor are made."""
-        arrays = []
-        nig = []
-        edges = []
-        need = False
-        for a in args:
-            if type(a) is Tensor:
-                arrays.append(a._data)
-                if a._rg:
-                    need = True
-                    nig.append(True)
-                    fn = a.grad_fn
-                    edges.append(a if fn is None else fn if a._out_idx == 0 else (fn, a._out_idx))
-                    continue
+        arrays = [a._data if type(a) is Tensor else a for a in args]
+        if _state.enabled:
+            for a in args:
+                if type(a) is Tensor and a._rg:
+                    break
             else:
-                arrays.append(a)
-            nig.append(False)
-            edges.append(None)
-        if not need or not _state.enabled:
-            out = _wrap(cls.forward(_NULL_CTX, *arrays), None)
-            if cls.is_view:
-                out._version = args[0]._vc()
-            return out
+                return cls._no_grad(args, arrays)
+        else:
+            return cls._no_grad(args, arrays)
         ctx = _new(cls)
         ctx.inputs = args
-        ctx.needs_input_grad = nig
-        ctx.next = edges
+        ctx.needs_input_grad = nig = [type(a) is Tensor and a._rg for a in args]
+        ctx.next = [
+            (a if a.grad_fn is None else a.grad_fn if a._out_idx == 0 else (a.grad_fn, a._out_idx)) if g else None
+            for a, g in zip(args, nig)
+        ]
         out = cls.forward(ctx, *arrays)
         res = _wrap(out, ctx)
         if cls.is_view:
             res._version = args[0]._vc()
-        if ctx.saved:
-            _record_versions(ctx, args, out, res)
+        saved = ctx.saved
+        if saved:
+            # remember the version of each saved input (by position) and of a saved output
+            vers = []
+            for k, s in enumerate(saved):
+                if s is out:
+                    ctx._out_pos = k
+                    vers.append((-1, 0))
+                    res._version = res._version or [0]
+                    ctx._out_vc = res._version
+                    continue
+                for i, a in enumerate(arrays):
+                    if a is s and type(args[i]) is Tensor:
+                        vc = args[i]._version
+                        vers.append((i, 0 if vc is None else vc[0]))
+                        break
+            ctx._versions = vers
         if _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         return res
 
-
-def _record_versions(ctx, args, out, res) -> None:
-    """Remember the version of every saved array that is an input or the output (in-place edits are caught)."""
-    vers = []
-    for k, s in enumerate(ctx.saved):
-        if s is out:
-            ctx._out_pos = k
-            vc = res._vc()
-            vers.append((vc, vc[0]))
-            continue
-        for a in args:
-            if type(a) is Tensor and a._data is s:
-                vc = a._vc()
-                vers.append((vc, vc[0]))
-                break
-    ctx._versions = vers
+    @classmethod
+    def _no_grad(cls, args, arrays):
+        out = _wrap(cls.forward(_NULL_CTX, *arrays), None)
+        if cls.is_view:
+            out._version = args[0]._vc()
+        return out
 
 
 _wrap = Tensor._wrap

@@ -1,0 +1,190 @@
+"""chainrule vs PyTorch (and hand-written NumPy), interleaved in one process: `python benchmarks/run.py [--quick]`.
+
+Prints, per workload, the median and min-max time, the ratio to PyTorch, peak memory and accuracy reached;
+`--json out.json` writes the same so results can be compared across commits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+import chainrule as cr  # noqa: E402
+from harness import fmt_row, interleave, peak_memory_mb  # noqa: E402
+from workloads import (  # noqa: E402
+    cr_accuracy, cr_epoch, cr_mlp, gemm_and_flat_adam, mnist_arrays, numpy_accuracy, numpy_epoch, timed, torch,
+    torch_accuracy, torch_epoch,
+)
+
+
+def training(X, y, Xt, yt, batch: int, repeats: int, numpy_ref: bool) -> dict:
+    """Workloads 1, 2 and 5: one MNIST MLP epoch (Adam, shuffled) at a batch size."""
+    makers = {"chainrule": (cr_epoch, cr_accuracy)}
+    if torch is not None:
+        makers["pytorch"] = (torch_epoch, torch_accuracy)
+    if numpy_ref:
+        makers["numpy-by-hand"] = (numpy_epoch, numpy_accuracy)
+    contenders, models = {}, {}
+    for name, (make, acc) in makers.items():
+        model, run = make(X, y, batch)
+        models[name] = (model, acc)
+        contenders[name] = run
+    res = interleave(contenders, repeats, warmup=0)
+    for name, (model, acc) in models.items():
+        res[name].extra["test_acc"] = acc(model, Xt, yt)
+        res[name].extra["steps"] = -(-len(X) // batch)
+    res["chainrule"].peak_mb = peak_memory_mb(cr_epoch(X[: batch * 20], y[: batch * 20], batch)[1])
+    return res
+
+
+def inference(Xt, repeats: int) -> dict:
+    """Workload 3: forward of the MLP under no_grad, batch 1024, 10,000 images."""
+    model = cr_mlp()
+    chunks = [cr.from_numpy(Xt[i:i + 1024]) for i in range(0, len(Xt), 1024)]
+
+    def run_cr():
+        with cr.no_grad():
+            for c in chunks:
+                model(c)
+
+    contenders = {"chainrule": run_cr}
+    if torch is not None:
+        tm = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
+                                 torch.nn.ReLU(), torch.nn.Linear(128, 10))
+        tchunks = [torch.from_numpy(Xt[i:i + 1024]) for i in range(0, len(Xt), 1024)]
+
+        def run_torch():
+            with torch.no_grad():
+                for c in tchunks:
+                    tm(c)
+
+        contenders["pytorch"] = run_torch
+    return interleave(contenders, repeats)
+
+
+def op_chain(repeats: int, n_ops: int = 1000) -> dict:
+    """Workload 4: a chain of small elementwise ops (mul, add, tanh, sigmoid), forward + backward."""
+    x0 = np.random.default_rng(0).standard_normal(64).astype(np.float32)
+
+    def chain(lib, x):
+        y = x
+        for i in range(n_ops // 4):
+            y = (y * 0.9 + 0.1).tanh().sigmoid()
+        y.sum().backward()
+
+    contenders = {"chainrule": lambda: chain(cr, cr.tensor(x0, requires_grad=True))}
+    if torch is not None:
+        contenders["pytorch"] = lambda: chain(torch, torch.tensor(x0, requires_grad=True))
+    res = interleave(contenders, repeats)
+    for r in res.values():
+        r.extra["us_per_op"] = r.median / n_ops * 1e6
+    return res
+
+
+def data_loading(X, y, repeats: int) -> dict:
+    """Workload 8: one epoch of batches of 128 from the DataLoader vs slicing the arrays by hand."""
+    loader = cr.utils.data.DataLoader(cr.utils.data.TensorDataset(cr.from_numpy(X), cr.from_numpy(y)),
+                                      batch_size=128, shuffle=True, seed=0)
+    rng = np.random.default_rng(0)
+
+    def by_hand():
+        perm = rng.permutation(len(X))
+        for i in range(0, len(X), 128):
+            idx = perm[i:i + 128]
+            X[idx], y[idx]
+
+    contenders = {"chainrule": lambda: [None for _ in loader], "slicing-by-hand": by_hand}
+    if torch is not None:
+        tl = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(X), torch.from_numpy(y)),
+                                         batch_size=128, shuffle=True)
+        contenders["pytorch"] = lambda: [None for _ in tl]
+    return interleave(contenders, repeats)
+
+
+def nograd_op(repeats: int) -> dict:
+    """Workload 9: one small elementwise op under no_grad vs the bare NumPy call."""
+    a = np.random.default_rng(0).standard_normal(64).astype(np.float32)
+    t = cr.from_numpy(a)
+    n = 20000
+
+    def run_cr():
+        with cr.no_grad():
+            for _ in range(n):
+                t * t
+
+    def run_np():
+        for _ in range(n):
+            a * a
+
+    res = interleave({"chainrule": run_cr, "numpy": run_np}, repeats)
+    res["chainrule"].extra["overhead_us"] = (res["chainrule"].median - res["numpy"].median) / n * 1e6
+    return res
+
+
+def lower_bound(batch: int, step_ms: float) -> dict:
+    """Workload 6: GEMMs + flat Adam of one step, as fractions of chainrule's measured step time."""
+    gemms, adam = gemm_and_flat_adam(batch)
+    g = min(timed(gemms, 50) for _ in range(3)) * 1e3
+    a = min(timed(adam, 50) for _ in range(3)) * 1e3
+    return {"gemm_ms": g, "flat_adam_ms": a, "chainrule_step_ms": step_ms,
+            "gemm_fraction": g / step_ms, "adam_fraction": a / step_ms, "together": (g + a) / step_ms}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="a smoke run: small data, one repeat")
+    ap.add_argument("--json", default=None, help="also write the results to this file")
+    ap.add_argument("--repeats", type=int, default=None)
+    ap.add_argument("--only", default=None, help="comma-separated workload names")
+    args = ap.parse_args(argv)
+    reps = args.repeats or (1 if args.quick else 3)
+    X, y, Xt, yt = mnist_arrays(args.quick)
+    if torch is not None:
+        torch.set_num_threads(os.cpu_count() or 1)
+    only = set(args.only.split(",")) if args.only else None
+    out = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
+                       "torch": getattr(torch, "__version__", None), "cpus": os.cpu_count()}, "workloads": {}}
+
+    def report(name, res):
+        print(fmt_row(name, res), flush=True)
+        out["workloads"][name] = {k: r.summary() for k, r in res.items()}
+
+    step_ms = None
+    for batch in (128, 32, 512):
+        name = f"mlp-epoch-b{batch}"
+        if only and name not in only:
+            continue
+        res = training(X, y, Xt, yt, batch, reps, numpy_ref=True)
+        report(name, res)
+        if batch == 128:
+            step_ms = res["chainrule"].median / res["chainrule"].extra["steps"] * 1e3
+    if step_ms is not None:
+        lb = lower_bound(128, step_ms)
+        print("== lower-bound-b128  " + "  ".join(f"{k} {v:.3f}" for k, v in lb.items()), flush=True)
+        out["workloads"]["lower-bound-b128"] = lb
+    for name, fn in (("inference-b1024", lambda: inference(Xt, reps)), ("op-chain-1000", lambda: op_chain(reps)),
+                     ("dataloader-b128", lambda: data_loading(X, y, reps)), ("nograd-op", lambda: nograd_op(reps))):
+        if only and name not in only:
+            continue
+        report(name, fn())
+    try:
+        from cnn_bench import cnn_workload
+    except ImportError:
+        cnn_workload = None
+    if cnn_workload is not None and (not only or "cnn-epoch" in only):
+        report("cnn-epoch", cnn_workload(X, y, Xt, yt, quick=args.quick, repeats=reps))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(out, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
