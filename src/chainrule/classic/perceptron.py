@@ -1,0 +1,67 @@
+"""Rosenblatt's perceptron: a step neuron trained by the perceptron rule, which updates only on mistakes."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from chainrule.classic._base import ConvergenceWarning, _LinearNeuron
+
+
+class Perceptron(_LinearNeuron):
+    """y = H(w·x + b); on a mistake w += lr (t - y) x and b += lr (t - y), where t, y are labels.
+
+    H gives the positive label where z >= 0. With labels=(-1, 1) a mistake moves w by 2 lr t x, with (0, 1) by
+    lr (t - y) x = ±lr x; either way the boundary w·x + b = 0 moves toward the misclassified point. On linearly
+    separable data the rule stops after finitely many mistakes (the perceptron convergence theorem); on XOR it never
+    does, and fit() warns.
+
+    >>> p = Perceptron(labels=(0, 1)).fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])  # AND
+    >>> p.converged_, p.predict([[1, 1], [0, 1]]).tolist()
+    (True, [1, 0])
+    """
+
+    def __init__(self, lr: float = 1.0, max_epochs: int = 100, labels=(-1, 1), shuffle: bool = False,
+                 seed: int | None = None, w_init=None, b_init: float = 0.0):
+        super().__init__(lr, labels, shuffle, seed, w_init, b_init)
+        self.max_epochs = int(max_epochs)
+        self.converged_ = False
+        self.n_epochs_ = 0
+        self.mistakes_: list[int] = []
+
+    def _update(self, x: np.ndarray, t: float) -> bool:
+        """The perceptron rule on one sample; returns True when it was a mistake (and w, b moved)."""
+        y = self.labels[1] if x @ self.w_ + self.b_ >= 0 else self.labels[0]
+        if y == t:
+            return False
+        self.w_ += self.lr * (t - y) * x  # w <- w + lr (t - y) x
+        self.b_ += self.lr * (t - y)  # b <- b + lr (t - y)
+        return True
+
+    def step(self, x, t) -> bool:
+        """One perceptron-rule update on one sample x (n_features,) with label t; True if it was a mistake."""
+        x = self._inputs(x, ndim=1)
+        (t,) = self._targets([t])
+        if self.w_ is None:
+            self._reset(x.size)
+        return self._update(x, t)
+
+    def fit(self, X, y) -> Perceptron:
+        """Epochs of the rule from w_init until an epoch makes no mistake (converged_) or max_epochs is reached."""
+        X = self._inputs(X)
+        y = self._targets(y, len(X))
+        self._reset(X.shape[1])
+        rng = np.random.default_rng(self.seed)
+        self.mistakes_, self.converged_ = [], False
+        for _ in range(self.max_epochs):
+            self.mistakes_.append(sum(self._update(X[i], y[i]) for i in self._order(len(X), rng)))
+            if self.mistakes_[-1] == 0:
+                self.converged_ = True
+                break
+        self.n_epochs_ = len(self.mistakes_)
+        if not self.converged_:
+            warnings.warn(f"Perceptron did not converge in {self.max_epochs} epochs ({self.mistakes_[-1]} mistakes "
+                          "in the last one): the classes may not be linearly separable (XOR is not; try "
+                          "feature_map_xor) or max_epochs is too small", ConvergenceWarning, stacklevel=2)
+        return self
