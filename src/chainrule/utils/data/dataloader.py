@@ -1,0 +1,110 @@
+"""DataLoader: iterate a dataset in (reshuffled) mini-batches; array-backed datasets are cut by slicing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ._convert import Tensor, resolve_rng, wrap
+from .collate import default_collate
+from .dataset import array_source
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+
+class DataLoader:
+    """Mini-batches of a dataset, reshuffled each epoch; batch_size=1 is SGD, len(dataset) full-batch GD."""
+
+    # A TensorDataset (or a Subset of one) is permuted with one `take` per tensor per epoch and batches are
+    # contiguous slices of that copy (read-only views of the dataset itself when unshuffled, so an in-place
+    # edit cannot corrupt it); under a custom sampler, one fancy-index per tensor per batch.  Other datasets:
+    # dataset[i] per sample, then collate_fn (default_collate).  Loading runs in this process: num_workers
+    # is accepted for PyTorch compatibility and ignored.
+
+    def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool = False, sampler=None,
+                 batch_sampler=None, num_workers: int = 0, collate_fn: Callable | None = None,
+                 drop_last: bool = False, generator=None, seed: int | None = None) -> None:
+        if num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers must be >= 0, got {num_workers}")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: shuffle=True conflicts with sampler=, which decides the order")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
+            raise ValueError("DataLoader: batch_sampler= replaces batch_size, shuffle, sampler and "
+                             "drop_last; leave those at their defaults")
+        self.dataset, self.num_workers, self.collate_fn = dataset, num_workers, collate_fn
+        self.generator = resolve_rng(generator, seed)
+        if sampler is None and shuffle:
+            sampler = RandomSampler(dataset, generator=self.generator)
+        elif sampler is None:
+            sampler = SequentialSampler(dataset)
+        if batch_sampler is None and batch_size is not None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        else:
+            batch_size = None  # a user batch_sampler decides the batch size (as in PyTorch)
+        self.sampler, self.batch_sampler = sampler, batch_sampler
+        self.batch_size, self.drop_last = batch_size, drop_last
+
+    def __len__(self) -> int:
+        return len(self.batch_sampler) if self.batch_sampler is not None else len(self.sampler)
+
+    def __iter__(self) -> Iterator:
+        if self.batch_sampler is None:  # batch_size=None: samples one by one, unbatched
+            return (self.dataset[i] for i in self.sampler)
+        source = array_source(self.dataset) if self.collate_fn is None else None
+        if source is None:
+            return self._collated_batches()
+        arrays, index_map = source
+        bs = self.batch_sampler
+        if type(bs) is BatchSampler and isinstance(bs.sampler, (SequentialSampler, RandomSampler)):
+            return self._sliced_batches(arrays, index_map, bs)
+        return self._gathered_batches(arrays, index_map)
+
+    def _sliced_batches(self, arrays, index_map, bs: BatchSampler) -> Iterator[tuple]:
+        """One take per tensor per epoch, then contiguous slices (zero-copy views when in order)."""
+        order = bs.sampler.epoch_indices()
+        if isinstance(bs.sampler, SequentialSampler) and index_map is None and len(order) == len(arrays[0]):
+            epoch = tuple(_read_only(a) for a in arrays)
+        else:
+            order = order if index_map is None else index_map[order]
+            epoch = tuple(a.take(order, axis=0) for a in arrays)
+        n, size, tensor = len(order), bs.batch_size, Tensor
+        starts = range(0, n - n % size if bs.drop_last else n, size)
+        if len(epoch) == 2:  # the common (X, y) case, unrolled: a batch costs two Tensor(view)s, no copy
+            x, y = epoch
+            for start in starts:
+                yield tensor(x[start : start + size]), tensor(y[start : start + size])
+            return
+        for start in starts:
+            yield tuple([tensor(a[start : start + size]) for a in epoch])
+
+    def _gathered_batches(self, arrays, index_map) -> Iterator[tuple]:
+        """One fancy-index per tensor per batch, for custom (batch) samplers."""
+        for idx in _index_batches(self.batch_sampler):
+            idx = idx if index_map is None else index_map[idx]
+            yield tuple(wrap(a.take(idx, axis=0)) for a in arrays)
+
+    def _collated_batches(self) -> Iterator:
+        """The generic path: dataset[i] for each index, then collate_fn (default_collate)."""
+        collate = self.collate_fn or default_collate
+        for idx in self.batch_sampler:
+            yield collate([self.dataset[int(i)] for i in idx])
+
+    def __repr__(self) -> str:
+        return f"DataLoader({self.dataset!r}, batches={len(self)}, batch_size={self.batch_size})"
+
+
+def _index_batches(batch_sampler) -> Iterator[np.ndarray]:
+    """A batch sampler's batches as int arrays (its fast `batches()` when it has one)."""
+    if hasattr(batch_sampler, "batches"):
+        yield from batch_sampler.batches()
+        return
+    for b in batch_sampler:
+        yield np.asarray(b, dtype=np.intp)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """A read-only view: batches sliced from it cannot be edited in place into the dataset."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+

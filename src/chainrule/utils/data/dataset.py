@@ -1,0 +1,143 @@
+"""Datasets: the map-style base class, array-backed TensorDataset/ArrayDataset, Subset and ConcatDataset."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._convert import as_data, is_tensor, wrap
+
+
+class Dataset:
+    """A map-style dataset: subclasses define `__getitem__(i)` and `__len__()` (torch.utils.data.Dataset)."""
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must define __len__()")
+
+    def __add__(self, other: Dataset) -> ConcatDataset:
+        return ConcatDataset([self, other])
+
+
+class TensorDataset(Dataset):
+    """Samples are rows of equally long Tensors/arrays; a batch is one fancy-index per tensor."""
+
+    def __init__(self, *tensors) -> None:
+        if not tensors:
+            raise ValueError("TensorDataset: give at least one tensor, e.g. TensorDataset(X, y)")
+        self._arrays = tuple(as_data(t) for t in tensors)
+        n = len(self._arrays[0]) if self._arrays[0].ndim else 0
+        for i, a in enumerate(self._arrays):
+            if a.ndim == 0 or len(a) != n:
+                shapes = ", ".join(str(b.shape) for b in self._arrays)
+                raise ValueError(
+                    f"TensorDataset: tensor {i} has shape {a.shape}, but every tensor needs the same first "
+                    f"dimension (shapes: {shapes}); index samples along dim 0"
+                )
+        self.tensors = tuple(t if is_tensor(t) else wrap(a) for t, a in zip(tensors, self._arrays))
+
+    @property
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The ndarrays behind the tensors (no copy)."""
+        return self._arrays
+
+    def __getitem__(self, index):
+        if isinstance(index, (int, np.integer)):
+            return tuple(wrap(a[index, ...]) for a in self._arrays)
+        if isinstance(index, slice):
+            return tuple(wrap(a[index]) for a in self._arrays)
+        return self.get_batch(index)
+
+    def get_batch(self, indices) -> tuple:
+        """Gather many samples at once: one `take` per tensor, dtypes kept."""
+        idx = np.asarray(indices, dtype=np.intp)
+        return tuple(wrap(a.take(idx, axis=0)) for a in self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays[0])
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{a.dtype}{list(a.shape)}" for a in self._arrays)
+        return f"{type(self).__name__}({inner})"
+
+
+class ArrayDataset(TensorDataset):
+    """A TensorDataset of `(data, targets)` with torchvision's names: `.data`, `.targets`, `.classes`."""
+
+    def __init__(self, data, targets, classes: Sequence[str] | None = None) -> None:
+        super().__init__(data, targets)
+        self.classes = list(classes) if classes is not None else None
+
+    @property
+    def data(self):
+        """The inputs, as one Tensor (N, ...)."""
+        return self.tensors[0]
+
+    @property
+    def targets(self):
+        """The labels, as one Tensor (N, ...)."""
+        return self.tensors[1]
+
+
+class Subset(Dataset):
+    """The samples of `dataset` at `indices`, in that order (as torch.utils.data.Subset)."""
+
+    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
+        self.dataset = dataset
+        self.indices = np.asarray(indices, dtype=np.intp).reshape(-1)
+        n = len(dataset)
+        if self.indices.size and (self.indices.min() < -n or self.indices.max() >= n):
+            raise IndexError(f"Subset: indices must lie in [-{n}, {n}) for a dataset of length {n}")
+
+    def __getitem__(self, index):
+        if isinstance(index, (list, np.ndarray)):
+            return [self.dataset[int(self.indices[i])] for i in index]
+        return self.dataset[int(self.indices[index])]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __repr__(self) -> str:
+        return f"Subset({len(self)} of {self.dataset!r})"
+
+
+class ConcatDataset(Dataset):
+    """Datasets one after another (as torch.utils.data.ConcatDataset)."""
+
+    def __init__(self, datasets) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise ValueError("ConcatDataset: give at least one dataset")
+        self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index):
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"ConcatDataset: index {index} out of range for length {n}")
+        index = index + n if index < 0 else index
+        d = bisect.bisect_right(self.cumulative_sizes, index)
+        start = self.cumulative_sizes[d - 1] if d else 0
+        return self.datasets[d][index - start]
+
+
+def array_source(dataset) -> tuple[tuple[np.ndarray, ...], np.ndarray | None] | None:
+    """`(arrays, index_map)` when batches can be cut from arrays (TensorDataset, its Subsets), else None."""
+    if isinstance(dataset, TensorDataset):
+        plain = type(dataset).__getitem__ is TensorDataset.__getitem__
+        plain = plain and type(dataset).get_batch is TensorDataset.get_batch
+        return (dataset.arrays, None) if plain else None
+    if type(dataset) is Subset:
+        inner = array_source(dataset.dataset)
+        if inner is None:
+            return None
+        arrays, index_map = inner
+        idx = dataset.indices % len(dataset.dataset)
+        return arrays, idx if index_map is None else index_map[idx]
+    return None
