@@ -90,7 +90,7 @@ _register_more(
     "var std max min amax amin logsumexp argmax argmin cat split chunk pad gather scatter_add index_select "
     "cumsum einsum softmax log_softmax leaky_relu elu gelu silu softplus hardtanh norm prod square "
     "unbind repeat flip roll tril triu masked_fill take_along_dim outer log1p expm1 exp2 log2 log10 rsqrt "
-    "reciprocal floor ceil round trunc frac erf"
+    "reciprocal floor ceil round trunc frac erf fix narrow movedim moveaxis tile fliplr flipud ger"
 )
 
 
@@ -246,8 +246,13 @@ _UFUNCS = {
     np.absolute: ops.abs, np.sin: ops.sin, np.cos: ops.cos, np.tanh: ops.tanh, np.maximum: ops.maximum,
     np.minimum: ops.minimum, np.matmul: ops.matmul, np.equal: cmp.eq, np.not_equal: cmp.ne, np.less: cmp.lt,
     np.less_equal: cmp.le, np.greater: cmp.gt, np.greater_equal: cmp.ge, np.sign: ops.sign,
-    np.positive: lambda x: x, np.square: lambda x: ar.mul(x, x),
+    np.positive: lambda x: x,
 }
+for _uf, _name in ((np.square, "square"), (np.log1p, "log1p"), (np.expm1, "expm1"), (np.exp2, "exp2"),
+                   (np.log2, "log2"), (np.log10, "log10"), (np.floor, "floor"), (np.ceil, "ceil"),
+                   (np.trunc, "trunc"), (np.reciprocal, "reciprocal"), (np.arctanh, "atanh")):
+    if hasattr(ops, _name):
+        _UFUNCS[_uf] = getattr(ops, _name)
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
@@ -340,12 +345,28 @@ _FUNCTIONS = {
 def _register_functions() -> None:
     """NumPy functions whose chainrule op exists: concatenate, stack, max ... (added as ops are defined)."""
     pairs = {
-        np.concatenate: "cat", np.stack: "stack", np.cumsum: "cumsum", np.einsum: "einsum",
-        np.take_along_axis: "take_along_dim", np.var: "var", np.std: "std",
+        np.concatenate: "cat", np.stack: "stack", np.flip: "flip", np.roll: "roll", np.tril: "tril",
+        np.triu: "triu", np.tile: "tile", np.outer: "outer", np.moveaxis: "movedim",
     }
     for npf, name in pairs.items():
         if hasattr(ops, name):
             _FUNCTIONS[npf] = getattr(ops, name)
+    # NumPy's signatures differ from PyTorch's: adapt them (np.var/np.std default to ddof=0, PyTorch to 1)
+    _FUNCTIONS.update({
+        np.var: lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **k: ops.var(
+            a, axis, keepdim=keepdims, correction=ddof),
+        np.std: lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **k: ops.std(
+            a, axis, keepdim=keepdims, correction=ddof),
+        np.cumsum: lambda a, axis=None, dtype=None, out=None: ops.cumsum(
+            a.reshape(-1) if axis is None else a, 0 if axis is None else axis, dtype=dtype),
+        np.einsum: lambda subscripts, *operands, out=None, optimize=False, **k: ops.einsum(
+            subscripts, *operands),
+        np.take_along_axis: lambda arr, indices, axis=-1: ops.take_along_dim(arr, indices, axis),
+        np.prod: lambda a, axis=None, dtype=None, out=None, keepdims=False, **k: ops.prod(
+            a, axis, keepdims, dtype=dtype),
+        np.argmax: lambda a, axis=None, out=None, keepdims=False: ops.argmax(a, axis, keepdims),
+        np.argmin: lambda a, axis=None, out=None, keepdims=False: ops.argmin(a, axis, keepdims),
+    })
     if hasattr(ops, "amax"):
         _FUNCTIONS[np.max] = _FUNCTIONS[np.amax] = lambda a, axis=None, keepdims=False, **k: ops.amax(
             a, axis if axis is not None else tuple(range(a.ndim)), keepdims)

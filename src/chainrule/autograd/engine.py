@@ -68,7 +68,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                     "set allow_unused=True if this is intended"
                 )
         if g is not None and not isinstance(g, Tensor):
-            g = Tensor._wrap(g)
+            g = Tensor._wrap(g if g.dtype == t._data.dtype else g.astype(t._data.dtype))
+        elif g is not None and g.dtype != t._data.dtype:
+            g = g.to(t._data.dtype)
         result.append(g)
     return tuple(result)
 

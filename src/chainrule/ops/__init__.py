@@ -5,7 +5,22 @@ from .arithmetic import add, div, divide, multiply, mul, neg, negative, pow, rsu
 from .cast import cast, clone  # noqa: F401
 from .comparison import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
+from .einsum import *  # noqa: F401,F403
+from .extrema import *  # noqa: F401,F403
+from .gather import *  # noqa: F401,F403
 from .indexing import getitem, index_put_add, setitem  # noqa: F401
 from .linalg import *  # noqa: F401,F403
 from .movement import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+from .unary import *  # noqa: F401,F403
+from .nn_fused import *  # noqa: F401,F403  (fused Linear, BatchNorm, LayerNorm, PReLU and the losses)
+from .conv import *  # noqa: F401,F403  (conv2d: im2col + one matmul per group)
+from .pool import *  # noqa: F401,F403  (max_pool2d, avg_pool2d, adaptive_avg_pool2d)
+
+# Export the public functions only (not NumPy, the Op classes or helpers) to `chainrule.*`.
+__all__ = sorted(
+    n for n, v in dict(globals()).items()
+    if not n.startswith("_") and callable(v) and not isinstance(v, type)
+    and getattr(v, "__module__", "").startswith("chainrule.ops")
+)

@@ -44,3 +44,18 @@ def as_tensor_arg(x, like: Tensor | None = None):
 
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor)
+
+
+def raw(x):
+    """The ndarray behind a Tensor (masks and indices computed in backward are constants)."""
+    return x._data if isinstance(x, Tensor) else x
+
+
+def apply_any(cls, *args):
+    """Run op `cls` as a recorded op when an argument is a Tensor, else as its bare forward (backwards)."""
+    for a in args:
+        if isinstance(a, Tensor):
+            return cls.apply(*args)
+    from ..autograd.function import _NULL_CTX
+
+    return cls.forward(_NULL_CTX, *args)

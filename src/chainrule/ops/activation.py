@@ -1,10 +1,27 @@
-"""Activation functions. Each saves what its derivative needs (an output or a mask), never recomputes."""
+"""Activation functions. Each saves what its derivative needs (an output or a mask), never recomputes.
+
+When create_graph=True the engine hands backward Tensors: the few backwards that reuse a derived array (gelu's
+cdf, silu's sigmoid) rebuild it from the input then, so second derivatives stay exact.
+"""
 
 from __future__ import annotations
+
+import math as _math
+import warnings as _warnings
 
 import numpy as np
 
 from ..autograd.function import Op
+from ..tensor import Tensor
+from ._util import norm_dim as _norm_dim
+from ._util import raw as _raw
+from .elementwise import sigmoid as _sigmoid
+from .unary import erf as _erf
+from .unary import erf_array as _erf_array
+
+_SQRT1_2 = 1 / _math.sqrt(2.0)
+_INV_SQRT_2PI = 1 / _math.sqrt(2 * _math.pi)
+_K_TANH = _math.sqrt(2 / _math.pi)
 
 
 class ReLU(Op):
@@ -21,7 +38,234 @@ class ReLU(Op):
         return g * (out > 0)
 
 
+def _finish(input, out, inplace: bool, name: str):
+    """inplace=True: recorded in place (rebase) when grad flows, else the data is overwritten."""
+    if not inplace:
+        return out
+    if input._check_inplace(name):  # raises for a leaf that requires grad, as PyTorch does
+        return input._rebase(out)
+    np.copyto(input._data, out._data, casting="unsafe")
+    input._bump()
+    return input
+
+
 def relu(input, inplace: bool = False):
     """max(x, 0)."""
-    out = ReLU.apply(input)
-    return input._rebase(out) if inplace else out
+    return _finish(input, ReLU.apply(input), inplace, "relu_")
+
+
+class LeakyReLU(Op):
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.save_for_backward(x)
+        ctx.slope = slope
+        return np.where(x > 0, x, x * slope)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d/dx = 1 where x > 0, else negative_slope (x = 0 included, as in PyTorch)
+        (x,) = ctx.saved
+        return g * np.where(_raw(x) > 0, g.dtype.type(1), g.dtype.type(ctx.slope)), None
+
+
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
+    """x where x > 0, else negative_slope * x."""
+    return _finish(input, LeakyReLU.apply(input, float(negative_slope)), inplace, "leaky_relu_")
+
+
+class ELU(Op):
+    @staticmethod
+    def forward(ctx, x, alpha):
+        out = np.where(x > 0, x, np.expm1(np.minimum(x, 0)) * alpha)
+        ctx.save_for_backward(out)
+        ctx.alpha = alpha
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        # d/dx = 1 where x > 0, else alpha * exp(x) = out + alpha
+        (out,) = ctx.saved
+        return np.where(_raw(out) > 0, g, g * (out + ctx.alpha)), None
+
+
+def elu(input, alpha: float = 1.0, inplace: bool = False):
+    """x where x > 0, else alpha * (exp(x) - 1)."""
+    return _finish(input, ELU.apply(input, float(alpha)), inplace, "elu_")
+
+
+class GELU(Op):
+    @staticmethod
+    def forward(ctx, x, approximate):
+        ctx.save_for_backward(x)
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            t = np.tanh((x + x * x * x * 0.044715) * _K_TANH)
+            ctx.t = t
+            return x * (t + 1) * 0.5
+        cdf = _erf_array(x * _SQRT1_2)
+        cdf += 1
+        cdf *= 0.5
+        ctx.cdf = cdf
+        return x * cdf
+
+    @staticmethod
+    def backward(ctx, g):
+        # exact: d/dx x Phi(x) = Phi(x) + x phi(x) ; tanh: 0.5 (1 + t) + 0.5 x (1 - t^2) k (1 + 3 c x^2)
+        (x,) = ctx.saved
+        again = isinstance(x, Tensor)  # create_graph: rebuild derived arrays from x, differentiably
+        if ctx.approximate == "tanh":
+            t = np.tanh((x + x * x * x * 0.044715) * _K_TANH) if again else ctx.t
+            dt = (1 - t * t) * (x * x * 0.134145 + 1) * _K_TANH
+            return g * ((t + 1) + x * dt) * 0.5, None
+        cdf = (_erf(x * _SQRT1_2) + 1) * 0.5 if again else ctx.cdf
+        return g * (cdf + x * np.exp(x * x * -0.5) * _INV_SQRT_2PI), None
+
+
+def gelu(input, approximate: str = "none"):
+    """x * Phi(x) with Phi the standard normal CDF (erf); approximate='tanh' uses the tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return GELU.apply(input, approximate)
+
+
+class SiLU(Op):
+    @staticmethod
+    def forward(ctx, x):
+        s = np.tanh(x * 0.5)  # sigmoid(x) = (1 + tanh(x/2)) / 2, stable for any x
+        s += 1
+        s *= 0.5
+        ctx.save_for_backward(x)
+        ctx.s = s
+        return x * s
+
+    @staticmethod
+    def backward(ctx, g):
+        # d/dx x s(x) = s (1 + x (1 - s))
+        (x,) = ctx.saved
+        s = _sigmoid(x) if isinstance(x, Tensor) else ctx.s
+        return g * s * (x * (1 - s) + 1)
+
+
+def silu(input, inplace: bool = False):
+    """x * sigmoid(x) (also called swish)."""
+    return _finish(input, SiLU.apply(input), inplace, "silu_")
+
+
+class Softplus(Op):
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        bx = x * beta
+        out = np.logaddexp(bx, 0) / beta  # log(1 + exp(bx)) / beta without overflow
+        lin = bx > threshold
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.lin = beta, lin
+        return np.where(lin, x, out.astype(x.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, g):
+        # d/dx = sigmoid(beta x), and 1 where beta x > threshold (the linear region)
+        (x,) = ctx.saved
+        if isinstance(x, Tensor):
+            s = _sigmoid(x * ctx.beta)
+        else:
+            s = np.tanh(x * (0.5 * ctx.beta))
+            s += 1
+            s *= 0.5
+        return np.where(ctx.lin, g, g * s), None, None
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+    """log(1 + exp(beta x)) / beta, and x itself where beta x > threshold."""
+    return Softplus.apply(input, float(beta), float(threshold))
+
+
+class Hardtanh(Op):
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.mask = (x > lo) & (x < hi)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, g):
+        # the gradient passes strictly inside (min_val, max_val), 0 at and beyond the edges (PyTorch)
+        return g * ctx.mask, None, None
+
+
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False):
+    """Clamp to [min_val, max_val]; gradient 1 strictly inside, 0 elsewhere."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not be greater than max_val ({max_val})")
+    return _finish(input, Hardtanh.apply(input, min_val, max_val), inplace, "hardtanh_")
+
+
+def relu6(input, inplace: bool = False):
+    """min(max(x, 0), 6)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+class Softmax(Op):
+    @staticmethod
+    def forward(ctx, x, axis):
+        e = x - np.max(x, axis=axis, keepdims=True)
+        np.exp(e, out=e)
+        e /= np.sum(e, axis=axis, keepdims=True)
+        ctx.save_for_backward(e)
+        ctx.axis = axis
+        return e
+
+    @staticmethod
+    def backward(ctx, g):
+        # dL/dx = y * (g - sum(g * y))
+        (y,) = ctx.saved
+        gy = g * y
+        return gy - y * np.sum(gy, axis=ctx.axis, keepdims=True), None
+
+
+class LogSoftmax(Op):
+    @staticmethod
+    def forward(ctx, x, axis):
+        out = x - np.max(x, axis=axis, keepdims=True)
+        out -= np.log(np.sum(np.exp(out), axis=axis, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        # dL/dx = g - exp(out) * sum(g)
+        (out,) = ctx.saved
+        return g - np.exp(out) * np.sum(g, axis=ctx.axis, keepdims=True), None
+
+
+def _softmax_input(input, dim, dtype, name):
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    if dtype is not None:
+        x = x.to(dtype)
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}: expected a floating point tensor, got {x.dtype}")
+    if dim is None:
+        dim = 0 if x.ndim in (0, 1, 3) else 1
+        _warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                       "include dim=X as an argument.", UserWarning, stacklevel=3)
+    if x.ndim == 0:
+        return x.reshape(1), 0
+    return x, _norm_dim(dim, x.ndim, name)[0]
+
+
+def softmax(input, dim=None, dtype=None):
+    """exp(x) / sum(exp(x)) along dim, computed stably (shifted by the max)."""
+    x, axis = _softmax_input(input, dim, dtype, "softmax")
+    out = Softmax.apply(x, axis)
+    return out.reshape(()) if getattr(input, "ndim", 1) == 0 else out
+
+
+def log_softmax(input, dim=None, dtype=None):
+    """x - logsumexp(x) along dim: finite for any finite logits."""
+    x, axis = _softmax_input(input, dim, dtype, "log_softmax")
+    out = LogSoftmax.apply(x, axis)
+    return out.reshape(()) if getattr(input, "ndim", 1) == 0 else out
+
+
+def softmin(input, dim=None, dtype=None):
+    """softmax(-x)."""
+    return softmax(-input, dim, dtype)

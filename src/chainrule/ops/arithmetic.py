@@ -89,7 +89,7 @@ class Pow(Op):
         ga = g * b * a ** (b - 1) if nig[0] else None
         gb = None
         if nig[1]:
-            gb = g * out * np.log(np.where(a > 0, a, 1))
+            gb = g * out * np.log(np.where(a > 0, a, 1)).astype(out.dtype)  # a Python-float base stays weak
         return ga, gb
 
 

@@ -234,6 +234,19 @@ def where(condition, input, other):
         raise broadcast_error("where", input, other) from None
 
 
+class Sign(Op):
+    @staticmethod
+    def forward(ctx, x):
+        return np.sign(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        # piecewise constant: dL/dx = 0 (PyTorch gives zeros, not "no gradient")
+        return np.zeros_like(g._data if isinstance(g, Tensor) else g)
+
+
 def sign(input):
-    """-1, 0 or 1 per element (no gradient)."""
-    return Tensor._wrap(np.sign(input._data))
+    """-1, 0 or 1 per element (gradient 0)."""
+    if input._data.dtype == np.bool_:
+        return Tensor._wrap(input._data.copy())
+    return Sign.apply(input)

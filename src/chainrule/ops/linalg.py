@@ -29,7 +29,9 @@ class MatMul(Op):
         g2 = np.expand_dims(g2, -1) if b.ndim == 1 else g2
         ga = g2 @ b2.swapaxes(-1, -2) if nig[0] else None
         gb = a2.swapaxes(-1, -2) @ g2 if nig[1] else None
-        return ga, gb  # the engine sums broadcast batch dims and the promoted 1-axes back
+        if gb is not None and b.ndim == 1:
+            gb = gb[..., 0]  # drop b's promoted trailing axis; the engine sums the batch dims
+        return ga, gb  # the engine sums broadcast batch dims and a's promoted leading axis back
 
 
 def matmul(input, other):
