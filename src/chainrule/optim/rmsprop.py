@@ -1,0 +1,59 @@
+"""RMSprop (PyTorch's update: centered, momentum, weight decay, maximize) over flat buffers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .optimizer import Optimizer, check_hparams, check_unsupported
+from .sgd import grad_with_decay
+
+
+class RMSprop(Optimizer):
+    """v = a*v + (1-a)*g^2; avg = sqrt(v - gbar^2 if centered else v) + eps; p -= lr * g/avg (or momentum)."""
+
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach=None, maximize: bool = False,
+                 differentiable: bool = False):
+        check_hparams(lr=lr, epsilon=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
+        check_unsupported(differentiable)
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
+                    "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize}
+        super().__init__(params, defaults)
+
+    def _state_keys(self, group: dict) -> tuple:
+        keys = ("square_avg",)
+        if group["momentum"] > 0:
+            keys += ("momentum_buffer",)
+        if group["centered"]:
+            keys += ("grad_avg",)
+        return keys
+
+    def _update(self, group, param, grad, state, step, work) -> None:
+        lr, alpha, eps, mu = group["lr"], group["alpha"], group["eps"], group["momentum"]
+        g = grad_with_decay(param, grad, group["weight_decay"], group["maximize"], work)
+        v, t = state["square_avg"], work[0]
+        v *= alpha  # v = a*v + (1-a)*g*g
+        np.multiply(g, 1 - alpha, out=t)
+        t *= g
+        v += t
+        if group["centered"]:
+            ga = state["grad_avg"]
+            np.subtract(g, ga, out=t)  # gbar += (1-a) * (g - gbar)
+            t *= 1 - alpha
+            ga += t
+            np.multiply(ga, ga, out=t)
+            np.subtract(v, t, out=t)
+            np.sqrt(t, out=t)
+        else:
+            np.sqrt(v, out=t)
+        t += eps
+        np.divide(g, t, out=t)
+        if mu > 0:
+            buf = state["momentum_buffer"]
+            buf *= mu
+            buf += t
+            np.multiply(buf, -lr, out=t)
+        else:
+            t *= -lr
+        param += t
