@@ -151,7 +151,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
         while ready:
             node = ready.pop()
             g = grads.pop(node, None)
-            if g is None:
+            if g is None:  # nothing flowed here: release the nodes behind it so they still run
+                _skip(node, deps, ready)
                 continue
             if node._watched is not None:
                 g = _run_tensor_hooks(node, g)
@@ -178,6 +179,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                     continue
                 gi = gins[i]
                 if gi is None:
+                    if type(e) is not Tensor:
+                        _release(e[0] if type(e) is tuple else e, deps, ready)
                     continue
                 shape = inputs[i]._data.shape
                 if gi.shape != shape:
@@ -199,6 +202,21 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 if d == 0:
                     ready.append(e)
     return found
+
+
+def _release(node, deps: dict, ready: list) -> None:
+    """One edge into node carries no gradient: count it as done."""
+    d = deps[node] - 1
+    deps[node] = d
+    if d == 0:
+        ready.append(node)
+
+
+def _skip(node, deps: dict, ready: list) -> None:
+    """A node that received no gradient: its inputs get none from it either."""
+    for e in node.next:
+        if e is not None and type(e) is not Tensor:
+            _release(e[0] if type(e) is tuple else e, deps, ready)
 
 
 def _count(seq, x) -> int:
