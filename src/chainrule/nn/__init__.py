@@ -1,0 +1,38 @@
+"""chainrule.nn: modules, layers, losses, initialisation (`import chainrule.nn as nn`, PyTorch's names)."""
+
+from . import functional, init, utils  # noqa: F401
+from .activation import (  # noqa: F401
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Tanh,
+)
+from .container import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .dropout import Dropout  # noqa: F401
+from .hooks import RemovableHandle  # noqa: F401
+from .linear import Flatten, Identity, Linear, Maxout, Unflatten  # noqa: F401
+from .loss import (  # noqa: F401
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    MultiMarginLoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+from .module import Module  # noqa: F401
+from .normalization import BatchNorm1d, LayerNorm, _BatchNorm  # noqa: F401
+from .param_container import ParameterDict, ParameterList  # noqa: F401
+from .parameter import Parameter  # noqa: F401

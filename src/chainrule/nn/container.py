@@ -1,0 +1,219 @@
+"""Containers of modules: Sequential, ModuleList, ModuleDict."""
+
+from __future__ import annotations
+
+import operator
+from collections import OrderedDict
+
+from .module import Module, _addindent
+
+
+def _index(idx, n: int, cls: str) -> int:
+    i = operator.index(idx)
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of range for {cls} of length {n}")
+    return i % n
+
+
+class Sequential(Module):
+    """Modules applied in order: Sequential(m1, m2, ...) or Sequential(OrderedDict(name=module, ...))."""
+
+    def __init__(self, *args) -> None:
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], (OrderedDict, dict)):
+            for key, module in args[0].items():
+                self.add_module(key, module)
+        else:
+            for i, module in enumerate(args):
+                self.add_module(str(i), module)
+
+    def forward(self, input):
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return type(self)(OrderedDict(list(self._modules.items())[idx]))
+        return list(self._modules.values())[_index(idx, len(self._modules), "Sequential")]
+
+    def __setitem__(self, idx, module) -> None:
+        key = list(self._modules)[_index(idx, len(self._modules), "Sequential")]
+        self.add_module(key, module)
+
+    def __delitem__(self, idx) -> None:
+        keys = list(self._modules)
+        for key in keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(keys), "Sequential")]]:
+            del self._modules[key]
+        self._renumber()
+
+    def _renumber(self) -> None:
+        """Keep default string-int keys consecutive after a deletion or insertion (as PyTorch does)."""
+        items = list(self._modules.items())
+        if all(k.isdigit() for k, _ in items):
+            self._modules.clear()
+            for i, (_, m) in enumerate(items):
+                self._modules[str(i)] = m
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __add__(self, other: Sequential) -> Sequential:
+        if not isinstance(other, Sequential):
+            raise TypeError(f"add operator supports only Sequential objects, got {type(other).__name__}")
+        return Sequential(*self, *other)
+
+    def append(self, module: Module) -> Sequential:
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules) -> Sequential:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        mods = list(self._modules.values())
+        n = len(mods)
+        if not -n <= index <= n:
+            raise IndexError(f"index {index} is out of range for Sequential of length {n}")
+        mods.insert(index, module)
+        self._modules.clear()
+        for i, m in enumerate(mods):
+            self.add_module(str(i), m)
+        return self
+
+    def pop(self, key: int) -> Module:
+        m = self[key]
+        del self[key]
+        return m
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters the parent sees (a plain list would hide them)."""
+
+    def __init__(self, modules=None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return type(self)(list(self._modules.values())[idx])
+        return self._modules[str(_index(idx, len(self._modules), "ModuleList"))]
+
+    def __setitem__(self, idx, module) -> None:
+        self.add_module(str(_index(idx, len(self._modules), "ModuleList")), module)
+
+    def __delitem__(self, idx) -> None:
+        mods = list(self._modules.values())
+        if isinstance(idx, slice):
+            del mods[idx]
+        else:
+            del mods[_index(idx, len(mods), "ModuleList")]
+        self._modules.clear()
+        for i, m in enumerate(mods):
+            self.add_module(str(i), m)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
+    def __add__(self, other) -> ModuleList:
+        return ModuleList(list(self) + list(other))
+
+    def append(self, module: Module) -> ModuleList:
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules) -> ModuleList:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        mods = list(self._modules.values())
+        mods.insert(index, module)
+        self._modules.clear()
+        for i, m in enumerate(mods):
+            self.add_module(str(i), m)
+
+    def pop(self, key: int = -1) -> Module:
+        m = self[key]
+        del self[key]
+        return m
+
+    def __repr__(self) -> str:
+        """Runs of identical modules print once, as `(0-2): 3 x Linear(...)` (PyTorch's format)."""
+        items = [(k, repr(m)) for k, m in self._modules.items()]
+        if not items:
+            return self._get_name() + "()"
+        lines = []
+        start = 0
+        for i in range(1, len(items) + 1):
+            if i < len(items) and items[i][1] == items[start][1]:
+                continue
+            text = _addindent(items[start][1], 2)
+            if i - start == 1:
+                lines.append(f"({items[start][0]}): {text}")
+            else:
+                lines.append(f"({items[start][0]}-{items[i - 1][0]}): {i - start} x {text}")
+            start = i
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """An ordered dict of modules (string keys) whose parameters the parent sees."""
+
+    def __init__(self, modules=None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key) -> bool:
+        return key in self._modules
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def clear(self) -> None:
+        self._modules.clear()
+
+    def pop(self, key: str) -> Module:
+        m = self[key]
+        del self[key]
+        return m
+
+    def update(self, modules) -> None:
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for key, m in pairs:
+            self[key] = m

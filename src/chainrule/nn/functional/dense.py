@@ -1,0 +1,48 @@
+"""linear and dropout for nn.functional."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...ops.nn_fused import Linear
+from ...random import default_rng
+from ...tensor import Tensor
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias as one node; input (..., in), weight (out, in), bias (out,)."""
+    ws, xs = weight.shape, input.shape
+    if len(ws) != 2 or not xs or xs[-1] != ws[1]:
+        raise RuntimeError(
+            f"linear: input {tuple(xs)} @ weight.T {tuple(ws[::-1])}: the last dimension of the input must equal "
+            f"in_features; weight has shape (out_features, in_features) = {tuple(ws)}"
+        )
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"linear: input is {input.dtype} but weight is {weight.dtype}; convert one of them: x.float() (or "
+            f"x.to(weight.dtype)), or model.double() for a float64 model"
+        )
+    if bias is not None and bias.shape != (ws[0],):
+        raise RuntimeError(f"linear: bias has shape {tuple(bias.shape)}, expected ({ws[0]},) = (out_features,)")
+    return Linear.apply(input, weight, bias)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p); identity if not training."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    x = input._data
+    if p == 1.0:
+        mask = np.zeros(x.shape, dtype=x.dtype)
+    else:
+        draw = default_rng().random(x.shape, dtype=x.dtype if x.dtype in (np.float32, np.float64) else np.float64)
+        mask = (draw >= p).astype(x.dtype)
+        mask *= x.dtype.type(1.0 / (1.0 - p))
+    if inplace and not input._check_inplace("dropout_"):
+        input._data *= mask
+        input._bump()
+        return input
+    out = input * Tensor._wrap(mask)
+    return input._rebase(out) if inplace else out

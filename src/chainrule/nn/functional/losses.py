@@ -1,0 +1,266 @@
+"""Loss functions for nn.functional: argument checks with clear errors, then one fused op each (ops/nn_loss.py)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ...ops import nn_loss as L
+from ...tensor import Tensor
+
+
+def _reduction(name: str, reduction: str, size_average=None, reduce=None) -> str:
+    """PyTorch's reduction argument, including the legacy size_average/reduce pair."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else "mean" if size_average else "sum"
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction; use 'mean', 'sum' or 'none'")
+    return reduction
+
+
+def _input(name: str, input) -> Tensor:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}: input must be a Tensor, got {type(input).__name__}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"{name}: input has dtype {input.dtype}; losses need floating inputs (input.float())")
+    return input
+
+
+def _target(target) -> Tensor:
+    return target if isinstance(target, Tensor) else Tensor(target)
+
+
+def _class_weight(name: str, weight, c: int, dtype):
+    if weight is None:
+        return None
+    w = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
+    if w.shape != (c,):
+        raise ValueError(f"{name}: weight has shape {w.shape}, expected ({c},): one weight per class")
+    return w.astype(dtype, copy=False)
+
+
+def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int | None) -> None:
+    """Class-index targets: an integer tensor of shape (N, d1, ...) with values in [0, C) (or ignore_index)."""
+    c = input.shape[1]
+    want = input.shape[:1] + input.shape[2:]
+    if target.dtype.kind not in "iu":
+        hint = "; class-probability targets must be floating with the input's shape" if name == "cross_entropy" else ""
+        raise TypeError(
+            f"{name}: target has dtype {target.dtype} and shape {tuple(target.shape)} for input "
+            f"{tuple(input.shape)}: class-index targets must be integers of shape {want} (use target.long()){hint}"
+        )
+    if target.shape != want:
+        raise ValueError(
+            f"{name}: target has shape {tuple(target.shape)} but input {tuple(input.shape)} needs class indices "
+            f"of shape {want} (input is (N, C, d1, ...), target (N, d1, ...)); check for a stray dimension "
+            "(target.squeeze(1) / target.view(-1))"
+        )
+    t = target._data
+    bad = (t < 0) | (t >= c)
+    if ignore_index is not None:
+        bad &= t != ignore_index
+    if bad.any():
+        v = int(t[bad].flat[0])
+        raise IndexError(
+            f"{name}: target contains class index {v}, but the input has {c} classes (shape "
+            f"{tuple(input.shape)}); class indices must be in [0, {c - 1}]"
+            + (f" (or ignore_index={ignore_index})" if ignore_index is not None else "")
+        )
+
+
+def _batched(input: Tensor, target: Tensor, reduction: str):
+    """Unbatched (C,) input: add the batch axis (and remove it from a 'none' result)."""
+    if input.ndim == 1:
+        return input.reshape(1, -1), target.reshape((1,) + tuple(target.shape)), reduction == "none"
+    return input, target, False
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """log_softmax over dim 1 + NLL in one node; target is class indices (N, d1...) or probabilities (input's shape)."""
+    name = "cross_entropy"
+    reduction = _reduction(name, reduction, size_average, reduce)
+    x, t = _input(name, input), _target(target)
+    if x.ndim == 0:
+        raise ValueError(f"{name}: input must be (C,) or (N, C, d1, ...), got a 0-d tensor")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    x, t, squeeze = _batched(x, t, reduction)
+    prob = t.dtype.kind == "f" and t.shape == x.shape
+    if prob:
+        if t.dtype != x.dtype:
+            t = t.to(x.dtype)
+    else:
+        _check_classes(name, x, t, ignore_index)
+    w = _class_weight(name, weight, x.shape[1], x.dtype)
+    out = L.CrossEntropy.apply(x, t, w, int(ignore_index), reduction, float(label_smoothing), prob)
+    return out.reshape(()) if squeeze else out
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
+             reduction: str = "mean") -> Tensor:
+    """-weight[t] * input[n, t]: the negative log-likelihood of class indices under log-probabilities input."""
+    name = "nll_loss"
+    reduction = _reduction(name, reduction, size_average, reduce)
+    x, t = _input(name, input), _target(target)
+    x, t, squeeze = _batched(x, t, reduction)
+    _check_classes(name, x, t, ignore_index)
+    w = _class_weight(name, weight, x.shape[1], x.dtype)
+    out = L.NLL.apply(x, t, w, int(ignore_index), reduction)
+    return out.reshape(()) if squeeze else out
+
+
+def _same_shape_float(name: str, x: Tensor, t: Tensor, fix: str) -> Tensor:
+    if t.dtype.kind != "f":
+        raise TypeError(
+            f"{name}: target has dtype {t.dtype}, but it must be floating like the input ({x.dtype}): use "
+            f"target.float(){fix}"
+        )
+    if t.shape != x.shape:
+        raise ValueError(
+            f"{name}: target size {tuple(t.shape)} is different to the input size {tuple(x.shape)}; make them "
+            "equal, e.g. target.view_as(input) or input.squeeze(-1)"
+        )
+    return t if t.dtype == x.dtype or t._rg else t.to(x.dtype)
+
+
+def _elementwise_weight(name: str, weight, x: Tensor, what: str = "weight"):
+    if weight is None:
+        return None
+    w = np.asarray(weight._data if isinstance(weight, Tensor) else weight).astype(x.dtype, copy=False)
+    try:
+        ok = np.broadcast_shapes(w.shape, x.shape) == tuple(x.shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name}: {what} of shape {w.shape} cannot be broadcast to the input {tuple(x.shape)}")
+    return w
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction: str = "mean") -> Tensor:
+    """-w (t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100)."""
+    name = "binary_cross_entropy"
+    reduction = _reduction(name, reduction, size_average, reduce)
+    x = _input(name, input)
+    t = _same_shape_float(name, x, _target(target), "")
+    if x.numel() and (x._data.min() < 0 or x._data.max() > 1):
+        raise RuntimeError(
+            f"{name}: all elements of input should be between 0 and 1 (got values in [{x._data.min():.4g}, "
+            f"{x._data.max():.4g}]); apply sigmoid first, or use binary_cross_entropy_with_logits on raw scores"
+        )
+    return L.BCE.apply(x, t, _elementwise_weight(name, weight, x), reduction, None)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction: str = "mean", pos_weight=None) -> Tensor:
+    """BCE of sigmoid(input) computed stably from logits: max(x, 0) - x t + log(1 + exp(-|x|))."""
+    name = "binary_cross_entropy_with_logits"
+    reduction = _reduction(name, reduction, size_average, reduce)
+    x = _input(name, input)
+    t = _same_shape_float(name, x, _target(target), "")
+    pw = _elementwise_weight(name, pos_weight, x, "pos_weight")
+    return L.BCEWithLogits.apply(x, t, _elementwise_weight(name, weight, x), pw, reduction)
+
+
+def _regression_target(name: str, x: Tensor, target) -> Tensor:
+    t = _target(target)
+    if t.dtype.kind not in "f":
+        raise TypeError(f"{name}: target has dtype {t.dtype}, but the input is {x.dtype}; use target.float()")
+    if t.shape != x.shape:
+        try:
+            shape = np.broadcast_shapes(t.shape, x.shape)
+        except ValueError:
+            shape = None
+        if shape != tuple(x.shape):
+            raise ValueError(
+                f"{name}: target size {tuple(t.shape)} is different to the input size {tuple(x.shape)} and "
+                f"broadcasting them gives {shape}, not the input's shape: likely a stray dimension (e.g. "
+                "(N, 1) vs (N,)); use target.view_as(input) or input.squeeze(-1)"
+            )
+        warnings.warn(
+            f"{name}: using a target size {tuple(t.shape)} that is different to the input size "
+            f"{tuple(x.shape)}; it is broadcast. Please ensure they have the same size.", UserWarning, stacklevel=3,
+        )
+    return t if t.dtype == x.dtype or t._rg else t.to(x.dtype)
+
+
+def _pointwise(name: str, cls, input, target, reduction, size_average, reduce, weight, *params,
+               weight_mean: bool = True) -> Tensor:
+    """Elementwise losses; a weighted 'mean' divides by the summed weights (mse, l1) or the count (huber)."""
+    reduction = _reduction(name, reduction, size_average, reduce)
+    x = _input(name, input)
+    t = _regression_target(name, x, target)
+    w = denom = None
+    if weight is not None:
+        w = np.asarray(weight._data if isinstance(weight, Tensor) else weight).astype(x.dtype, copy=False)
+        if w.shape != x.shape:
+            raise ValueError(f"{name}: weights of shape {w.shape} and input {tuple(x.shape)} must have the same size")
+        denom = w.sum() if weight_mean else None
+    return cls.apply(x, t, w, reduction, *params, denom)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None) -> Tensor:
+    """(input - target)^2, reduced (a weighted mean divides by the summed weights)."""
+    return _pointwise("mse_loss", L.MSE, input, target, reduction, size_average, reduce, weight)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None) -> Tensor:
+    """|input - target|, reduced."""
+    return _pointwise("l1_loss", L.L1, input, target, reduction, size_average, reduce, weight)
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None) -> Tensor:
+    """0.5 d^2 where |d| <= delta, else delta (|d| - delta/2), d = input - target."""
+    if delta <= 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    return _pointwise("huber_loss", L.Huber, input, target, reduction, None, None, weight, float(delta), 1.0,
+                      weight_mean=False)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, else |d| - beta/2 (= huber_loss(delta=beta) / beta; l1_loss if beta=0)."""
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+    if beta == 0:
+        return l1_loss(input, target, size_average, reduce, reduction)
+    return _pointwise("smooth_l1_loss", L.Huber, input, target, reduction, size_average, reduce, None,
+                      float(beta), 1.0 / beta)
+
+
+def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=None, size_average=None,
+                      reduce=None, reduction: str = "mean") -> Tensor:
+    """Multi-class hinge: sum_{i != y} w[y] max(0, margin - x[y] + x[i])^p / C per sample."""
+    name = "multi_margin_loss"
+    reduction = _reduction(name, reduction, size_average, reduce)
+    if p not in (1, 2):
+        raise ValueError(f"{name}: only p == 1 and p == 2 are supported, got p={p}")
+    x, t = _input(name, input), _target(target)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"{name}: input must be (C,) or (N, C), got {tuple(x.shape)}")
+    x, t, squeeze = _batched(x, t, reduction)
+    _check_classes(name, x, t, None)
+    w = _class_weight(name, weight, x.shape[1], x.dtype)
+    out = L.MultiMargin.apply(x, t, w, int(p), float(margin), reduction)
+    return out.reshape(()) if squeeze else out
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each index (num_classes=-1: max + 1)."""
+    t = _target(tensor)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expected an integer (class index) tensor, got {t.dtype}; use tensor.long()")
+    a = t._data
+    if a.size and a.min() < 0:
+        raise RuntimeError(f"one_hot: class values must be non-negative, got {int(a.min())}")
+    if num_classes == -1:
+        if a.size == 0:
+            raise RuntimeError("one_hot: cannot infer num_classes from an empty tensor; pass num_classes")
+        num_classes = int(a.max()) + 1
+    elif a.size and a.max() >= num_classes:
+        raise RuntimeError(f"one_hot: class values must be smaller than num_classes={num_classes}, got {int(a.max())}")
+    return Tensor._wrap((a[..., None] == np.arange(num_classes)).astype(np.int64))
