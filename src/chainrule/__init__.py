@@ -40,7 +40,7 @@ def _lazy(name: str):
 
 def __getattr__(name: str):
     """Subpackages that import heavier pieces load on first use (nn, optim, utils, data, train, viz...)."""
-    if name in {"nn", "optim", "utils", "data", "train", "viz", "classic", "serialization"}:
+    if name in {"nn", "optim", "utils", "data", "train", "viz", "classic", "serialization", "experiments", "models"}:
         return _lazy(name)
     if name in {"save", "load"}:
         return getattr(_lazy("serialization"), name)
