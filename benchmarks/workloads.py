@@ -186,17 +186,17 @@ def gemm_and_flat_adam(batch):
     tmp = np.empty_like(p)
 
     def adam():
-        m *= 0.9
-        m += 0.1 * g
-        v *= 0.999
+        np.multiply(m, 0.9, out=m)
+        m.__iadd__(0.1 * g)
+        np.multiply(v, 0.999, out=v)
         np.multiply(g, g, out=tmp)
-        tmp *= 0.001
-        v += tmp
+        np.multiply(tmp, 0.001, out=tmp)
+        np.add(v, tmp, out=v)
         np.sqrt(v, out=tmp)
-        tmp += 1e-8
+        np.add(tmp, 1e-8, out=tmp)
         np.divide(m, tmp, out=tmp)
-        tmp *= 1e-3
-        p -= tmp
+        np.multiply(tmp, 1e-3, out=tmp)
+        np.subtract(p, tmp, out=p)
 
     return gemms, adam
 

@@ -151,15 +151,30 @@ class Op(Function):
     @classmethod
     def apply(cls, *args):
         """Fast path: under no_grad or with no input needing grad, only the forward and one Tensor are made."""
-        arrays = [a._data if type(a) is Tensor else a for a in args]
-        if _state.enabled:
-            for a in args:
-                if type(a) is Tensor and a._rg:
-                    break
-            else:
+        n = len(args)
+        if n == 1:  # unary and binary ops are spelled out: this is the per-op overhead every model pays
+            a = args[0]
+            if type(a) is not Tensor:
+                raise TypeError(f"{cls.__name__.lower()}(): expected a Tensor, got {type(a).__name__}")
+            if not a._rg or not _state.enabled:
+                return cls._no_grad(args, (a._data,))
+            arrays = [a._data]
+        elif n == 2:
+            a, b = args
+            ta, tb = type(a) is Tensor, type(b) is Tensor
+            arrays = [a._data if ta else a, b._data if tb else b]
+            if not ((ta and a._rg) or (tb and b._rg)) or not _state.enabled:
                 return cls._no_grad(args, arrays)
         else:
-            return cls._no_grad(args, arrays)
+            arrays = [a._data if type(a) is Tensor else a for a in args]
+            if _state.enabled:
+                for a in args:
+                    if type(a) is Tensor and a._rg:
+                        break
+                else:
+                    return cls._no_grad(args, arrays)
+            else:
+                return cls._no_grad(args, arrays)
         ctx = _new(cls)
         ctx.inputs = args
         ctx.needs_input_grad = nig = [type(a) is Tensor and a._rg for a in args]
