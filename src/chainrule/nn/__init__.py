@@ -36,3 +36,5 @@ from .module import Module  # noqa: F401
 from .normalization import BatchNorm1d, LayerNorm, _BatchNorm  # noqa: F401
 from .param_container import ParameterDict, ParameterList  # noqa: F401
 from .parameter import Parameter  # noqa: F401
+from .conv import BatchNorm2d, Conv2d, Dropout2d  # noqa: F401
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d  # noqa: F401

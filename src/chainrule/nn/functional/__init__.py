@@ -36,3 +36,4 @@ from .losses import (  # noqa: F401
     smooth_l1_loss,
 )
 from .normalization import batch_norm, layer_norm  # noqa: F401
+from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, dropout2d, fold, max_pool2d, unfold  # noqa: F401

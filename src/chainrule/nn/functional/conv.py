@@ -6,12 +6,13 @@ import warnings
 
 import numpy as np
 
-from ...ops.conv import conv2d
+from ...ops._util import shape_of
+from ...ops.conv import Fold, Unfold, conv2d, out_size, pair
 from ...ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ...random import default_rng
 from ...tensor import Tensor
 
-__all__ = ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout2d", "max_pool2d"]
+__all__ = ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout2d", "fold", "max_pool2d", "unfold"]
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -38,3 +39,41 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         return input
     out = input * Tensor._wrap(mask)
     return input._rebase(out) if inplace else out
+
+
+def _geometry(op: str, kernel_size, dilation, padding, stride) -> tuple:
+    k, d = pair(kernel_size, "kernel_size", op), pair(dilation, "dilation", op)
+    p, s = pair(padding, "padding", op), pair(stride, "stride", op)
+    if min(k + d + s) < 1 or min(p) < 0:
+        raise ValueError(f"{op}: kernel_size {k}, dilation {d}, stride {s} must be positive, padding {p} >= 0")
+    return k, d, (p[0], p[0], p[1], p[1]), s
+
+
+def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sliding blocks (im2col): (N, C, H, W) -> (N, C*kh*kw, L), L the number of block positions."""
+    k, d, pads, s = _geometry("unfold", kernel_size, dilation, padding, stride)
+    xs = shape_of(input)
+    if len(xs) == 3:
+        return unfold(input.reshape((1,) + xs), k, d, padding, s)[0]
+    if len(xs) != 4:
+        raise RuntimeError(f"unfold: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got {len(xs)}-D {xs}")
+    blocks = [out_size(xs[2 + a], pads[2 * a], pads[2 * a + 1], k[a], s[a], d[a]) for a in (0, 1)]
+    if min(blocks) < 1:
+        raise RuntimeError(f"unfold: input {xs} with padding {padding} is smaller than the kernel {k} (dilation {d})")
+    return Unfold.apply(input, k, s, pads, d)
+
+
+def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sum sliding blocks back into images (col2im): (N, C*kh*kw, L) -> (N, C, H, W); the adjoint of unfold."""
+    k, d, pads, s = _geometry("fold", kernel_size, dilation, padding, stride)
+    hw = pair(output_size, "output_size", "fold")
+    xs = shape_of(input)
+    if len(xs) == 2:
+        return fold(input.reshape((1,) + xs), hw, k, d, padding, s)[0]
+    blocks = [out_size(hw[a], pads[2 * a], pads[2 * a + 1], k[a], s[a], d[a]) for a in (0, 1)]
+    if len(xs) != 3 or xs[1] % (k[0] * k[1]) or xs[2] != blocks[0] * blocks[1]:
+        raise RuntimeError(
+            f"fold: expected an input (N, C*{k[0]}*{k[1]}, {blocks[0] * blocks[1]}) for output_size {hw}, "
+            f"kernel {k}, dilation {d}, padding {padding}, stride {s}; got {xs}"
+        )
+    return Fold.apply(input, hw, k, s, pads, d)
