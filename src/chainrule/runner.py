@@ -11,64 +11,84 @@ import numpy as np
 from .recipes import CNN_RECIPE, RECIPES
 
 _VISION = {"mnist": "mnist", "fashion-mnist": "fashion_mnist"}
+_TOY_SIZE = {"xor": 4}  # training points per toy set (default 1000)
+_MLP_ONLY = {"hidden", "activation", "init", "batchnorm"}
+_KEYS = ("hidden", "activation", "init", "dropout", "optimizer", "lr", "schedule", "batch_size", "epochs")
 
 
 class DataNotFound(RuntimeError):
     """No data files for the requested data set (the message says where we looked and how to get them)."""
 
 
-def load_data(name: str, data_dir: str | None, flatten: bool, subset: int | None = None, seed: int = 0):
-    """(train_dataset, test_dataset, n_inputs, n_classes) for a data set name."""
+def load_data(name: str, data_dir: str | None, flatten: bool, subset: int | None = None, seed: int = 0,
+              train: bool = True):
+    """(train_dataset, test_dataset, n_inputs, n_classes); train_dataset is None when train=False."""
     from .data import TensorDataset, datasets
 
     if name in _VISION:
         fn = getattr(datasets, _VISION[name])
         try:
-            train = fn(root=data_dir, train=True, flatten=flatten)
             test = fn(root=data_dir, train=False, flatten=flatten)
+            tr = fn(root=data_dir, train=True, flatten=flatten) if train else None
         except FileNotFoundError as e:
-            raise DataNotFound(str(e)) from None
-        if subset:
-            train = TensorDataset(train.data[:subset], train.targets[:subset])
-        return train, test, 784, 10
-    X, y = getattr(datasets, name)(n=4 if name == "xor" else 1000, seed=seed)
-    if name == "xor":
-        return TensorDataset(X, y), TensorDataset(X, y), 2, 2
-    Xt, yt = getattr(datasets, name)(n=1000, seed=seed + 1)
-    return TensorDataset(X, y), TensorDataset(Xt, yt), 2, int(y.numpy().max()) + 1
+            raise DataNotFound(f"{e}\nWith the chainrule command: --data-dir <that folder> (or CHAINRULE_DATA); or "
+                               "train on a built-in data set: chainrule train --dataset rings") from None
+        if tr is not None and subset:
+            tr = TensorDataset(tr.data[:subset], tr.targets[:subset])
+        return tr, test, 784, 10
+    make = getattr(datasets, name)
+    X, y = make(n=_TOY_SIZE.get(name, 1000), seed=seed)
+    n_classes = int(y.numpy().max()) + 1
+    if name == "xor":  # the four corners are the whole data set; centred, as inputs should be
+        X = X - 0.5
+        return TensorDataset(X, y), TensorDataset(X, y), 2, n_classes
+    Xt, yt = make(n=1000, seed=seed + 1)
+    if subset:
+        X, y = X[:subset], y[:subset]
+    return TensorDataset(X, y), TensorDataset(Xt, yt), 2, n_classes
+
+
+def mnist_available(data_dir: str | None) -> bool:
+    """Whether MNIST's four files can be found (without decoding them)."""
+    from .data.datasets.vision import SPLITS, find, search_dirs
+
+    places = search_dirs("mnist", data_dir)
+    return all(find(places, SPLITS[split]) is not None for split in (True, False))
 
 
 def default_dataset(data_dir: str | None) -> str:
     """mnist when its files can be found, else the built-in rings set (so a fresh machine still trains)."""
-    from .data import datasets
-
-    try:
-        datasets.mnist(root=data_dir, train=False)
+    if mnist_available(data_dir):
+        print("chainrule train: no --dataset given; found MNIST, training on it")
         return "mnist"
-    except FileNotFoundError:
-        print("chainrule: no MNIST files found (set CHAINRULE_DATA or --data-dir; `chainrule train --dataset "
-              "mnist` says how to get them); training on the built-in two-rings data set instead.")
-        return "rings"
+    print("chainrule train: no --dataset given and no MNIST files found (set CHAINRULE_DATA or --data-dir; "
+          "`chainrule train --dataset mnist` says how to get them); training on the built-in two-rings data set "
+          "instead.")
+    return "rings"
 
 
 def build_model(kind: str, n_in: int, n_classes: int, cfg: dict):
-    """An MLP (hidden sizes, activation, dropout, init) or the small CNN."""
+    """An MLP (hidden sizes, activation, dropout, batch norm, init) or the small CNN."""
     from . import models, nn
 
     if kind == "cnn":
-        return models.small_cnn(in_channels=1, num_classes=n_classes)
-    hidden = [int(h) for h in str(cfg["hidden"]).split(",") if h]
-    model = models.mlp((n_in, *hidden, n_classes), activation=cfg["activation"], dropout=cfg["dropout"])
+        return models.small_cnn(in_channels=1, num_classes=n_classes, dropout=cfg.get("dropout", 0.25))
+    hidden = [int(h) for h in str(cfg["hidden"]).split(",") if h.strip()]
+    act = cfg["activation"]
+    model = models.mlp((n_in, *hidden, n_classes), activation=act, dropout=cfg["dropout"],
+                       batchnorm=cfg.get("batchnorm", False))
     init = cfg["init"]
+    if init == "default":
+        return model
+    if init not in ("he", "xavier"):
+        raise ValueError(f"chainrule train: unknown init {init!r}; choose he, xavier or default")
+    gain = nn.init.calculate_gain(act) if act in ("tanh", "sigmoid", "relu") else 1.0
     for m in model.modules():
-        if isinstance(m, nn.Linear) and init != "default":
+        if isinstance(m, nn.Linear):  # he: N(0, 2/fan_in); xavier: U(+-gain*sqrt(6/(fan_in+fan_out))); bias 0
             if init == "he":
                 nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
             else:
-                nn.init.xavier_uniform_(m.weight, gain=nn.init.calculate_gain(cfg["activation"]
-                                                                                if cfg["activation"] in
-                                                                                ("tanh", "sigmoid", "relu")
-                                                                                else "linear"))
+                nn.init.xavier_uniform_(m.weight, gain=gain)
             nn.init.zeros_(m.bias)
     return model
 
@@ -77,37 +97,45 @@ def build_optimizer(model, cfg: dict, steps_per_epoch: int):
     """Optimizer and learning-rate schedule from a recipe."""
     from . import optim
 
-    name, lr = cfg["optimizer"], cfg["lr"]
+    name, lr, wd = cfg["optimizer"], cfg["lr"], cfg.get("weight_decay")
     params = model.parameters()
     if name == "sgd":
-        opt = optim.SGD(params, lr=lr)
+        opt = optim.SGD(params, lr=lr, weight_decay=wd or 0.0)
     elif name == "momentum":
-        opt = optim.SGD(params, lr=lr, momentum=0.9)
+        opt = optim.SGD(params, lr=lr, momentum=0.9, weight_decay=wd or 0.0)
     elif name == "adam":
-        opt = optim.Adam(params, lr=lr)
+        opt = optim.Adam(params, lr=lr, weight_decay=wd or 0.0)
     elif name == "adamw":
-        opt = optim.AdamW(params, lr=lr, weight_decay=1e-4)
+        opt = optim.AdamW(params, lr=lr, weight_decay=1e-2 if wd is None else wd)
+    elif name == "rmsprop":
+        opt = optim.RMSprop(params, lr=lr, weight_decay=wd or 0.0)
     else:
-        opt = optim.RMSprop(params, lr=lr)
+        raise ValueError(f"chainrule train: unknown optimizer {name!r}")
     sched, epochs = cfg["schedule"], cfg["epochs"]
     if sched == "onecycle":
-        s = optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, epochs=epochs, steps_per_epoch=steps_per_epoch)
+        s = optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, epochs=epochs, steps_per_epoch=steps_per_epoch,
+                                          pct_start=cfg.get("pct_start", 0.3))
     elif sched == "cosine":
         s = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     elif sched == "step":
         s = optim.lr_scheduler.StepLR(opt, step_size=max(epochs // 3, 1), gamma=0.3)
-    else:
+    elif sched in ("none", None):
         s = None
+    else:
+        raise ValueError(f"chainrule train: unknown schedule {sched!r}")
     return opt, s
 
 
-def _config(args, dataset: str) -> dict:
+def config(args, dataset: str) -> dict:
+    """The dataset's recipe (the CNN's for --model cnn), overridden by the options given on the command line."""
     cfg = dict(RECIPES[dataset])
-    if args.model == "cnn":
+    cnn = getattr(args, "model", "mlp") == "cnn"
+    if cnn:
+        cfg = {k: v for k, v in cfg.items() if k not in _MLP_ONLY}
         cfg.update(CNN_RECIPE)
-    for key in ("hidden", "activation", "init", "dropout", "optimizer", "lr", "schedule", "batch_size", "epochs"):
+    for key in _KEYS:
         v = getattr(args, key, None)
-        if v is not None:
+        if v is not None and not (cnn and key in _MLP_ONLY):
             cfg[key] = v
     return cfg
 
@@ -122,7 +150,7 @@ def train(args) -> int:
 
     data_dir = args.data_dir
     dataset = args.dataset or default_dataset(data_dir)
-    cfg = _config(args, dataset)
+    cfg = config(args, dataset)
     cr.manual_seed(args.seed)
     train_set, test_set, n_in, n_classes = load_data(dataset, data_dir, flatten=args.model == "mlp",
                                                      subset=args.subset, seed=args.seed)
@@ -130,16 +158,19 @@ def train(args) -> int:
     test_loader = DataLoader(test_set, batch_size=1000)
     model = build_model(args.model, n_in, n_classes, cfg)
     opt, sched = build_optimizer(model, cfg, len(loader))
+    loss_fn = CrossEntropyLoss(label_smoothing=cfg.get("label_smoothing", 0.0))
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"chainrule train: {dataset}, {args.model} ({n_params:,} parameters), {json.dumps(cfg)}", flush=True)
+    print(f"chainrule train: {dataset} ({len(train_set)} train / {len(test_set)} test), {args.model} "
+          f"({n_params:,} parameters), {json.dumps(cfg)}", flush=True)
     t0 = time.perf_counter()
-    history = fit(model, CrossEntropyLoss(), opt, loader, cfg["epochs"], val_loader=test_loader, scheduler=sched,
+    history = fit(model, loss_fn, opt, loader, cfg["epochs"], val_loader=test_loader, scheduler=sched,
                   progress=not args.no_progress, verbose=True)
     res = evaluate(model, test_loader, CrossEntropyLoss())
     print(f"test accuracy {res['accuracy'] * 100:.2f}%  test loss {res['loss']:.4f}  "
-          f"({time.perf_counter() - t0:.1f} s, {np.mean(history['time']):.2f} s/epoch)", flush=True)
+          f"({time.perf_counter() - t0:.1f} s, {np.median(history['time']):.2f} s/epoch)", flush=True)
     if args.save:
-        meta = {"dataset": dataset, "model": args.model, "config": cfg, "n_in": n_in, "n_classes": n_classes}
+        meta = {"dataset": dataset, "model": args.model, "config": cfg, "n_in": n_in, "n_classes": n_classes,
+                "seed": args.seed, "test_accuracy": res["accuracy"]}
         cr.save({"model": model.state_dict(), "meta": meta}, args.save)
         print(f"saved weights to {os.path.abspath(args.save)}")
     return 0
@@ -154,13 +185,19 @@ def evaluate(args) -> int:
     from .train import evaluate as run_eval
 
     obj = cr.load(args.load)
-    meta = obj.get("meta") or {}
-    if "model" not in obj or not meta:
+    meta = obj.get("meta") if isinstance(obj, dict) else None
+    if not meta or "model" not in obj:
         raise SystemExit(f"chainrule evaluate: {args.load} was not written by `chainrule train --save`")
     dataset = args.dataset or meta["dataset"]
-    _, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=meta["model"] == "mlp")
+    _, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=meta["model"] == "mlp",
+                                             seed=meta.get("seed", 0), train=False)
+    if (n_in, n_classes) != (meta["n_in"], meta["n_classes"]):
+        raise SystemExit(f"chainrule evaluate: {args.load} holds a model trained on {meta['dataset']} "
+                         f"({meta['n_in']} inputs, {meta['n_classes']} classes); {dataset} has {n_in} inputs and "
+                         f"{n_classes} classes. Pass --dataset {meta['dataset']}")
     model = build_model(meta["model"], meta["n_in"], meta["n_classes"], meta["config"])
     model.load_state_dict(obj["model"])
     res = run_eval(model, DataLoader(test_set, batch_size=args.batch_size), CrossEntropyLoss())
-    print(f"{dataset}: test accuracy {res['accuracy'] * 100:.2f}%  test loss {res['loss']:.4f}")
+    print(f"{dataset}: test accuracy {res['accuracy'] * 100:.2f}%  test loss {res['loss']:.4f}  "
+          f"({len(test_set)} examples, {args.load})")
     return 0

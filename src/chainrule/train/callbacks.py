@@ -5,6 +5,20 @@ from __future__ import annotations
 import math
 
 
+def _mode(monitor: str, mode: str) -> str:
+    if mode == "auto":
+        return "max" if "acc" in monitor else "min"
+    if mode not in ("min", "max"):
+        raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
+    return mode
+
+
+def _metric(who: str, monitor: str, logs: dict) -> float:
+    if monitor not in logs:
+        raise KeyError(f"{who}: metric {monitor!r} not logged; have {sorted(logs)} (val_* needs a val_loader)")
+    return logs[monitor]
+
+
 class Callback:
     """Hooks called by fit(); `on_epoch_end` may set `trainer.stop = True`."""
 
@@ -19,26 +33,25 @@ class Callback:
 
 
 class EarlyStopping(Callback):
-    """Stop when `monitor` has not improved by `min_delta` for `patience` epochs; optionally restore the best."""
+    """Stop when `monitor` has not improved by `min_delta` for `patience` epochs; then restore the best weights."""
 
     def __init__(self, monitor: str = "val_loss", patience: int = 3, min_delta: float = 0.0, mode: str = "auto",
                  restore_best: bool = True):
         self.monitor, self.patience, self.min_delta, self.restore_best = monitor, patience, min_delta, restore_best
-        self.mode = ("max" if "acc" in monitor else "min") if mode == "auto" else mode
+        self.mode = _mode(monitor, mode)
+        self.on_train_begin(None)
+
+    def on_train_begin(self, trainer) -> None:
         self.best = -math.inf if self.mode == "max" else math.inf
-        self.wait = 0
-        self.best_state = None
-        self.stopped_epoch = None
+        self.wait, self.best_epoch, self.best_state, self.stopped_epoch = 0, None, None, None
 
     def _better(self, v: float) -> bool:
         return v > self.best + self.min_delta if self.mode == "max" else v < self.best - self.min_delta
 
     def on_epoch_end(self, trainer, epoch, logs) -> None:
-        if self.monitor not in logs:
-            raise KeyError(f"EarlyStopping: metric {self.monitor!r} not logged; have {sorted(logs)}")
-        v = logs[self.monitor]
+        v = _metric("EarlyStopping", self.monitor, logs)
         if self._better(v):
-            self.best, self.wait = v, 0
+            self.best, self.best_epoch, self.wait = v, epoch, 0
             if self.restore_best:
                 self.best_state = {k: t.detach().clone() for k, t in trainer.model.state_dict().items()}
         else:
@@ -48,30 +61,39 @@ class EarlyStopping(Callback):
                 self.stopped_epoch = epoch
 
     def on_train_end(self, trainer) -> None:
-        if self.restore_best and self.best_state is not None and self.stopped_epoch is not None:
+        """With restore_best, the model ends with the weights of its best epoch (stopped early or not)."""
+        if self.restore_best and self.best_state is not None:
             trainer.model.load_state_dict(self.best_state)
 
 
 class ModelCheckpoint(Callback):
-    """Save the model (and optimizer) to `path` every epoch, or only when `monitor` improves (save_best_only)."""
+    """Save the model (and optimizer) to `path` every epoch, or only when `monitor` improves (save_best_only).
+
+    `path` may hold format fields: "ckpt-{epoch:02d}-{val_accuracy:.4f}.safetensors". Files are written
+    atomically (chainrule.save: a temporary file, then a rename), so a crash never leaves half a checkpoint.
+    The file holds {"model": state_dict, "epoch": n, "logs": {...}} and, with save_optimizer, "optimizer".
+    """
 
     def __init__(self, path: str, monitor: str = "val_loss", save_best_only: bool = False, mode: str = "auto",
                  save_optimizer: bool = True):
         self.path, self.monitor, self.save_best_only, self.save_optimizer = path, monitor, save_best_only, save_optimizer
-        self.mode = ("max" if "acc" in monitor else "min") if mode == "auto" else mode
+        self.mode = _mode(monitor, mode)
+        self.on_train_begin(None)
+
+    def on_train_begin(self, trainer) -> None:
         self.best = -math.inf if self.mode == "max" else math.inf
+        self.last_path = None
 
     def on_epoch_end(self, trainer, epoch, logs) -> None:
         from ..serialization import save
 
         if self.save_best_only:
-            v = logs.get(self.monitor)
-            if v is None:
-                raise KeyError(f"ModelCheckpoint: metric {self.monitor!r} not logged; have {sorted(logs)}")
+            v = _metric("ModelCheckpoint", self.monitor, logs)
             if not (v > self.best if self.mode == "max" else v < self.best):
                 return
             self.best = v
-        obj = {"model": trainer.model.state_dict(), "epoch": epoch}
+        obj = {"model": trainer.model.state_dict(), "epoch": epoch, "logs": dict(logs)}
         if self.save_optimizer:
             obj["optimizer"] = trainer.optimizer.state_dict()
-        save(obj, str(self.path).format(epoch=epoch, **logs))
+        self.last_path = str(self.path).format(epoch=epoch, **logs)
+        save(obj, self.last_path)

@@ -20,6 +20,13 @@ class History:
     def __getitem__(self, key: str) -> list:
         return self.history[key]
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.history
+
+    def __len__(self) -> int:
+        """Epochs recorded."""
+        return len(self.epochs)
+
     def last(self, key: str, default=None):
         vals = self.history.get(key)
         return vals[-1] if vals else default
