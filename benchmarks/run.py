@@ -143,13 +143,24 @@ def main(argv=None) -> int:
     ap.add_argument("--json", default=None, help="also write the results to this file")
     ap.add_argument("--repeats", type=int, default=None)
     ap.add_argument("--only", default=None, help="comma-separated workload names")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="BLAS/PyTorch threads for every contender (default: each library's own default)")
     args = ap.parse_args(argv)
+    if args.threads:
+        from chainrule.experiments._common import blas_threads
+
+        with blas_threads(args.threads):
+            if torch is not None:
+                torch.set_num_threads(args.threads)
+            return _run(args)
+    return _run(args)
+
+
+def _run(args) -> int:
     reps = args.repeats or (1 if args.quick else 3)
     X, y, Xt, yt = mnist_arrays(args.quick)
-    if torch is not None:
-        torch.set_num_threads(os.cpu_count() or 1)
     only = set(args.only.split(",")) if args.only else None
-    out = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
+    out = {"machine": {"python": platform.python_version(), "numpy": np.__version__, "threads": args.threads,
                        "torch": getattr(torch, "__version__", None), "cpus": os.cpu_count()}, "workloads": {}}
 
     def report(name, res):
