@@ -181,6 +181,11 @@ def _conv_cases(c, nn) -> list:
     if hasattr(ops, "adaptive_avg_pool2d"):
         out.append(("adaptive_avg_pool2d", lambda x: ops.adaptive_avg_pool2d(x, (2, 3)), [(1, 2, 5, 7)],
                     "normal"))
+    F = nn.functional
+    if hasattr(F, "unfold"):
+        out.append(("unfold (im2col)", lambda x: F.unfold(x, 2, padding=1, stride=2), [(1, 2, 4, 4)], "normal"))
+    if hasattr(F, "fold"):
+        out.append(("fold (col2im)", lambda x: F.fold(x, (3, 3), 2), [(1, 8, 4)], "normal"))
     if hasattr(nn, "Conv2d"):
         out.append(("Conv2d layer", _module(lambda: nn.Conv2d(2, 3, 3, padding=1)), [(2, 2, 4, 4)], "module"))
     return out
