@@ -7,9 +7,8 @@ permutations). Epochs are interleaved (chainrule, PyTorch, chainrule, ...) so ma
 Prints per-epoch training loss, test accuracy and epoch time side by side, then a summary.
 
 Timings: both libraries use all cores by default (OpenBLAS / PyTorch's intra-op threads). On a machine shared with
-other jobs, multi-threaded BLAS slows down many times over; for stable figures run with
-`OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1` (one core each). Accuracy does not depend on the thread count beyond
-float rounding.
+other jobs, multi-threaded BLAS slows down many times over; for stable figures pass `--threads 1` (NumPy's BLAS
+and PyTorch on one thread each). The thread count changes float rounding, so accuracies differ slightly with it.
 """
 
 from __future__ import annotations
@@ -135,7 +134,18 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=None, help="override the recipe's epoch count")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", choices=["both", "chainrule", "pytorch"], default="both")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="BLAS/PyTorch threads for both (default: each library's own default)")
     args = ap.parse_args(argv)
+    if args.threads:
+        from chainrule.experiments._common import blas_threads
+
+        with blas_threads(args.threads):
+            return run(args)
+    return run(args)
+
+
+def run(args) -> int:
     r = dict(RECIPES[args.recipe])
     epochs = args.epochs or r["epochs"]
     X, y, Xt, yt = load_arrays(r["dataset"], args.data_dir or default_data_dir())
@@ -149,9 +159,11 @@ def main(argv=None) -> int:
         except ImportError:
             print("accuracy.py: PyTorch is not installed; running chainrule only (pip install torch)")
         else:
+            if args.threads:
+                torch.set_num_threads(args.threads)
             runs["pytorch"] = TorchRun(torch, params, X, y, Xt, yt, r, args.seed)
-            print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; OPENBLAS_NUM_THREADS="
-                  f"{os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, {os.cpu_count()} CPUs")
+            print(f"PyTorch {torch.__version__} on {torch.get_num_threads()} threads")
+    print(f"BLAS threads: {args.threads or 'library default'}; {os.cpu_count()} CPUs")
     print(f"recipe {args.recipe}: {r['dataset']}, MLP {'-'.join(map(str, r['sizes']))}, ReLU, He normal init "
           f"(shared), Adam lr {r['lr']}, batch {r['batch_size']}, {epochs} epochs, seed {args.seed}; "
           f"{len(X)} train / {len(Xt)} test; chainrule {cr.__version__}, NumPy {np.__version__}")

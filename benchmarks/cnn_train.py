@@ -1,11 +1,13 @@
 """Train the small CNN on MNIST or Fashion-MNIST with chainrule or PyTorch: accuracy, epoch time, peak memory.
 
-    PYTHONPATH=src python benchmarks/cnn_train.py --dataset mnist --framework chainrule --epochs 5
-    PYTHONPATH=src python benchmarks/cnn_train.py --dataset fashion-mnist --framework torch --epochs 5
+    PYTHONPATH=src python benchmarks/cnn_train.py --dataset mnist --framework chainrule --threads 1
+    PYTHONPATH=src python benchmarks/cnn_train.py --dataset fashion-mnist --framework torch --threads 1
 
 Both frameworks get the same model (chainrule.models.small_cnn and its torch.nn twin: same layers, same
 state-dict keys), the same batches (one NumPy permutation per epoch, sliced), the same optimizer and schedule.
 Prints one JSON line per epoch and a summary line (add --json PATH to also write the summary there).
+--threads sets both torch.set_num_threads and OPENBLAS_NUM_THREADS: on a machine shared with other jobs, 1 thread
+is faster for both libraries than 2 (a multi-threaded BLAS call waits for its slowest thread).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def load(name: str, train: bool) -> tuple[np.ndarray, np.ndarray]:
         return ((x.astype(np.float32) / 255 - mean) / std).astype(np.float32), y
 
 
-def torch_cnn(torch, in_channels=1, num_classes=10, channels=(32, 64), hidden=0, dropout=0.25, image_size=28):
+def torch_cnn(torch, in_channels=1, num_classes=10, channels=(32, 64), hidden=0, dropout=0.1, image_size=28):
     """The torch.nn twin of chainrule.models.small_cnn (same layer order, so the same state-dict keys)."""
     nn = torch.nn
     c1, c2 = channels
@@ -148,7 +150,7 @@ def main(argv=None) -> dict:
     p.add_argument("--schedule", default="onecycle", choices=["onecycle", "cosine", "none"])
     p.add_argument("--channels", type=int, nargs=2, default=(32, 64))
     p.add_argument("--hidden", type=int, default=0, help="hidden units before the last Linear (0: none)")
-    p.add_argument("--dropout", type=float, default=0.25)
+    p.add_argument("--dropout", type=float, default=0.1)
     p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--shift", type=int, default=0, help="augment: random translation by up to N pixels")
     p.add_argument("--flip", action="store_true", help="augment: random horizontal flips (Fashion-MNIST)")

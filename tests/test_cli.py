@@ -13,6 +13,15 @@ from chainrule.cli import main
 SHARED = Path(os.environ.get("CHAINRULE_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "datasets")
 
 
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """NumPy's BLAS on one thread (small matrices; a busy machine makes extra threads wait on each other)."""
+    from chainrule.experiments._common import blas_threads
+
+    with blas_threads(1):
+        yield
+
+
 @pytest.fixture
 def no_data(tmp_path, monkeypatch):
     """No data anywhere: CHAINRULE_DATA and HOME point to an empty folder, no CHAINRULE_CACHE."""
@@ -120,3 +129,16 @@ def test_cnn_config_drops_mlp_options_and_builds_the_small_cnn():
     assert "hidden" not in cfg and "batchnorm" not in cfg and cfg["epochs"] == 2 and cfg["lr"] == 3e-3
     model = runner.build_model("cnn", 784, 10, cfg)
     assert sum(p.numel() for p in model.parameters()) == 50_282
+
+
+def test_runner_pins_blas_threads_when_asked(capsys, no_data):
+    """`args.threads` (a --threads option) runs training with NumPy's BLAS on that many threads."""
+    from types import SimpleNamespace
+
+    from chainrule import runner
+
+    args = SimpleNamespace(dataset="rings", model="mlp", epochs=1, seed=0, data_dir=None, subset=None, save=None,
+                           no_progress=True, threads=1,
+                           **{k: None for k in runner._KEYS if k != "epochs"})
+    assert runner.train(args) == 0
+    assert "test accuracy" in capsys.readouterr().out

@@ -29,6 +29,7 @@ def _train_parser(sub) -> None:
     p.add_argument("--subset", type=int, default=None, help="train on the first N training examples only")
     p.add_argument("--save", default=None, help="write the trained weights here (safetensors)")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--threads", type=int, default=None, help="pin NumPy's BLAS to this many threads")
 
 
 def _evaluate_parser(sub) -> None:
@@ -37,6 +38,7 @@ def _evaluate_parser(sub) -> None:
     p.add_argument("--dataset", choices=sorted(DATASETS), default="mnist")
     p.add_argument("--data-dir", default=None)
     p.add_argument("--batch-size", type=int, default=1000)
+    p.add_argument("--threads", type=int, default=None, help="pin NumPy's BLAS to this many threads")
 
 
 def main(argv=None) -> int:

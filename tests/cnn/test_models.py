@@ -19,7 +19,7 @@ from chainrule.nn.functional.conv import dropout2d
 MNIST = Path("/work/shared/datasets/mnist")
 
 
-def torch_cnn(torch, channels=(32, 64), dropout=0.25):
+def torch_cnn(torch, channels=(32, 64), dropout=0.1):
     """small_cnn's twin in torch.nn (the same Sequential, hence the same state-dict keys)."""
     tnn = torch.nn
     c1, c2 = channels
@@ -32,6 +32,15 @@ def torch_cnn(torch, channels=(32, 64), dropout=0.25):
 
 def load_torch_weights(model, torch_model) -> None:
     model.load_state_dict({k: cr.tensor(v.detach().numpy().copy()) for k, v in torch_model.state_dict().items()})
+
+
+def test_public_names():
+    from chainrule.nn import pooling
+
+    assert (nn.Conv2d, nn.BatchNorm2d, nn.Dropout2d) == (Conv2d, BatchNorm2d, Dropout2d)
+    assert (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d) == (
+        pooling.MaxPool2d, pooling.AvgPool2d, pooling.AdaptiveAvgPool2d)
+    assert F.conv2d is cr.conv2d and F.max_pool2d is cr.max_pool2d and F.dropout2d is dropout2d
 
 
 def test_batchnorm2d_train_and_eval_match_torch(torch):

@@ -21,6 +21,16 @@ def mnist_root() -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def one_blas_thread():
+    """NumPy's BLAS on one thread: these small matrices gain nothing from more, and a busy machine makes extra
+    threads wait on each other many times over; results also no longer depend on the core count."""
+    from chainrule.experiments._common import blas_threads
+
+    with blas_threads(1):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory):
     """Decoded-data cache in a temp folder, so tests never write to ~/.cache."""
     with pytest.MonkeyPatch.context() as mp:

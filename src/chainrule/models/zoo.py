@@ -53,9 +53,13 @@ def mlp(sizes=(784, 256, 128, 10), activation="relu", dropout: float = 0.0, batc
 
 
 def small_cnn(in_channels: int = 1, num_classes: int = 10, channels=(32, 64), hidden: int = 0,
-              dropout: float = 0.25, image_size: int = 28) -> nn.Sequential:
+              dropout: float = 0.1, image_size: int = 28) -> nn.Sequential:
     """Two blocks conv3x3(pad 1, no bias) -> BatchNorm2d -> ReLU -> MaxPool2d(2), then the classifier:
     Flatten -> Dropout -> Linear, or with `hidden` units Flatten -> Linear -> ReLU -> Dropout -> Linear.
+
+    The defaults (50,282 parameters for 28x28 inputs) were chosen on Fashion-MNIST: 5 epochs of Adam with a
+    one-cycle schedule reach 92.5% there (see benchmarks/cnn_train.py); (16, 32) channels, a hidden layer,
+    flips or label smoothing did worse in 5 epochs.
     """
     c1, c2 = channels
     features = c2 * (image_size // 4) ** 2
