@@ -131,14 +131,19 @@ def test_cnn_config_drops_mlp_options_and_builds_the_small_cnn():
     assert sum(p.numel() for p in model.parameters()) == 50_282
 
 
-def test_runner_pins_blas_threads_when_asked(capsys, no_data):
-    """`args.threads` (a --threads option) runs training with NumPy's BLAS on that many threads."""
-    from types import SimpleNamespace
+def test_threads_option_pins_blas(capsys, no_data, monkeypatch):
+    """--threads N runs training with NumPy's BLAS pinned to N threads."""
+    import contextlib
 
-    from chainrule import runner
+    from chainrule.experiments import _common
 
-    args = SimpleNamespace(dataset="rings", model="mlp", epochs=1, seed=0, data_dir=None, subset=None, save=None,
-                           no_progress=True, threads=1,
-                           **{k: None for k in runner._KEYS if k != "epochs"})
-    assert runner.train(args) == 0
-    assert "test accuracy" in capsys.readouterr().out
+    seen = []
+
+    @contextlib.contextmanager
+    def spy(n):
+        seen.append(n)
+        yield
+
+    monkeypatch.setattr(_common, "blas_threads", spy)
+    assert main(["train", "--dataset", "rings", "--epochs", "1", "--no-progress", "--threads", "3"]) == 0
+    assert seen == [3] and "test accuracy" in capsys.readouterr().out

@@ -35,7 +35,8 @@ def _train_parser(sub) -> None:
 def _evaluate_parser(sub) -> None:
     p = sub.add_parser("evaluate", help="evaluate saved weights on a test set")
     p.add_argument("--load", required=True)
-    p.add_argument("--dataset", choices=sorted(DATASETS), default="mnist")
+    p.add_argument("--dataset", choices=sorted(DATASETS), default=None,
+                   help="default: the data set the file was trained on")
     p.add_argument("--data-dir", default=None)
     p.add_argument("--batch-size", type=int, default=1000)
     p.add_argument("--threads", type=int, default=None, help="pin NumPy's BLAS to this many threads")
