@@ -56,8 +56,8 @@ def torch_cnn(torch, in_channels=1, num_classes=10, channels=(32, 64), hidden=0,
     c1, c2 = channels
     features = c2 * (image_size // 4) ** 2
     layers = [
-        nn.Conv2d(in_channels, c1, 3, padding=1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(c1, c2, 3, padding=1, bias=False), nn.BatchNorm2d(c2), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Conv2d(in_channels, c1, 3, padding=1, bias=False), nn.BatchNorm2d(c1), nn.MaxPool2d(2), nn.ReLU(),
+        nn.Conv2d(c1, c2, 3, padding=1, bias=False), nn.BatchNorm2d(c2), nn.MaxPool2d(2), nn.ReLU(), nn.Flatten(),
     ]
     if hidden:
         layers += [nn.Linear(features, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, num_classes)]

@@ -15,6 +15,7 @@ from chainrule import nn
 from chainrule.models import mlp, small_cnn
 from chainrule.nn.conv import BatchNorm2d, Conv2d, Dropout2d
 from chainrule.nn.functional.conv import dropout2d
+from chainrule.nn.pooling import MaxPool2d
 
 MNIST = Path("/work/shared/datasets/mnist")
 
@@ -24,8 +25,8 @@ def torch_cnn(torch, channels=(32, 64), dropout=0.1):
     tnn = torch.nn
     c1, c2 = channels
     return tnn.Sequential(
-        tnn.Conv2d(1, c1, 3, padding=1, bias=False), tnn.BatchNorm2d(c1), tnn.ReLU(), tnn.MaxPool2d(2),
-        tnn.Conv2d(c1, c2, 3, padding=1, bias=False), tnn.BatchNorm2d(c2), tnn.ReLU(), tnn.MaxPool2d(2),
+        tnn.Conv2d(1, c1, 3, padding=1, bias=False), tnn.BatchNorm2d(c1), tnn.MaxPool2d(2), tnn.ReLU(),
+        tnn.Conv2d(c1, c2, 3, padding=1, bias=False), tnn.BatchNorm2d(c2), tnn.MaxPool2d(2), tnn.ReLU(),
         tnn.Flatten(), tnn.Dropout(dropout), tnn.Linear(c2 * 49, 10),
     )
 
@@ -96,6 +97,20 @@ def test_small_cnn_keys_and_torch_weights_give_the_same_outputs(torch):
     check_against_torch(model, twin, [x], torch, atol=1e-4)
     for (name, p_c), (_, p_t) in zip(model.named_parameters(), twin.named_parameters()):
         np.testing.assert_allclose(p_c.grad.numpy(), p_t.grad.numpy(), atol=1e-4, rtol=1e-3, err_msg=name)
+
+
+def test_pool_then_relu_is_relu_then_pool():
+    """small_cnn pools before its ReLUs: the same values and gradients as ReLU first (ties and zeros included)."""
+    pool, relu = MaxPool2d(2), nn.ReLU()
+    x = np.round(np.random.default_rng(3).standard_normal((4, 3, 8, 8)) * 2).astype(np.float32)  # many ties
+    x[0, 0, :2, :2] = 0.0
+    g = cr.tensor(np.random.default_rng(4).standard_normal((4, 3, 4, 4)).astype(np.float32))
+    a, b = cr.tensor(x, requires_grad=True), cr.tensor(x, requires_grad=True)
+    ya, yb = relu(pool(a)), pool(relu(b))
+    np.testing.assert_array_equal(ya.detach().numpy(), yb.detach().numpy())
+    ya.backward(g)
+    yb.backward(g)
+    np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
 
 
 def test_mlp_builder_matches_torch_layout(torch):
