@@ -14,6 +14,9 @@ from .autograd.grad_mode import state as _grad_state
 from .dtypes import get_default_dtype, infer_dtype
 
 _new = object.__new__
+# How many in-place edits have happened so far, in any tensor: backward skips its saved-version checks for the
+# nodes recorded since the last edit (the common case: nothing is edited between forward and backward).
+EDITS = [0]
 
 
 class Tensor:
@@ -167,6 +170,7 @@ class Tensor:
 
     def _bump(self) -> None:
         """Count an in-place modification (saved copies of this tensor then refuse to backward)."""
+        EDITS[0] += 1
         vc = self._version
         if vc is None:
             self._version = [1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import EDITS, Tensor
 from .function import FREED, Function, Op, _freed_message
 from .grad_mode import set_grad_enabled
 from .grad_mode import state as _state
@@ -159,7 +159,7 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
             if plain and node._is_op:
                 if node.saved is FREED:
                     raise RuntimeError(_freed_message(node))
-                if node._versions:
+                if node._edits != EDITS[0] and node._versions:
                     _check_versions(node)
                 gins = node.backward(node, g)  # built-in op, the hot path
                 if type(gins) is not tuple:
@@ -291,7 +291,7 @@ def _call_backward(node: Function, g, create_graph: bool) -> tuple:
     """Check saved versions, run the node's backward and return one gradient (or None) per input."""
     if node.saved is FREED:
         raise RuntimeError(_freed_message(node))
-    if node._versions:
+    if node._edits != EDITS[0] and node._versions:
         _check_versions(node)
     if isinstance(node, Op):
         if create_graph:
@@ -321,14 +321,17 @@ def _check_versions(node) -> None:
                 _version_error(node, k, vc[0], v)
         return
     inputs = node.inputs
-    for k, (i, v) in enumerate(node._versions):
-        if i < 0:
-            cur = node._out_vc[0]
-        else:
-            vc = inputs[i]._version
-            cur = 0 if vc is None else vc[0]
-        if cur != v:
-            _version_error(node, k, cur, v)
+    for i, v in enumerate(node._versions):
+        if v is None:
+            continue
+        vc = inputs[i]._version
+        if vc is not None and vc[0] != v:  # changed since forward: an error only if forward saved it
+            arr = inputs[i]._data
+            for k, s in enumerate(node.saved):
+                if s is arr:
+                    _version_error(node, k, vc[0], v)
+    if node._out_pos >= 0 and node._out_vc[0] != node._out_v:
+        _version_error(node, node._out_pos, node._out_vc[0], node._out_v)
 
 
 def _version_error(node, k: int, cur: int, v: int):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import traceback
 
-from ..tensor import Tensor
+from ..tensor import EDITS, Tensor
 from .grad_mode import no_grad
 from .grad_mode import state as _state
 
@@ -28,6 +28,7 @@ class Function:
     # Class-level defaults, so a node only pays for what it uses.
     saved = ()
     _versions = None
+    _edits = -1  # EDITS[0] when the versions were recorded
     _watched = None
     _stack = None
     _n_out = 1
@@ -131,6 +132,7 @@ class Function:
             remap = {id(o): w for o, w in zip(outs, wrapped)}
             ctx.saved = tuple(remap.get(id(s), s) for s in ctx.saved)
             ctx._versions = [(s._vc(), s._vc()[0]) for s in ctx.saved if isinstance(s, Tensor)]
+            ctx._edits = EDITS[0]
         return wrapped[0] if single else tuple(wrapped)
 
 
@@ -150,72 +152,104 @@ class Op(Function):
 
     @classmethod
     def apply(cls, *args):
-        """Fast path: under no_grad or with no input needing grad, only the forward and one Tensor are made."""
+        """Run forward on the arrays; when an input needs grad, record this node (the per-op cost every model pays).
+
+        Unary and binary calls are spelled out (no loops, no comprehensions): this is the hot path. Under
+        no_grad, or when no input needs grad, ctx stays None and only the forward and one Tensor are made.
+        """
         n = len(args)
-        if n == 1:  # unary and binary ops are spelled out: this is the per-op overhead every model pays
+        ctx = None
+        if n == 1:
             a = args[0]
             if type(a) is not Tensor:
                 raise TypeError(f"{cls.__name__.lower()}(): expected a Tensor, got {type(a).__name__}")
-            if not a._rg or not _state.enabled:
-                return cls._no_grad(args, (a._data,))
-            arrays = [a._data]
+            if a._rg and _state.enabled:
+                ctx = _new(cls)
+                ctx.needs_input_grad = _ONE
+                fn = a.grad_fn
+                ctx.next = (a if fn is None else fn if a._out_idx == 0 else (fn, a._out_idx),)
+                ctx.inputs = args
+                out = cls.forward(ctx, a._data)
+            else:
+                out = cls.forward(_NULL_CTX, a._data)
         elif n == 2:
             a, b = args
             ta, tb = type(a) is Tensor, type(b) is Tensor
-            arrays = [a._data if ta else a, b._data if tb else b]
-            if not ((ta and a._rg) or (tb and b._rg)) or not _state.enabled:
-                return cls._no_grad(args, arrays)
+            a0 = a._data if ta else a
+            a1 = b._data if tb else b
+            ga, gb = ta and a._rg, tb and b._rg
+            if (ga or gb) and _state.enabled:
+                ctx = _new(cls)
+                ctx.needs_input_grad = (ga, gb)
+                ea = eb = None
+                if ga:
+                    fn = a.grad_fn
+                    ea = a if fn is None else fn if a._out_idx == 0 else (fn, a._out_idx)
+                if gb:
+                    fn = b.grad_fn
+                    eb = b if fn is None else fn if b._out_idx == 0 else (fn, b._out_idx)
+                ctx.next = (ea, eb)
+                ctx.inputs = args
+                out = cls.forward(ctx, a0, a1)
+            else:
+                out = cls.forward(_NULL_CTX, a0, a1)
         else:
             arrays = [a._data if type(a) is Tensor else a for a in args]
-            if _state.enabled:
-                for a in args:
-                    if type(a) is Tensor and a._rg:
-                        break
-                else:
-                    return cls._no_grad(args, arrays)
+            nig = tuple(type(a) is Tensor and a._rg for a in args)
+            if True in nig and _state.enabled:
+                ctx = _new(cls)
+                ctx.needs_input_grad = nig
+                ctx.next = tuple(_edge(a) if g else None for a, g in zip(args, nig))
+                ctx.inputs = args
+                out = cls.forward(ctx, *arrays)
             else:
-                return cls._no_grad(args, arrays)
-        ctx = _new(cls)
-        ctx.inputs = args
-        ctx.needs_input_grad = nig = [type(a) is Tensor and a._rg for a in args]
-        ctx.next = [
-            (a if a.grad_fn is None else a.grad_fn if a._out_idx == 0 else (a.grad_fn, a._out_idx)) if g else None
-            for a, g in zip(args, nig)
-        ]
-        out = cls.forward(ctx, *arrays)
-        res = _wrap(out, ctx)
-        if cls.is_view:
-            res._version = args[0]._vc()
-        saved = ctx.saved
-        if saved:
-            # remember the version of each saved input (by position) and of a saved output
-            vers = []
-            for k, s in enumerate(saved):
-                if s is out:
-                    ctx._out_pos = k
-                    vers.append((-1, 0))
-                    res._version = res._version or [0]
-                    ctx._out_vc = res._version
-                    continue
-                for i, a in enumerate(arrays):
-                    if a is s and type(args[i]) is Tensor:
-                        vc = args[i]._version
-                        vers.append((i, 0 if vc is None else vc[0]))
-                        break
-            ctx._versions = vers
+                out = cls.forward(_NULL_CTX, *arrays)
+        res = _new(Tensor)  # Tensor._wrap(out, ctx), inlined
+        res._data = out
+        res._grad = res._hooks = None
+        res._out_idx = 0
+        if ctx is None:
+            res._rg = False
+            res.grad_fn = None
+            res._version = args[0]._vc() if cls.is_view else None
+            return res
+        res._rg = True
+        res.grad_fn = ctx
+        res._version = args[0]._vc() if cls.is_view else None
+        if ctx.saved:
+            _record_versions(ctx, args, out, res)
         if _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         return res
 
-    @classmethod
-    def _no_grad(cls, args, arrays):
-        out = _wrap(cls.forward(_NULL_CTX, *arrays), None)
-        if cls.is_view:
-            out._version = args[0]._vc()
-        return out
-
 
 _wrap = Tensor._wrap
+_ONE = (True,)
+
+
+def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
+    """Remember the versions of the tensor inputs, and of the output when forward saved it.
+
+    Backward compares them with the versions then; only on a change does it look for the changed input among
+    the saved arrays (an in-place edit of an input that was not saved is harmless). Cheap, as it runs per op.
+    """
+    vers = []
+    for a in args:
+        if type(a) is Tensor:
+            vc = a._version
+            vers.append(0 if vc is None else vc[0])
+        else:
+            vers.append(None)
+    ctx._versions = vers
+    ctx._edits = EDITS[0]
+    for k, s in enumerate(ctx.saved):
+        if s is out:
+            ctx._out_pos = k
+            if res._version is None:
+                res._version = [0]
+            ctx._out_vc = res._version
+            ctx._out_v = res._version[0]
+            return
 
 
 class _NullCtx:
