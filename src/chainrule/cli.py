@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .recipes import DATASETS, RECIPES
+from .recipes import DATASETS
 
 _TOY = {"rings", "xor", "spirals", "moons"}
 

@@ -11,7 +11,6 @@ import numpy as np
 
 from ..tensor import EDITS, Tensor
 from .function import FREED, Function, Op, _freed_message
-from .grad_mode import set_grad_enabled
 from .grad_mode import state as _state
 
 
@@ -82,7 +81,8 @@ def _root_grad(tensor: Tensor, gradient, where: str):
                 f"{where}: grad can be implicitly created only for scalar outputs, but the output has shape "
                 f"{tensor.shape}. Pass gradient= (e.g. chainrule.ones_like(out)) or reduce it first (.sum())."
             )
-        return np.ones_like(tensor._data)
+        a = tensor._data
+        return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones(a.shape, a.dtype)
     if isinstance(gradient, Tensor):
         g = gradient if (_state.enabled and gradient._rg) else gradient._data
     else:
@@ -147,7 +147,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
         _add(grads, t.grad_fn, t._out_idx, g, t.grad_fn._n_out)
     ready = [n for n, d in deps.items() if d == 0]
     plain = not create_graph and on_step is None and not _state.anomaly and not target_nodes
-    with set_grad_enabled(create_graph):
+    prev_mode, _state.enabled = _state.enabled, create_graph  # set_grad_enabled(create_graph), inlined
+    try:
         while ready:
             node = ready.pop()
             g = grads.pop(node, None)
@@ -201,6 +202,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 deps[e] = d
                 if d == 0:
                     ready.append(e)
+    finally:
+        _state.enabled = prev_mode
     return found
 
 

@@ -19,8 +19,11 @@ def _reduce(ctx, loss, reduction: str, denom):
         return loss
     total = loss.sum()
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = total / denom  # 0/0 (every target ignored) is nan, as in PyTorch
+        if denom:
+            total = total / denom
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                total = total / denom  # 0/0 (every target ignored) is nan, as in PyTorch
     return np.asarray(total, dtype=loss.dtype)
 
 
@@ -52,6 +55,8 @@ def _bshape(ndim: int, n: int) -> tuple:
 class CrossEntropy(Op):
     """Stable log-softmax over axis 1 + NLL (class indices) or soft targets, with weights and label smoothing."""
 
+    rows = None  # set by the common case's forward: arange(N), to index z[n, t]
+
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction, smoothing, prob):
         n_classes = x.shape[1]
@@ -71,6 +76,12 @@ class CrossEntropy(Op):
             if len(nig) > 1 and nig[1]:
                 ctx.logp = z - lse
             denom = loss.size
+        elif x.ndim == 2 and weight is None and smoothing == 0 and ignore_index not in target:
+            # the common case (class indices, no weights or smoothing, no ignored target): nll = lse - z[n, t]
+            rows = np.arange(len(target))
+            loss = lse[:, 0] - z[rows, target]
+            ctx.rows, ctx.t = rows, target
+            denom = len(target)
         else:
             t, valid, wt = _class_targets(target, weight, ignore_index, x.dtype)
             nll = (lse - np.take_along_axis(z, np.expand_dims(t, 1), axis=1)).squeeze(1)
@@ -94,6 +105,14 @@ class CrossEntropy(Op):
         # (class indices, no weights or smoothing: (softmax - onehot) * g / N)
         x, p = ctx.saved
         fast = isinstance(g, np.ndarray)
+        if ctx.rows is not None:  # the common case: (softmax - onehot) * g / N
+            if fast:
+                c = _coef(ctx, g)
+                gx = p * (c[:, None] if c.ndim else c)
+                np.subtract.at(gx, (ctx.rows, ctx.t), c)  # gx[n, t[n]] -= c
+                return gx, None, None, None, None, None, None
+            ctx.valid = np.ones(len(ctx.t), bool)  # create_graph: the general path below, with unit weights
+            ctx.wt = ctx.s = np.ones(len(ctx.t), p.dtype)
         if not fast:  # create_graph: softmax rebuilt from x so that it is differentiated too
             e = np.exp(x - x._data.max(axis=1, keepdims=True))
             p = e / e.sum(axis=1, keepdims=True)

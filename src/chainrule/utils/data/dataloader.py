@@ -15,9 +15,9 @@ from .sampler import BatchSampler, RandomSampler, SequentialSampler
 class DataLoader:
     """Mini-batches of a dataset, reshuffled each epoch; batch_size=1 is SGD, len(dataset) full-batch GD."""
 
-    # A TensorDataset (or a Subset of one) is permuted with one `take` per tensor per epoch and batches are
-    # contiguous slices of that copy (read-only views of the dataset itself when unshuffled, so an in-place
-    # edit cannot corrupt it); under a custom sampler, one fancy-index per tensor per batch.  Other datasets:
+    # A TensorDataset (or a Subset of one) is cut into batches by one `take` per tensor per batch (read-only
+    # slices of the dataset itself when unshuffled, so an in-place edit cannot corrupt it); under a custom
+    # sampler, likewise one take per tensor per batch.  Other datasets:
     # dataset[i] per sample, then collate_fn (default_collate).  Loading runs in this process: num_workers
     # is accepted for PyTorch compatibility and ignored.
 
@@ -60,22 +60,29 @@ class DataLoader:
         return self._gathered_batches(arrays, index_map)
 
     def _sliced_batches(self, arrays, index_map, bs: BatchSampler) -> Iterator[tuple]:
-        """One take per tensor per epoch, then contiguous slices (zero-copy views when in order)."""
+        """Contiguous slices of the dataset when in order (zero-copy, read-only views); else one `take` per batch.
+
+        A take per batch (rather than one permuted copy of the whole dataset per epoch) keeps each batch in
+        cache for the step that uses it and never holds a second copy of the dataset.
+        """
         order = bs.sampler.epoch_indices()
-        if isinstance(bs.sampler, SequentialSampler) and index_map is None and len(order) == len(arrays[0]):
-            epoch = tuple(_read_only(a) for a in arrays)
-        else:
-            order = order if index_map is None else index_map[order]
-            epoch = tuple(a.take(order, axis=0) for a in arrays)
         n, size, tensor = len(order), bs.batch_size, Tensor
         starts = range(0, n - n % size if bs.drop_last else n, size)
-        if len(epoch) == 2:  # the common (X, y) case, unrolled: a batch costs two Tensor(view)s, no copy
-            x, y = epoch
+        if isinstance(bs.sampler, SequentialSampler) and index_map is None and n == len(arrays[0]):
+            views = tuple(_read_only(a) for a in arrays)
             for start in starts:
-                yield tensor(x[start : start + size]), tensor(y[start : start + size])
+                yield tuple([tensor(a[start : start + size]) for a in views])
+            return
+        order = order if index_map is None else index_map[order]
+        if len(arrays) == 2:  # the common (X, y) case, unrolled
+            x, y = arrays
+            for start in starts:
+                idx = order[start : start + size]
+                yield tensor(x.take(idx, axis=0)), tensor(y.take(idx, axis=0))
             return
         for start in starts:
-            yield tuple([tensor(a[start : start + size]) for a in epoch])
+            idx = order[start : start + size]
+            yield tuple([tensor(a.take(idx, axis=0)) for a in arrays])
 
     def _gathered_batches(self, arrays, index_map) -> Iterator[tuple]:
         """One fancy-index per tensor per batch, for custom (batch) samplers."""
