@@ -147,7 +147,7 @@ def main(argv=None) -> int:
                     help="BLAS/PyTorch threads for every contender (default: each library's own default)")
     args = ap.parse_args(argv)
     if args.threads:
-        from chainrule.experiments._common import blas_threads
+        from chainrule.utils.threads import blas_threads
 
         with blas_threads(args.threads):
             if torch is not None:

@@ -16,7 +16,7 @@ SHARED = Path(os.environ.get("CHAINRULE_DATA") or Path(__file__).resolve().paren
 @pytest.fixture(autouse=True)
 def one_blas_thread():
     """NumPy's BLAS on one thread (small matrices; a busy machine makes extra threads wait on each other)."""
-    from chainrule.experiments._common import blas_threads
+    from chainrule.utils.threads import blas_threads
 
     with blas_threads(1):
         yield
@@ -135,7 +135,7 @@ def test_threads_option_pins_blas(capsys, no_data, monkeypatch):
     """--threads N runs training with NumPy's BLAS pinned to N threads."""
     import contextlib
 
-    from chainrule.experiments import _common
+    from chainrule.utils import threads
 
     seen = []
 
@@ -144,6 +144,6 @@ def test_threads_option_pins_blas(capsys, no_data, monkeypatch):
         seen.append(n)
         yield
 
-    monkeypatch.setattr(_common, "blas_threads", spy)
+    monkeypatch.setattr(threads, "blas_threads", spy)
     assert main(["train", "--dataset", "rings", "--epochs", "1", "--no-progress", "--threads", "3"]) == 0
     assert seen == [3] and "test accuracy" in capsys.readouterr().out

@@ -147,7 +147,7 @@ def _pinned(args):
     threads = getattr(args, "threads", None)
     if not threads:
         return contextlib.nullcontext()
-    from .experiments._common import blas_threads
+    from .utils.threads import blas_threads
 
     return blas_threads(threads)
 

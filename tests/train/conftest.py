@@ -24,7 +24,7 @@ def mnist_root() -> Path:
 def one_blas_thread():
     """NumPy's BLAS on one thread: these small matrices gain nothing from more, and a busy machine makes extra
     threads wait on each other many times over; results also no longer depend on the core count."""
-    from chainrule.experiments._common import blas_threads
+    from chainrule.utils.threads import blas_threads
 
     with blas_threads(1):
         yield

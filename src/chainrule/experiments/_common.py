@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import math
@@ -10,6 +9,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from ..utils.threads import blas_threads  # noqa: F401 - the experiments pin BLAS to one thread
 
 
 class Run:
@@ -79,60 +80,6 @@ def _clean(obj):
     if isinstance(obj, np.bool_):
         return bool(obj)
     return obj
-
-
-_SETTERS = ("openblas_set_num_threads", "scipy_openblas_set_num_threads64_",
-            "scipy_openblas_set_num_threads_64_", "scipy_openblas_set_num_threads")
-
-
-def _openblas():
-    """(set, get) ctypes functions of the OpenBLAS that NumPy loaded, or None (Linux; best effort)."""
-    import ctypes
-
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as f:
-            libs = {p for p in (line.split()[-1] for line in f) if "openblas" in p.lower() and ".so" in p}
-    except OSError:
-        return None
-    for path in sorted(libs):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for name in _SETTERS:
-            setter = getattr(lib, name, None)
-            getter = getattr(lib, name.replace("set_", "get_"), None)
-            if setter is not None and getter is not None:
-                return setter, getter
-    return None
-
-
-@contextlib.contextmanager
-def blas_threads(n: int = 1):
-    """Run NumPy's BLAS on n threads inside the block (threadpoolctl if installed, else OpenBLAS directly).
-
-    The experiments multiply small matrices, where extra BLAS threads only wait on each other: on a busy
-    two-core machine one thread ran a 10-layer MLP step 15x faster than OpenBLAS's default.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
-    if threadpool_limits is not None:
-        with threadpool_limits(n, user_api="blas"):
-            yield
-        return
-    fns = _openblas()
-    if fns is None:
-        yield
-        return
-    setter, getter = fns
-    before = getter()
-    setter(n)
-    try:
-        yield
-    finally:
-        setter(before)
 
 
 def seed_all(seed: int) -> None:

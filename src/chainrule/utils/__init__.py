@@ -1,3 +1,3 @@
-"""Utilities as in torch.utils: `chainrule.utils.data` (datasets, samplers, DataLoader)."""
+"""Utilities as in torch.utils: `chainrule.utils.data` (datasets, samplers, DataLoader); `threads` pins BLAS."""
 
-from . import data  # noqa: F401
+from . import data, threads  # noqa: F401
