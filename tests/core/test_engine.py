@@ -124,6 +124,37 @@ def test_inplace_on_view_of_saved_tensor_is_caught():
         z.backward()
 
 
+def test_inplace_edit_of_an_input_that_was_not_saved_is_harmless():
+    """Versions are compared lazily: an edited input only raises when forward saved it (add saves nothing)."""
+    x = cr.ones(3, requires_grad=True)
+    y = x * 2
+    z = (y + 1) * 3  # add does not save y; mul saves its array input (y + 1) only
+    with cr.no_grad():
+        y.add_(1)
+    z.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6, 6, 6])
+
+
+def test_saved_output_edited_in_place_is_caught():
+    x = cr.tensor([0.5, 1.0], requires_grad=True)
+    y = x.exp()  # saves its output
+    with cr.no_grad():
+        y.mul_(2)
+    with pytest.raises(RuntimeError, match="ExpBackward.*modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_nodes_recorded_after_an_edit_are_not_blamed_for_it():
+    """The edit counter moves on; later nodes record the new versions and backward works."""
+    x = cr.ones(3, requires_grad=True)
+    y = x * 2
+    with cr.no_grad():
+        y.add_(1)  # before any node saved y
+    z = y * y
+    z.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [12, 12, 12])
+
+
 def test_inplace_on_leaf_requiring_grad_needs_no_grad():
     p = cr.ones(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="no_grad"):

@@ -134,6 +134,15 @@ def test_shuffled_batches_do_not_alias_the_dataset():
     assert not np.shares_memory(xb._data, ds.arrays[0])
 
 
+def test_shuffled_batches_are_gathered_one_at_a_time():
+    """No permuted copy of the whole dataset per epoch: each batch owns just its own rows."""
+    ds = make()
+    for xb, yb in DataLoader(ds, batch_size=4, shuffle=True, seed=0):
+        for b in (xb._data, yb._data):
+            owner = b if b.base is None else b.base
+            assert owner.shape[0] <= 4
+
+
 def test_subset_uses_the_array_path_and_maps_indices():
     train, _ = random_split(make(), [15, 8], generator=0)
     seen = flat(ids(DataLoader(train, batch_size=4, shuffle=True, seed=0)))

@@ -232,3 +232,27 @@ def test_errors_name_the_loss_the_shapes_and_the_fix():
         F.cross_entropy(x, cr.tensor([0, 1, 2, 1]), weight=cr.ones(2))
     with pytest.warns(UserWarning, match="broadcast"):
         F.mse_loss(x, cr.randn(3))
+
+
+def test_cross_entropy_common_path_matches_the_general_one():
+    """Class indices without weights, smoothing or ignored targets take a shorter path: same values and grads."""
+    x = rng.standard_normal((5, 4))
+    t = cr.tensor(np.array([1, 0, 3, 2, 2]))
+    for red in REDUCTIONS:
+        a = cr.tensor(x, requires_grad=True)
+        b = cr.tensor(x, requires_grad=True)
+        fast = F.cross_entropy(a, t, reduction=red)
+        general = F.cross_entropy(b, t, reduction=red, weight=cr.ones(4, dtype=cr.float64))
+        np.testing.assert_allclose(fast.detach().numpy(), general.detach().numpy(), rtol=1e-12)
+        fast.sum().backward()
+        general.sum().backward()
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12)
+    a = cr.tensor(x, requires_grad=True)
+    assert gradcheck(lambda a: F.cross_entropy(a, t), [a])
+    assert gradgradcheck(lambda a: F.cross_entropy(a, t), [a])
+    assert gradgradcheck(lambda a: F.cross_entropy(a, t, reduction="none"), [a])
+    ignored = cr.tensor(np.array([1, -100, 3, 2, -100]))  # the general path; the mean is over 3 targets
+    loss = F.cross_entropy(cr.tensor(x), ignored)
+    z = x - x.max(1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    np.testing.assert_allclose(loss.item(), -(logp[0, 1] + logp[2, 3] + logp[3, 2]) / 3, rtol=1e-12)
