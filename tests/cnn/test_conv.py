@@ -187,3 +187,14 @@ def test_conv2d_second_order_gradcheck(k, s, p, d, g):
     assert gradgradcheck(lambda x, w, b: conv2d(x, w, b, s, p, d, g), (x, w, b))
     cols = unfold(x, k, d, p, s)
     assert gradcheck(lambda c: fold(c, (6, 5), k, d, p, s), (cols.detach().requires_grad_(),))
+
+
+@pytest.mark.parametrize("c", [1, 40])  # K = c*9 below and above L = 25: both column layouts
+@pytest.mark.parametrize("s", [1, 2])
+def test_conv2d_empty_batch_forward_and_backward(c, s):
+    x = cr.zeros(0, c, 5, 5, requires_grad=True)
+    w = cr.ones(2, c, 3, 3, requires_grad=True)
+    y = conv2d(x, w, cr.zeros(2, requires_grad=True), stride=s, padding=1)
+    assert y.shape == (0, 2, 5 if s == 1 else 3, 5 if s == 1 else 3)
+    y.sum().backward()
+    assert x.grad.shape == x.shape and w.grad.shape == w.shape and not w.grad.numpy().any()

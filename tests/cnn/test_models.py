@@ -81,11 +81,13 @@ def test_dropout2d_drops_whole_channels():
 
 
 def test_small_cnn_keys_and_torch_weights_give_the_same_outputs(torch):
-    model, twin = small_cnn(), torch_cnn(torch)
+    """In float64: in float32 the two libraries' rounding can flip a near-tie in max pooling (1 seed in 40 did)."""
+    torch.manual_seed(0)
+    model, twin = small_cnn().double(), torch_cnn(torch).double()
     assert sum(p.numel() for p in model.parameters()) == sum(p.numel() for p in twin.parameters()) < 100_000
     assert list(model.state_dict()) == list(twin.state_dict())
     twin.train()
-    x = np.random.default_rng(1).standard_normal((8, 1, 28, 28)).astype(np.float32)
+    x = np.random.default_rng(1).standard_normal((8, 1, 28, 28))
     twin(torch.tensor(x))  # move the running statistics away from (0, 1)
     load_torch_weights(model, twin)
     model.eval()
