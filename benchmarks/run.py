@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 import chainrule as cr  # noqa: E402
 from harness import fmt_row, interleave, peak_memory_mb  # noqa: E402
+from cnn_bench import cnn_workload  # noqa: E402
 from workloads import (  # noqa: E402
     cr_accuracy, cr_epoch, cr_mlp, gemm_and_flat_adam, mnist_arrays, numpy_accuracy, numpy_epoch, timed, torch,
     torch_accuracy, torch_epoch,
@@ -137,6 +138,40 @@ def lower_bound(batch: int, step_ms: float) -> dict:
             "gemm_fraction": g / step_ms, "adam_fraction": a / step_ms, "together": (g + a) / step_ms}
 
 
+def _ratio(w: dict, name: str, base: str = "pytorch"):
+    """Median time of chainrule over that of `base` in workload `name`, or None when either did not run."""
+    if name not in w or base not in w[name]:
+        return None
+    return w[name]["chainrule"]["median"] / w[name][base]["median"]
+
+
+def targets(w: dict) -> list[dict]:
+    """The performance issue's targets next to what this run measured (only the workloads that ran)."""
+    rows = [
+        ("1. MLP epoch b128 / PyTorch", _ratio(w, "mlp-epoch-b128"), "<= 0.8"),
+        ("2. MLP epoch b32 / PyTorch", _ratio(w, "mlp-epoch-b32"), "<= 0.8"),
+        ("2. MLP epoch b512 / PyTorch", _ratio(w, "mlp-epoch-b512"), "<= 0.8"),
+        ("3. inference b1024 / PyTorch", _ratio(w, "inference-b1024"), "<= 1.0"),
+        ("4. 1,000-op chain / PyTorch", _ratio(w, "op-chain-1000"), "<= 1.0"),
+        ("5. MLP epoch b128 / NumPy by hand", _ratio(w, "mlp-epoch-b128", "numpy-by-hand"), "<= 1.15"),
+        ("6. (GEMMs + flat Adam) / step b128", w.get("lower-bound-b128", {}).get("together"), ">= 0.75"),
+        ("7. CNN epoch / PyTorch", _ratio(w, "cnn-epoch"), "<= 1.5"),
+        ("7. CNN backward / forward (batch 64)",
+         w.get("cnn-epoch", {}).get("chainrule", {}).get("extra", {}).get("bwd_over_fwd"), "<= 3"),
+        ("8. DataLoader epoch / slicing by hand", _ratio(w, "dataloader-b128", "slicing-by-hand"), "<= 1.1"),
+        ("9. no_grad op: overhead over NumPy, us",
+         w.get("nograd-op", {}).get("chainrule", {}).get("extra", {}).get("overhead_us"), "<= 1.0"),
+    ]
+    out = []
+    for what, value, target in rows:
+        if value is None:
+            continue
+        op, bound = target.split()
+        met = value <= float(bound) if op == "<=" else value >= float(bound)
+        out.append({"what": what, "measured": value, "target": target, "met": met})
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="a smoke run: small data, one repeat")
@@ -185,12 +220,12 @@ def _run(args) -> int:
         if only and name not in only:
             continue
         report(name, fn())
-    try:
-        from cnn_bench import cnn_workload
-    except ImportError:
-        cnn_workload = None
-    if cnn_workload is not None and (not only or "cnn-epoch" in only):
+    if not only or "cnn-epoch" in only:
         report("cnn-epoch", cnn_workload(X, y, Xt, yt, quick=args.quick, repeats=reps))
+    out["targets"] = targets(out["workloads"])
+    print("== the issue's targets")
+    for t in out["targets"]:
+        print(f"  {t['what']:<44} {t['measured']:8.3f}  target {t['target']:<8} {'met' if t['met'] else 'MISSED'}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(out, f, indent=1)
