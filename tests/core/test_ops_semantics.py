@@ -73,6 +73,18 @@ def test_relu_and_abs_have_zero_gradient_at_zero():
     np.testing.assert_array_equal(grad_of(x), [-1, 0, 1])
 
 
+def test_relu_at_infinities_and_nan_as_pytorch():
+    """relu(-inf) = 0, relu(nan) = nan, and the gradient passes through nan (PyTorch's threshold_backward)."""
+    x = cr.tensor(np.array([-np.inf, -1.0, 0.0, 2.0, np.inf, np.nan], np.float32), requires_grad=True)
+    y = cr.relu(x)
+    np.testing.assert_array_equal(y.detach().numpy(), [0, 0, 0, 2, np.inf, np.nan])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0, 0, 0, 1, 1, 1])
+    big = cr.tensor(np.linspace(-1, 1, 100_001, dtype=np.float32))  # grows the cached zero buffer
+    np.testing.assert_array_equal(cr.relu(big).numpy(), np.maximum(big.numpy(), 0))
+    assert cr.relu(cr.tensor([-3, 4])).tolist() == [0, 4]  # integer tensors too
+
+
 @pytest.mark.parametrize("p", [2, "fro", 1, 3])
 def test_norm_gradient_at_zero_is_zero(p):
     x = cr.zeros(2, 3, dtype=cr.float64, requires_grad=True)

@@ -15,6 +15,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import norm_dim as _norm_dim
 from ._util import raw as _raw
+from ._util import zeros_for
 from .elementwise import sigmoid as _sigmoid
 from .unary import erf as _erf
 from .unary import erf_array as _erf_array
@@ -27,15 +28,15 @@ _K_TANH = _math.sqrt(2 / _math.pi)
 class ReLU(Op):
     @staticmethod
     def forward(ctx, x):
-        out = np.maximum(x, 0)
+        out = np.maximum(x, zeros_for(x))  # = max(x, 0), on NumPy's fast loop
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        # relu'(x) = 1 where x > 0, else 0 (relu'(0) = 0, PyTorch's convention)
+        # relu'(x) = 1 where x > 0, else 0 (relu'(0) = 0; NaN passes g through), as PyTorch: out = relu(x) != 0
         (out,) = ctx.saved
-        return g * (out > 0)
+        return g * (out != 0)
 
 
 def _finish(input, out, inplace: bool, name: str):
