@@ -27,8 +27,8 @@ def is_tensor(x) -> bool:
 
 
 def wrap(a: np.ndarray):
-    """Wrap an ndarray as a Tensor without copying."""
-    return Tensor(a)
+    """Wrap an ndarray as a Tensor without copying (a NumPy scalar, as from a[i], becomes a 0-d Tensor)."""
+    return Tensor._wrap(a) if type(a) is np.ndarray else Tensor(a)
 
 
 def like(a: np.ndarray, template):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from ._convert import Tensor, resolve_rng, wrap
+from ._convert import resolve_rng, wrap
 from .collate import default_collate
 from .dataset import array_source
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
@@ -66,7 +66,7 @@ class DataLoader:
         cache for the step that uses it and never holds a second copy of the dataset.
         """
         order = bs.sampler.epoch_indices()
-        n, size, tensor = len(order), bs.batch_size, Tensor
+        n, size, tensor = len(order), bs.batch_size, wrap
         starts = range(0, n - n % size if bs.drop_last else n, size)
         if isinstance(bs.sampler, SequentialSampler) and index_map is None and n == len(arrays[0]):
             views = tuple(_read_only(a) for a in arrays)
