@@ -7,6 +7,8 @@ are exact.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Op
@@ -74,61 +76,113 @@ def _channel(ndim: int) -> tuple:
     return (0,) + tuple(range(2, ndim)), (1, -1) + (1,) * (ndim - 2)
 
 
+def _rows(a: np.ndarray) -> np.ndarray:
+    """The (N, C, L) view of an (N, C, *) array (L = 1 for (N, C)); a copy only if `a` is not laid out as one."""
+    return a.reshape(a.shape[0], a.shape[1], math.prod(a.shape[2:]))  # not -1: N or C may be 0
+
+
+def _csum(a3: np.ndarray) -> np.ndarray:
+    """Per-channel sum of an (N, C, L) array: einsum reads it once in memory order, unlike sum(axis=(0, 2))."""
+    return np.einsum("ncl->c", a3)
+
+
+def _cdot(a3: np.ndarray, b3: np.ndarray) -> np.ndarray:
+    """Per-channel sum of a3 * b3 (both (N, C, L)) without making the product array."""
+    if a3.shape[2] < 128:  # short rows: einsum's own loop beats one BLAS call per row
+        return np.einsum("ncl,ncl->c", a3, b3)
+    return (a3[:, :, None, :] @ b3[:, :, :, None]).sum(axis=(0, 2, 3))  # one BLAS dot per (n, c) row
+
+
 class BatchNorm(Op):
-    """Batch norm over axis 1 of any (N, C, *) input; updates the running statistics (ndarrays) in training."""
+    """Batch norm over axis 1 of any (N, C, *) input; updates the running statistics (ndarrays) in training.
+
+    Works on the (N, C, L) view of the input, so that every per-channel sum is one contiguous pass (einsum or
+    BLAS) instead of a strided reduction over axes (0, 2, 3). The arrays are large and the passes memory-bound,
+    so each op writes one new full-size array (forward: the output, built in place from x - mean; backward: dL/dx,
+    built in place from x - mean again) and saves only x and the per-channel statistics.
+    """
 
     @staticmethod
     def forward(ctx, x, w, b, running_mean, running_var, training, momentum, eps):
-        axes, bshape = _channel(x.ndim)
+        x3 = _rows(x)
+        m = x3.shape[0] * x3.shape[2]  # values per channel
         if training:
-            mean = x.mean(axis=axes)
-            xhat = x - mean.reshape(bshape)
-            var = np.mean(np.square(xhat), axis=axes)
+            mean = _csum(x3) / m  # batch mean
+            out = x3 - mean[:, None]  # xc = x - mean: centred first (two-pass variance, no E[x^2] - E[x]^2)
+            var = _cdot(out, out) / m  # biased batch variance, to normalise with
             invstd = 1.0 / np.sqrt(var + eps)
             if running_mean is not None:
-                n = x.size // x.shape[1]
                 running_mean *= 1 - momentum
                 running_mean += momentum * mean
                 running_var *= 1 - momentum
-                running_var += (momentum * n / max(n - 1, 1)) * var  # the unbiased batch variance, as PyTorch
+                running_var += (momentum * m / max(m - 1, 1)) * var  # the unbiased batch variance, as PyTorch
         else:
+            mean = running_mean.astype(x.dtype)  # a copy: later edits to the buffer leave this backward alone
             invstd = (1.0 / np.sqrt(running_var + eps)).astype(x.dtype, copy=False)
-            xhat = x - running_mean.reshape(bshape).astype(x.dtype, copy=False)
-        xhat *= invstd.reshape(bshape)
-        ctx.save_for_backward(x, w, xhat)
-        ctx.invstd, ctx.training = invstd, training
-        ctx.running_mean, ctx.eps, ctx.n = running_mean, eps, x.size // max(x.shape[1], 1)
-        out = xhat * w.reshape(bshape) if w is not None else xhat.copy()  # never alias the saved xhat
+            out = x3 - mean[:, None]  # xc = x - running_mean
+        scale = invstd if w is None else w * invstd
+        out *= scale[:, None]  # xhat * w = xc * (invstd * w)
         if b is not None:
-            out += b.reshape(bshape)
-        return out
+            out += b[:, None]  # y = xhat * w + b
+        ctx.save_for_backward(x, w, mean)
+        ctx.invstd, ctx.training, ctx.eps, ctx.m = invstd, training, eps, m
+        return out.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, g):
-        # training: dL/dx = w*invstd * (G - mean(G) - xhat * mean(G*xhat)), means over all axes but 1
-        # eval:     dL/dx = G * w * invstd ;   dL/dw = sum(G * xhat) ;   dL/db = sum(G)
-        x, w, xhat = ctx.saved
-        axes, bshape = _channel(g.ndim)
-        invstd = ctx.invstd
-        if not isinstance(g, np.ndarray):  # create_graph: rebuild xhat from x so that it is differentiated
-            if ctx.training:
-                xc = x - x.mean(axis=axes, keepdims=True)
-                invstd = 1.0 / np.sqrt((xc * xc).mean(axis=axes) + ctx.eps)
-                xhat = xc * invstd.reshape(bshape)
-            else:
-                xhat = (x - ctx.running_mean.reshape(bshape)) * invstd.reshape(bshape)
-        nig = ctx.needs_input_grad
-        gb = g.sum(axis=axes)
-        gw = (g * xhat).sum(axis=axes)
-        gx = None
+        # with xc = x - mean, xhat = xc * invstd, scale = w * invstd, sums over all axes but 1 (m values each):
+        # dL/db = sum(G) ;  dL/dw = sum(G * xhat)
+        # dL/dx = scale * (G - sum(G)/m - xhat * sum(G * xhat)/m)   (training: mean and invstd depend on x)
+        # dL/dx = scale * G                                         (eval: running statistics are constants)
+        if not isinstance(g, np.ndarray):  # create_graph: the same formulas on Tensors
+            return _batch_norm_backward_graph(ctx, g)
+        x, w, mean = ctx.saved
+        invstd, m, nig, train = ctx.invstd, ctx.m, ctx.needs_input_grad, ctx.training
+        g3 = _rows(g)
+        gb = _csum(g3) if train or nig[2] else None  # dL/db = sum(G)
+        xc = gw = gx = None
+        if train or nig[1]:
+            xc = _rows(x) - mean[:, None]  # x - mean, in a new buffer (it becomes dL/dx in training)
+            gw = _cdot(g3, xc) * invstd  # dL/dw = sum(G * xhat) = sum(G * xc) * invstd
         if nig[0]:
             scale = invstd if w is None else w * invstd
-            if ctx.training:
-                n = ctx.n
-                gx = (g - (gb / n).reshape(bshape) - xhat * (gw / n).reshape(bshape)) * scale.reshape(bshape)
-            else:
-                gx = g * scale.reshape(bshape)
+            if train:
+                gx = xc
+                gx *= (gw * (invstd / m))[:, None]  # xhat * sum(G * xhat)/m = xc * invstd * dL/dw / m
+                gx += (gb / m)[:, None]  # ... + sum(G)/m
+                np.subtract(g3, gx, out=gx)  # G - sum(G)/m - xhat * sum(G * xhat)/m
+                gx *= scale[:, None]  # dL/dx = (...) * w * invstd
+            else:  # dL/dx = G * w * invstd (into xc's buffer once dL/dw is done with it)
+                gx = np.multiply(g3, scale[:, None], out=xc)
+            gx = gx.reshape(g.shape)
         return gx, (gw if nig[1] else None), (gb if nig[2] else None), None, None, None, None, None
+
+
+def _batch_norm_backward_graph(ctx, g):
+    """BatchNorm's backward on Tensors (create_graph): xhat is rebuilt from x so that it is differentiated too."""
+    # training: dL/dx = w*invstd * (G - mean(G) - xhat * mean(G*xhat)), means over all axes but 1
+    # eval:     dL/dx = G * w * invstd ;   dL/dw = sum(G * xhat) ;   dL/db = sum(G)
+    x, w, mean = ctx.saved
+    axes, bshape = _channel(g.ndim)
+    invstd = ctx.invstd
+    if ctx.training:
+        xc = x - x.mean(axis=axes, keepdims=True)
+        invstd = 1.0 / np.sqrt((xc * xc).mean(axis=axes) + ctx.eps)
+        xhat = xc * invstd.reshape(bshape)
+    else:
+        xhat = (x - mean.reshape(bshape)) * invstd.reshape(bshape)  # mean: the running mean at forward
+    nig = ctx.needs_input_grad
+    gb = g.sum(axis=axes)
+    gw = (g * xhat).sum(axis=axes)
+    gx = None
+    if nig[0]:
+        scale = invstd if w is None else w * invstd
+        if ctx.training:
+            m = ctx.m
+            gx = (g - (gb / m).reshape(bshape) - xhat * (gw / m).reshape(bshape)) * scale.reshape(bshape)
+        else:
+            gx = g * scale.reshape(bshape)
+    return gx, (gw if nig[1] else None), (gb if nig[2] else None), None, None, None, None, None
 
 
 class LayerNorm(Op):
