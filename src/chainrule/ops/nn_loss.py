@@ -1,8 +1,9 @@
 """Fused losses: each is one node whose backward is the closed-form gradient (cross-entropy: (softmax - q) g / D).
 
 Forward arguments after the tensors are plain values (weight arrays, ignore_index, reduction strings); the
-checks and PyTorch's argument handling are in nn.functional. `D` is what 'mean' divides by: the number of
-elements, or the summed target weights for class-index cross-entropy / NLL.
+checks and PyTorch's argument handling are in nn.functional, which passes ignore_index=None when no target
+can be ignored. `D` is what 'mean' divides by: the number of elements, or the summed target weights for
+class-index cross-entropy / NLL.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ def _coef(ctx, g):
     return g
 
 
-def _class_targets(target, weight, ignore_index: int, dtype):
-    """Per element: safe class index t, valid mask, target weight w[t] (0 where ignored)."""
-    valid = target != ignore_index
+def _class_targets(target, weight, ignore_index: int | None, dtype):
+    """Per element: safe class index t, valid mask, target weight w[t] (0 where ignored; None: none ignored)."""
+    valid = np.ones(target.shape, bool) if ignore_index is None else target != ignore_index
     t = np.where(valid, target, 0)
     wt = valid.astype(dtype) if weight is None else weight[t] * valid
     return t, valid, wt
@@ -60,11 +61,11 @@ class CrossEntropy(Op):
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction, smoothing, prob):
         n_classes = x.shape[1]
-        z = x - x.max(axis=1, keepdims=True)
+        z = x - np.maximum.reduce(x, axis=1, keepdims=True)  # shifted logits: exp cannot overflow
         p = np.exp(z)
-        lse = p.sum(axis=1, keepdims=True)
-        p /= lse
-        np.log(lse, out=lse)
+        lse = np.add.reduce(p, axis=1, keepdims=True)
+        p /= lse  # softmax
+        np.log(lse, out=lse)  # log-sum-exp of z
         wb = None if weight is None else weight.reshape(_bshape(x.ndim, n_classes))
         if prob:
             q = target if smoothing == 0 else target * (1 - smoothing) + smoothing / n_classes
@@ -76,8 +77,8 @@ class CrossEntropy(Op):
             if len(nig) > 1 and nig[1]:
                 ctx.logp = z - lse
             denom = loss.size
-        elif x.ndim == 2 and weight is None and smoothing == 0 and ignore_index not in target:
-            # the common case (class indices, no weights or smoothing, no ignored target): nll = lse - z[n, t]
+        elif x.ndim == 2 and weight is None and smoothing == 0 and ignore_index is None:
+            # the common case (class indices, no weights or smoothing, no target ignored): nll = lse - z[n, t]
             rows = np.arange(len(target))
             loss = lse[:, 0] - z[rows, target]
             ctx.rows, ctx.t = rows, target

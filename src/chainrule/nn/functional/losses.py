@@ -42,8 +42,11 @@ def _class_weight(name: str, weight, c: int, dtype):
     return w.astype(dtype, copy=False)
 
 
-def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int | None) -> None:
-    """Class-index targets: an integer tensor of shape (N, d1, ...) with values in [0, C) (or ignore_index)."""
+def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int | None) -> int | None:
+    """Class-index targets: an integer tensor of shape (N, d1, ...) with values in [0, C) (or ignore_index).
+
+    Returns the ignore_index to hand to the op, or None when no target can equal it (the ops' shorter path).
+    """
     c = input.shape[1]
     want = input.shape[:1] + input.shape[2:]
     if target.dtype.kind not in "iu":
@@ -60,7 +63,7 @@ def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int |
         )
     t = target._data
     if t.size == 0 or (t.min() >= 0 and t.max() < c):  # the common case, in two reductions
-        return
+        return None if ignore_index is None or not 0 <= ignore_index < c else int(ignore_index)
     bad = (t < 0) | (t >= c)
     if ignore_index is not None:
         bad &= t != ignore_index
@@ -71,6 +74,7 @@ def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int |
             f"{tuple(input.shape)}); class indices must be in [0, {c - 1}]"
             + (f" (or ignore_index={ignore_index})" if ignore_index is not None else "")
         )
+    return None if ignore_index is None else int(ignore_index)
 
 
 def _batched(input: Tensor, target: Tensor, reduction: str):
@@ -96,9 +100,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         if t.dtype != x.dtype:
             t = t.to(x.dtype)
     else:
-        _check_classes(name, x, t, ignore_index)
+        ignore_index = _check_classes(name, x, t, ignore_index)
     w = _class_weight(name, weight, x.shape[1], x.dtype)
-    out = L.CrossEntropy.apply(x, t, w, int(ignore_index), reduction, float(label_smoothing), prob)
+    out = L.CrossEntropy.apply(x, t, w, ignore_index, reduction, float(label_smoothing), prob)
     return out.reshape(()) if squeeze else out
 
 
@@ -109,9 +113,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     reduction = _reduction(name, reduction, size_average, reduce)
     x, t = _input(name, input), _target(target)
     x, t, squeeze = _batched(x, t, reduction)
-    _check_classes(name, x, t, ignore_index)
+    ignore_index = _check_classes(name, x, t, ignore_index)
     w = _class_weight(name, weight, x.shape[1], x.dtype)
-    out = L.NLL.apply(x, t, w, int(ignore_index), reduction)
+    out = L.NLL.apply(x, t, w, ignore_index, reduction)
     return out.reshape(()) if squeeze else out
 
 
