@@ -81,6 +81,8 @@ def test_relu_at_infinities_and_nan_as_pytorch():
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0, 0, 0, 1, 1, 1])
     big = cr.tensor(np.linspace(-1, 1, 100_001, dtype=np.float32))  # grows the cached zero buffer
+    huge = cr.tensor(np.linspace(-1, 1, (1 << 22) + 1, dtype=np.float32))  # too big to cache: fresh zeros
+    np.testing.assert_array_equal(cr.relu(huge).numpy(), np.maximum(huge.numpy(), 0))
     np.testing.assert_array_equal(cr.relu(big).numpy(), np.maximum(big.numpy(), 0))
     assert cr.relu(cr.tensor([-3, 4])).tolist() == [0, 4]  # integer tensors too
 

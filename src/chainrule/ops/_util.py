@@ -10,11 +10,16 @@ from ..tensor import Tensor
 _ZEROS: dict = {}
 
 
+_ZEROS_CACHED = 1 << 22  # elements: larger arrays get fresh (calloc'd, so lazily zeroed) zeros
+
+
 def zeros_for(x: np.ndarray) -> np.ndarray:
     """A read-only zero array shaped like x: a view of one cached buffer per dtype (grown to the largest x seen).
 
     NumPy's maximum(x, 0) runs a slow loop for the scalar; maximum(x, zeros_for(x)) runs its SIMD loop, 3-5x faster.
     """
+    if x.size > _ZEROS_CACHED:
+        return np.zeros(x.shape, x.dtype)
     buf = _ZEROS.get(x.dtype)
     if buf is None or buf.size < x.size:
         buf = np.zeros(max(x.size, 1 << 12), x.dtype)
