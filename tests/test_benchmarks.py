@@ -14,8 +14,9 @@ DATA = Path(os.environ.get("CHAINRULE_DATA") or ROOT.parent / "shared" / "datase
 
 def test_quick_benchmark_run_writes_every_workload_and_the_targets(tmp_path):
     out = tmp_path / "bench.json"
+    env = dict(os.environ, CHAINRULE_DATA=str(DATA))  # as read at import: some test folders clear it per session
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--threads", "1",
-                           "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+                           "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     res = json.loads(out.read_text())
     names = {"mlp-epoch-b128", "mlp-epoch-b32", "mlp-epoch-b512", "lower-bound-b128", "inference-b1024",
