@@ -223,7 +223,6 @@ class Op(Function):
         return res
 
 
-_wrap = Tensor._wrap
 _ONE = (True,)
 
 
