@@ -1,4 +1,4 @@
-"""2-D convolution by im2col: one strided view of the padded input and one matrix multiplication (per group).
+"""2-D convolution by im2col: one strided copy of the (padded) input and one matrix multiplication (per group).
 
 Shapes: x (N, C, H, W), weight (O, C/G, kh, kw), bias (O,) or None, G groups, out (N, O, Ho, Wo) with
 Ho = (H + pad_top + pad_bottom - dil_h * (kh - 1) - 1) // stride_h + 1 (and Wo alike).
@@ -6,9 +6,14 @@ The columns are kept for the backward (dL/dW needs them; they are not rebuilt), 
 col2im: kh*kw strided adds into the padded input. pool.py reuses the helpers.
 Two orders of the same columns (K = C/G*kh*kw, L = Ho*Wo), picked per call by `wide_layout`:
   per sample  (N, G, K, L): out[n] = W @ cols[n], N products; dL/dW sums N partial products (N, O, K).
-  wide        (G, K, N*L): dL/dW is one product over the whole batch and dL/dx's col2im adds long runs, at the
-              price of moving G and dL/dx between (N, O, ...) and (O, N, ...) order; the forward product
-              stays per sample (strided views of the columns), so the output needs no transpose.
+  wide        (G, K, N*L): dL/dW is one product over the whole batch, at the price of moving G to (O, N, ...)
+              order; the forward product stays per sample (strided views of the columns), so the output needs
+              no transpose.
+Stride-1 convolutions that keep the width (e.g. 3x3 with padding 1) read and write the input through its rows
+laid end to end (`row_buffer`): there every kernel offset is one contiguous run of length L, so im2col copies
+and col2im adds long runs instead of runs of Wo; the few entries that wrap from one row into the next are
+zeroed (dL/dx of any stride-1 conv with Wo <= W goes this way). The forward (im2col, product) and dL/dx
+(product, col2im) run a chunk of samples at a time, so each chunk's columns are reused while still in cache.
 Unfold (im2col) and Fold (col2im) are ops too, each the other's VJP: F.unfold / F.fold, and the conv backward
 on Tensors (create_graph) is written with them, so convolutions have exact higher derivatives.
 """
@@ -22,6 +27,13 @@ from ..autograd.function import Op
 from ._util import apply_any, shape_of
 
 __all__ = ["conv2d"]
+
+CHUNK_BYTES = 1 << 21  # columns per chunk of samples: ~2 MB stay in cache between im2col, product and col2im
+
+
+def samples_per_chunk(sample_bytes: int) -> int:
+    """How many samples' columns (sample_bytes each) make about CHUNK_BYTES; at least one."""
+    return max(1, CHUNK_BYTES // max(1, sample_bytes))
 
 
 def out_size(n: int, lo: int, hi: int, k: int, s: int, d: int) -> int:
@@ -56,57 +68,92 @@ def windows(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out: 
 
 
 def col2im(cols: np.ndarray, shape: tuple, stride: tuple, dilation: tuple) -> np.ndarray:
-    """Adjoint of `windows`: add the (N, C, kh, kw, Ho, Wo) columns back onto a zero array of the padded shape.
-
-    At stride 1 the columns may come as (N, C, kh, kw, L) over whole padded rows (see `padded_rows`): each kernel
-    offset is then one contiguous run of the flattened image, one add with long inner loops (~3x faster).
-    """
-    n, c, kh, kw = cols.shape[:4]
+    """Adjoint of `windows`: add the (N, C, kh, kw, Ho, Wo) columns back onto a zero array of the padded shape."""
+    kh, kw = cols.shape[2:4]
     out = np.zeros(shape, dtype=cols.dtype)
-    if cols.ndim == 5:
-        flat, wp, length = out.reshape(n, c, shape[2] * shape[3]), shape[3], cols.shape[4]
-        for i in range(kh):
-            for j in range(kw):
-                start = i * dilation[0] * wp + j * dilation[1]
-                flat[:, :, start:start + length] += cols[:, :, i, j]
-        return out
     for i in range(kh):
         for j in range(kw):
             out[offset(i, j, stride, dilation, cols.shape[4:])] += cols[:, :, i, j]
     return out
 
 
-def padded_rows(g: np.ndarray, wp: int) -> np.ndarray:
-    """(N, O, Ho, Wo) -> (N, O, (Ho-1)*Wp + Wo), rows zero-padded to width Wp: value (y, x) at y*Wp + x.
+def keeps_width(kernel: tuple, stride: tuple, pads: tuple, dilation: tuple) -> bool:
+    """Stride 1 and Wo = W (left + right padding = dw*(kw-1)): the convolutions `row_buffer` serves."""
+    return stride == (1, 1) and pads[2] + pads[3] == dilation[1] * (kernel[1] - 1)
 
-    At stride 1, y*Wp + x is also where window (y, x) starts in the flattened padded input, so W^T @ this gives
-    columns that col2im adds as contiguous runs (the zero padding contributes nothing).
+
+def row_start(pads: tuple, w: int) -> int:
+    """Where image row 0 starts in `row_buffer`: after the left padding and the top padding rows."""
+    return pads[2] + pads[0] * w
+
+
+def row_buffer(x: np.ndarray, pads: tuple) -> np.ndarray:
+    """(N, C, S) zero-padded images with their rows laid end to end: pl zeros, pt zero rows, the H rows of x,
+    pb zero rows, pr zeros (S = pl + (pt + H + pb)*W + pr).
+
+    With stride 1 and Wo = W, element (i, j) of window (y, x) sits at y*W + x + i*dh*W + j*dw: for each kernel
+    offset the windows read one run of length L = Ho*W. Where x + j*dw - pl falls outside [0, W) the run reads
+    the neighbouring row's end instead of horizontal padding: `wrapped_columns` lists those entries.
     """
-    n, o, ho, wo = g.shape
-    rows = np.zeros((n, o, ho, wp), dtype=g.dtype)
-    rows[..., :wo] = g
-    return rows.reshape(n, o, ho * wp)[..., :(ho - 1) * wp + wo]
+    n, c, h, w = x.shape
+    lo = row_start(pads, w)
+    hi = lo + h * w
+    buf = np.empty((n, c, hi + pads[1] * w + pads[3]), dtype=x.dtype)
+    buf[:, :, :lo] = 0  # each margin zeroed once: no full zero fill before the copy
+    buf[:, :, hi:] = 0
+    buf[:, :, lo:hi] = x.reshape(n, c, h * w)
+    return buf
 
 
-def padded_images(gt: np.ndarray, hp: int, wp: int) -> np.ndarray:
-    """(O, N, Ho, Wo) -> (O, (N-1)*Hp*Wp + (Ho-1)*Wp + Wo): each image zero-padded to Hp x Wp, all side by side.
+def row_windows(buf: np.ndarray, kernel: tuple, dilation: tuple, out_hw: tuple) -> np.ndarray:
+    """Read-only (N, C, kh, kw, Ho, W) view of a `row_buffer`:
+    [n, c, i, j, y, x] = buf[n, c, y*W + x + i*dh*W + j*dw], so each (n, c, i, j) is one run of Ho*W."""
+    sn, sc, se = buf.strides
+    w = out_hw[1]
+    return as_strided(buf, buf.shape[:2] + tuple(kernel) + tuple(out_hw),
+                      (sn, sc, se * dilation[0] * w, se * dilation[1], se * w, se), writeable=False)
 
-    The wide layout's `padded_rows`: at stride 1, value (n, y, x) sits at n*Hp*Wp + y*Wp + x, where window (y, x)
-    of image n starts in the (C, N*Hp, Wp) stack of padded inputs, so col2im adds runs as long as the batch.
+
+def wrapped_columns(kw: int, left: int, dw: int, w: int) -> list:
+    """[(j, lo, hi)]: for kernel column j, output columns x < lo and x >= hi read a wrapped neighbour (input
+    column x + j*dw - left outside [0, W)) in `row_buffer`; those entries belong to the zero padding."""
+    edges = []
+    for j in range(kw):
+        shift = j * dw - left
+        lo, hi = max(0, -shift), min(w, w - shift)
+        if lo > 0 or hi < w:
+            edges.append((j, lo, hi))
+    return edges
+
+
+def zero_wrapped(cols6: np.ndarray, edges: list) -> None:
+    """Zero the wrapped entries of (N, C, kh, kw, Ho, W) columns (or a view in that axis order), in place."""
+    for j, lo, hi in edges:
+        cols6[:, :, :, j, :, :lo] = 0
+        cols6[:, :, :, j, :, hi:] = 0
+
+
+def column_source(x: np.ndarray, kernel: tuple, stride: tuple, pads: tuple, dilation: tuple,
+                  out_hw: tuple) -> tuple:
+    """(view, edges): the (N, C, kh, kw, Ho, Wo) windows to copy into the columns, and the wrapped entries to
+    zero after the copy (`wrapped_columns`; none for the padded input).
+
+    Width-keeping stride-1 convolutions read the `row_buffer` (runs of Ho*W: the copy is ~1.2x faster than the
+    padded input's runs of Wo at the small CNN's second conv).
     """
-    o, n, ho, wo = gt.shape
-    grid = np.zeros((o, n, hp, wp), dtype=gt.dtype)
-    grid[:, :, :ho, :wo] = gt
-    return grid.reshape(o, -1)[:, :(n - 1) * hp * wp + (ho - 1) * wp + wo]
+    if keeps_width(kernel, stride, pads, dilation):
+        view = row_windows(row_buffer(x, pads), kernel, dilation, out_hw)
+        return view, wrapped_columns(kernel[1], pads[2], dilation[1], x.shape[3])
+    return windows(pad_input(x, pads), kernel, stride, dilation, out_hw), []
 
 
 def wide_layout(k: int, length: int) -> bool:
     """Columns in the wide (G, K, N*L) order when K > L (small images, many input channels).
 
-    Per sample, dL/dW's N partial products (N, O, K) cost more than the wide order's transposes of the
-    gradient-sized arrays (N, O, L) once K > L; the one big product also runs faster than N small ones.
-    small_cnn's second conv (K = 32*9 = 288, L = 14*14 = 196) goes wide: at batch 64 its backward took ~14% less
-    time than per sample (same forward); its first (K = 9, L = 784) stays per sample.
+    Per sample, dL/dW's N partial products (N, O, K) cost more than the wide order's transpose of the
+    gradient (N, O, L) once K > L; the one big product also runs faster than N small ones.
+    small_cnn's second conv (K = 32*9 = 288, L = 14*14 = 196) goes wide; its first (K = 9, L = 784) stays per
+    sample.
     """
     return k > length
 
@@ -155,25 +202,33 @@ class Conv2d(Op):
 
     @staticmethod
     def forward(ctx, x, w, b, stride, pads, dilation, groups):
-        n, _, h, wd = x.shape
+        n, c, h, wd = x.shape
         o, cg, kh, kw = w.shape
         out_hw = (out_size(h, pads[0], pads[1], kh, stride[0], dilation[0]),
                   out_size(wd, pads[2], pads[3], kw, stride[1], dilation[1]))
         k, length = cg * kh * kw, out_hw[0] * out_hw[1]
-        xp = pad_input(x, pads)
-        view = windows(xp, (kh, kw), stride, dilation, out_hw)
-        w3 = w.reshape(groups, o // groups, k)
         wide = wide_layout(k, length)
-        if wide:  # (C, kh, kw, N, Ho, Wo) columns; the product still per sample, on strided views of them
-            cols = np.ascontiguousarray(view.transpose(1, 2, 3, 0, 4, 5)).reshape(groups, k, n * length)
+        source, edges = column_source(x, (kh, kw), stride, pads, dilation, out_hw)
+        if wide:  # (C, kh, kw, N, L) columns; the product still per sample, on strided views of them
+            cols = np.empty((c, kh, kw, n) + out_hw, dtype=x.dtype)
+            cols6 = cols.transpose(3, 0, 1, 2, 4, 5)
+            cols = cols.reshape(groups, k, n * length)
             per_sample = cols.reshape(groups, k, n, length).transpose(2, 0, 1, 3)
         else:
-            cols = per_sample = np.ascontiguousarray(view).reshape(n, groups, k, length)
-        out = np.matmul(w3, per_sample).reshape((n, o) + out_hw)
+            cols = per_sample = np.empty((n, groups, k, length), dtype=x.dtype)
+            cols6 = cols.reshape((n, c, kh, kw) + out_hw)
+        w3 = w.reshape(groups, o // groups, k)
+        out = np.empty((n, groups, o // groups, length), dtype=x.dtype)
+        chunk = samples_per_chunk(c * kh * kw * length * x.itemsize)
+        for a in range(0, n, chunk):  # im2col a chunk of samples, then its product while it is in cache
+            np.copyto(cols6[a:a + chunk], source[a:a + chunk])
+            zero_wrapped(cols6[a:a + chunk], edges)
+            np.matmul(w3, per_sample[a:a + chunk], out=out[a:a + chunk])
+        out = out.reshape((n, o) + out_hw)
         if b is not None:
             out += b.reshape(1, o, 1, 1)
         ctx.save_for_backward(x, w)  # x only for the in-place check: the columns replace it
-        ctx.geom = (stride, pads, dilation, groups, xp.shape)
+        ctx.geom = (stride, pads, dilation, groups, out_hw)
         ctx.wide = wide
         if ctx.needs_input_grad and ctx.needs_input_grad[1]:
             ctx.cols = cols
@@ -186,57 +241,71 @@ class Conv2d(Op):
         x, w = ctx.saved
         if not isinstance(g, np.ndarray):
             return _conv_backward_on_tensors(ctx, x, w, g)
-        gx, gw = (_wide_grads if ctx.wide else _per_sample_grads)(ctx, x, w, g)
-        gb = g.sum(axis=(0, 2, 3)) if ctx.needs_input_grad[2] else None
+        nig = ctx.needs_input_grad
+        gx = _grad_input(ctx, x.shape, w, g) if nig[0] else None
+        gw = _grad_weight(ctx, w, g) if nig[1] else None
+        gb = g.sum(axis=(0, 2, 3)) if nig[2] else None
         return gx, gw, gb, None, None, None, None
 
 
-def _per_sample_grads(ctx, x, w, g):
-    """dL/dx and dL/dW with (N, G, K, L) columns: N products each way, dL/dW summed over the batch."""
-    stride, pads, dilation, groups, xp_shape = ctx.geom
-    nig = ctx.needs_input_grad
-    n, o, ho, wo = g.shape
+def _grad_weight(ctx, w, g):
+    """dL/dW = sum_n G_n @ cols_n^T: one product over (N, L) in the wide order, else N summed products."""
+    groups = ctx.geom[3]
+    n, o, ho, wo = g.shape  # explicit lengths below, not -1: an empty batch must reshape too
+    if ctx.wide:
+        gt = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, o // groups, n * ho * wo)
+        return np.matmul(gt, ctx.cols.transpose(0, 2, 1)).reshape(w.shape)
     g4 = g.reshape(n, groups, o // groups, ho * wo)
-    w3 = w.reshape(groups, o // groups, -1)
-    gx = gw = None
-    if nig[0]:
-        if stride == (1, 1):  # columns over whole padded rows: a faster col2im
-            gr = padded_rows(g, xp_shape[3])  # explicit lengths, not -1: an empty batch must reshape too
-            gcols = np.matmul(w3.transpose(0, 2, 1), gr.reshape(n, groups, o // groups, gr.shape[-1]))
-            gcols = gcols.reshape((n, x.shape[1]) + w.shape[2:] + (gr.shape[-1],))
-        else:
-            gcols = np.matmul(w3.transpose(0, 2, 1), g4).reshape((n, x.shape[1]) + w.shape[2:] + (ho, wo))
-        gx = crop(col2im(gcols, xp_shape, stride, dilation), pads, x.shape[2:])
-    if nig[1]:
-        gw = np.matmul(g4, ctx.cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w.shape)
-    return gx, gw
+    return np.matmul(g4, ctx.cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w.shape)
 
 
-def _wide_grads(ctx, x, w, g):
-    """dL/dx and dL/dW with (G, K, N*L) columns: one product each way over the batch in (O, N, ...) order.
+def _grad_input(ctx, x_shape, w, g):
+    """dL/dx = col2im(W^T @ G_n): on the row buffer at stride 1 (Wo <= W), else on the padded input.
 
-    dL/dx is col2im on (C, N, Hp, Wp) (the padded inputs channel-major), cropped and moved back to (N, C, H, W);
-    at stride 1 the images are stacked as one (C, N*Hp, Wp) image so that each kernel offset is one long add.
+    A stride-1 output narrower than the input (less padding than 'same') is widened to W with zero gradient
+    columns, read as a width-keeping conv with more right padding: the new columns add nothing.
     """
-    stride, pads, dilation, groups, (n, c, hp, wp) = ctx.geom
-    nig = ctx.needs_input_grad
-    o = g.shape[1]
-    gt = np.ascontiguousarray(g.transpose(1, 0, 2, 3))  # (O, N, Ho, Wo)
-    w3t = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)
-    kernel = tuple(w.shape[2:])
-    gx = gw = None
-    if nig[0]:
-        if stride == (1, 1):
-            gr = padded_images(gt, hp, wp).reshape(groups, o // groups, -1)
-            gcols = np.matmul(w3t, gr).reshape((1, c) + kernel + (-1,))
-            gxp = col2im(gcols, (1, c, n * hp, wp), stride, dilation).reshape(c, n, hp, wp)
-        else:
-            gcols = np.matmul(w3t, gt.reshape(groups, o // groups, -1)).reshape((c,) + kernel + gt.shape[1:])
-            gxp = col2im(gcols.transpose(0, 3, 1, 2, 4, 5), (c, n, hp, wp), stride, dilation)
-        gx = np.ascontiguousarray(crop(gxp, pads, x.shape[2:]).transpose(1, 0, 2, 3))
-    if nig[1]:
-        gw = np.matmul(gt.reshape(groups, o // groups, -1), ctx.cols.transpose(0, 2, 1)).reshape(w.shape)
-    return gx, gw
+    stride, pads, dilation, groups, out_hw = ctx.geom
+    n, o = g.shape[:2]
+    c, w_in, kernel = x_shape[1], x_shape[3], tuple(w.shape[2:])
+    w3t = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)  # (G, K, O/G)
+    if stride == (1, 1) and out_hw[1] <= w_in:
+        if out_hw[1] < w_in:
+            g = np.concatenate([g, np.zeros(g.shape[:3] + (w_in - out_hw[1],), dtype=g.dtype)], axis=3)
+            pads, out_hw = pads[:3] + (dilation[1] * (kernel[1] - 1) - pads[2],), (out_hw[0], w_in)
+        g4 = g.reshape(n, groups, o // groups, out_hw[0] * out_hw[1])
+        return _col2im_rows(w3t, g4, x_shape, kernel, pads, dilation, out_hw)
+    g4 = g.reshape(n, groups, o // groups, out_hw[0] * out_hw[1])
+    gcols = np.matmul(w3t, g4).reshape((n, c) + kernel + out_hw)
+    xp_shape = (n, c, x_shape[2] + pads[0] + pads[1], x_shape[3] + pads[2] + pads[3])
+    return crop(col2im(gcols, xp_shape, stride, dilation), pads, x_shape[2:])
+
+
+def _col2im_rows(w3t, g4, x_shape, kernel, pads, dilation, out_hw):
+    """col2im(W^T @ G) through the `row_buffer` layout, a chunk of samples at a time.
+
+    Each chunk's columns (about CHUNK_BYTES) are added into the buffer while still in cache: one add of runs
+    of length L per kernel offset, after zeroing the wrapped entries (they belong to the padding). Returns the
+    (N, C, H, W) view of the buffer's image rows (not copied out: the next op reads runs of H*W).
+    """
+    n, c, h, w = x_shape
+    (kh, kw), length = kernel, out_hw[0] * out_hw[1]
+    buf = np.zeros((n, c, row_start(pads, w) + (h + pads[1]) * w + pads[3]), dtype=g4.dtype)
+    chunk = samples_per_chunk(c * kh * kw * length * g4.itemsize)
+    gcols = np.empty((min(chunk, n),) + w3t.shape[:2] + (length,), dtype=g4.dtype)  # (chunk, G, K, L)
+    edges = wrapped_columns(kw, pads[2], dilation[1], w)
+    for a in range(0, n, chunk):
+        part = gcols[:min(chunk, n - a)]
+        np.matmul(w3t, g4[a:a + chunk], out=part)
+        m = part.shape[0]
+        zero_wrapped(part.reshape((m, c) + kernel + out_hw), edges)
+        runs = part.reshape(m, c, kh, kw, length)
+        for i in range(kh):
+            for j in range(kw):
+                start = i * dilation[0] * w + j * dilation[1]
+                buf[a:a + m, :, start:start + length] += runs[:, :, i, j]
+    lo = row_start(pads, w)
+    return buf[:, :, lo:lo + h * w].reshape(n, c, h, w)
 
 
 def _conv_backward_on_tensors(ctx, x, w, g):

@@ -1,4 +1,5 @@
 """2-D pooling over (N, C, H, W): max and average by kh*kw strided passes each way, adaptive average by 2 matmuls.
+2x2 max pooling (the usual one) takes pairwise maxima and keeps one bool map per window offset.
 
 Sizes follow PyTorch: Ho = (H + 2p - d*(k-1) - 1) / s + 1 rounded down (or up with ceil_mode, dropping a last
 window that would start in the bottom padding). Max pooling sends the gradient to the first maximum of each
@@ -47,6 +48,41 @@ def _window_max(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, o
     return best, arg
 
 
+def _pair_max(left: np.ndarray, right: np.ndarray) -> tuple:
+    """(max, right > left) of two strided views: a copy of `left` maximised in place (in a training loop ~10%
+    faster than np.maximum(left, right), which writes a new array from two strided reads)."""
+    best = left.copy()
+    later = np.greater(right, best)
+    np.maximum(best, right, out=best)  # NaN propagates
+    return best, later
+
+
+def _max_2x2(xp: np.ndarray, stride: tuple, dilation: tuple, out_hw: tuple, with_masks: bool):
+    """Max of each 2x2 window (a b / c d) and (with_masks) per offset k = i*2 + j a bool map of the windows
+    whose first maximum is at k: the max of the top row, of the bottom row, then of the two.
+
+    A strict '>' keeps the earlier element of a pair, so ties go to the first maximum in row-major order
+    (PyTorch's rule). No arithmetic on an index as in `_window_max`: the masks are 4 bool operations and make
+    the backward one multiply per offset. With a NaN, the k-step scan settles the index (the last NaN).
+    """
+    a, b, c, d = (xp[offset(i, j, stride, dilation, out_hw)] for i in (0, 1) for j in (0, 1))
+    if not with_masks:
+        best = a.copy()
+        for v in (b, c, d):
+            np.maximum(best, v, out=best)
+        return best, None
+    top, right_top = _pair_max(a, b)
+    bottom, right_bottom = _pair_max(c, d)
+    down = np.greater(bottom, top)  # the first maximum is in the bottom row
+    best = np.maximum(top, bottom, out=top)
+    if best.dtype.kind == "f" and np.isnan(best).any():
+        arg = _window_max(xp, (2, 2), stride, dilation, out_hw, True, nan=True)[1]
+        return best, [arg == k for k in range(4)]
+    up = ~down
+    # on bools p > q is p and not q
+    return best, [up > right_top, up & right_top, down > right_bottom, down & right_bottom]
+
+
 class MaxPool2d(Op):
     """Max over each window of the (-inf padded) input; remembers which offset won."""
 
@@ -55,21 +91,30 @@ class MaxPool2d(Op):
     @staticmethod
     def forward(ctx, x, kernel, stride, pads, dilation, out_hw):
         xp = pad_input(x, pads, -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min)
-        out, arg = _window_max(xp, kernel, stride, dilation, out_hw, with_arg=bool(ctx.needs_input_grad))
-        ctx.arg, ctx.geom = arg, (kernel, stride, pads, dilation, xp.shape, x.shape[2:])
+        need = bool(ctx.needs_input_grad)
+        ctx.arg = ctx.masks = None
+        if kernel == (2, 2):  # the usual pooling: pairwise maxima, one bool map per offset for the backward
+            out, ctx.masks = _max_2x2(xp, stride, dilation, out_hw, need)
+        else:
+            out, ctx.arg = _window_max(xp, kernel, stride, dilation, out_hw, with_arg=need)
+        ctx.geom = (kernel, stride, pads, dilation, xp.shape, x.shape[2:])
         return out
 
     @staticmethod
     def backward(ctx, g):
         # dL/dx[p] = sum of G over the windows whose first maximum is at p
         kernel, stride, pads, dilation, xp_shape, hw = ctx.geom
-        arg = ctx.arg
+        kk = kernel[0] * kernel[1]
+        masks = ctx.masks if ctx.arg is None else [ctx.arg == k for k in range(kk)]
         if stride[0] > dilation[0] * (kernel[0] - 1) and stride[1] > dilation[1] * (kernel[1] - 1):
-            gxp = np.zeros(xp_shape, dtype=g.dtype)  # windows do not overlap: write each offset once
-            for k in range(kernel[0] * kernel[1]):
-                np.multiply(g, arg == k, out=gxp[offset(*divmod(k, kernel[1]), stride, dilation, g.shape[2:])])
+            # windows do not overlap: write each offset once; no zero fill when they tile xp exactly
+            ho, wo = g.shape[2:]
+            tiles = dilation == (1, 1) and stride == kernel and xp_shape[2:] == (ho * kernel[0], wo * kernel[1])
+            gxp = (np.empty if tiles else np.zeros)(xp_shape, dtype=g.dtype)
+            for k in range(kk):
+                np.multiply(g, masks[k], out=gxp[offset(*divmod(k, kernel[1]), stride, dilation, g.shape[2:])])
         else:
-            gxp = _scatter_windows(lambda k: g * (arg == k), kernel, stride, dilation, xp_shape, g.dtype)
+            gxp = _scatter_windows(lambda k: g * masks[k], kernel, stride, dilation, xp_shape, g.dtype)
         return crop(gxp, pads, hw), None, None, None, None, None
 
 
