@@ -25,7 +25,8 @@ from workloads import (  # noqa: E402
 )
 
 
-# The per-op workloads take milliseconds: more repeats, so that one burst of machine noise does not decide them.
+# The workloads that take milliseconds (per op, inference, data loading): more repeats, so that one burst of
+# machine noise does not decide them.
 MICRO_REPEATS = 11
 
 
@@ -71,7 +72,7 @@ def inference(Xt, repeats: int) -> dict:
                     tm(c)
 
         contenders["pytorch"] = run_torch
-    return interleave(contenders, repeats)
+    return interleave(contenders, max(repeats, MICRO_REPEATS))
 
 
 def op_chain(repeats: int, n_ops: int = 1000) -> dict:
@@ -110,7 +111,7 @@ def data_loading(X, y, repeats: int) -> dict:
         tl = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(X), torch.from_numpy(y)),
                                          batch_size=128, shuffle=True)
         contenders["pytorch"] = lambda: [None for _ in tl]
-    return interleave(contenders, repeats)
+    return interleave(contenders, max(repeats, MICRO_REPEATS))
 
 
 def nograd_op(repeats: int) -> dict:
