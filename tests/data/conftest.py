@@ -11,9 +11,13 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("CHAINRULE_DATA") or REPO.parent / "shared" / "datasets")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def private_cache(tmp_path_factory):
-    """Point CHAINRULE_CACHE at a temp folder and clear CHAINRULE_DATA for every test in this folder."""
+    """Point CHAINRULE_CACHE at a temp folder and clear CHAINRULE_DATA for every test in this folder.
+
+    Module scope, so that the environment is restored before tests in other folders run in the same process (a
+    session-scoped fixture here would keep CHAINRULE_DATA cleared until the whole session ends).
+    """
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CHAINRULE_CACHE", str(tmp_path_factory.mktemp("chainrule-cache")))
         mp.delenv("CHAINRULE_DATA", raising=False)
