@@ -273,3 +273,52 @@ def test_nn_model_parameters():
             o.step()
     for (k, v), tv in zip(model.state_dict().items(), tmodel.state_dict().values()):
         np.testing.assert_allclose(v.numpy(), tv.numpy(), rtol=1e-4, atol=1e-5, err_msg=k)
+
+
+@pytest.mark.parametrize("foreach", [None, False])
+@pytest.mark.parametrize("name, kw", [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.01}),
+    ("AdamW", {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
+    ("Adagrad", {"lr": 0.1}),
+])
+def test_complex_parameters_step_as_pytorch(name, kw, foreach):
+    """Complex parameters are updated as (re, im) pairs, PyTorch's view_as_real rule; a real one rides along."""
+    rng = np.random.default_rng(5)
+    z = (rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))).astype(np.complex64)
+    r = rng.standard_normal(4).astype(np.float32)
+    pc = [cr.tensor(z, requires_grad=True), cr.tensor(r, requires_grad=True)]
+    pt = [torch.tensor(z, requires_grad=True), torch.tensor(r, requires_grad=True)]
+    oc = getattr(optim, name)(pc, foreach=foreach, **kw)
+    ot = getattr(torch.optim, name)(pt, foreach=foreach, **kw)
+    for step in range(4):
+        gz = (rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))).astype(np.complex64)
+        gr = rng.standard_normal(4).astype(np.float32)
+        for p, g in zip(pc, (gz, gr)):
+            p.grad = cr.tensor(g)
+        for p, g in zip(pt, (gz, gr)):
+            p.grad = torch.tensor(g)
+        oc.step()
+        ot.step()
+        for a, b in zip(pc, pt):
+            assert a.dtype == b.detach().numpy().dtype
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6,
+                                       err_msg=f"{name} step {step}")
+
+
+def test_schedules_without_a_formula_are_refused_at_construction():
+    """get_lr / get_momentum are abstract: a subclass that defines neither fails when built, not at step()."""
+    opt = optim.SGD([cr.zeros(2, requires_grad=True)], lr=0.1, momentum=0.5)
+
+    class NoSchedule(optim.lr_scheduler.LRScheduler):
+        pass
+
+    class NoMomentum(optim.lr_scheduler.MomentumScheduler):
+        pass
+
+    for cls in (NoSchedule, NoMomentum):
+        with pytest.raises(TypeError, match="abstract"):
+            cls(opt)
+    plateau = optim.lr_scheduler.ReduceLROnPlateau(opt)
+    assert plateau.get_lr() == [0.1]

@@ -8,6 +8,7 @@ into a flat gradient array (no copy at all when `p._grad` already wraps its slic
 `optimizer.state[p]` holds per-parameter Tensor views, so state_dict() keeps PyTorch's per-parameter layout.
 
 With `foreach=False` each parameter is its own bucket and keeps its own array (the per-parameter loop).
+Complex parameters are updated as pairs of reals (PyTorch's view_as_real): every update is elementwise.
 The one visible effect of re-homing: an ndarray taken from a parameter before the optimizer was built
 (`p.numpy()`, `p._data`) no longer aliases it; take it afterwards, or read `p` itself.
 """
@@ -30,6 +31,7 @@ class Bucket:
         self.params = params
         self.own = own
         self.dtype = params[0]._data.dtype
+        self.real = np.finfo(self.dtype).dtype if self.dtype.kind == "c" else None  # complex: updated as (re, im)
         self.shapes = [p._data.shape for p in params]
         offs = [0]
         for p in params:
@@ -87,6 +89,10 @@ class Bucket:
             self._work.append(np.empty(self.offs[-1], self.dtype))
         return self._work[k][o0:o1]
 
+    def as_real(self, a: np.ndarray) -> np.ndarray:
+        """The array the update sees: complex values as (re, im) pairs of reals, like PyTorch's view_as_real."""
+        return a if self.real is None else a.view(self.real)
+
     def grad_slice(self, o0: int, o1: int) -> np.ndarray:
         if self.own:
             return self.params[0]._grad._data.reshape(-1)
@@ -95,9 +101,6 @@ class Bucket:
 
 def build(params: list, foreach) -> list:
     """Buckets for one group: one per dtype (first-seen order), or one per parameter when foreach is False."""
-    for p in params:
-        if p._data.dtype.kind == "c":
-            raise NotImplementedError("optimizers do not support complex parameters yet")
     if foreach is False:
         return [Bucket([p], own=True) for p in params]
     by_dtype: dict = {}
@@ -115,4 +118,4 @@ class Work:
         self._b, self._o0, self._o1 = bucket, o0, o1
 
     def __getitem__(self, k: int) -> np.ndarray:
-        return self._b.work(k, self._o0, self._o1)
+        return self._b.as_real(self._b.work(k, self._o0, self._o1))

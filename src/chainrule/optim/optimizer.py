@@ -205,8 +205,9 @@ class Optimizer:
             if keys:
                 b.steps[i0:i1] += 1
                 s += 1
-            bufs = {k: b.bufs[k][o0:o1] for k in keys}
-            self._update(group, b.flat[o0:o1], b.grad_slice(o0, o1), bufs, s, Work(b, o0, o1))
+            real = b.as_real
+            bufs = {k: real(b.bufs[k][o0:o1]) for k in keys}
+            self._update(group, real(b.flat[o0:o1]), real(b.grad_slice(o0, o1)), bufs, s, Work(b, o0, o1))
             for j in range(i0, i1):
                 params[j]._bump()
 

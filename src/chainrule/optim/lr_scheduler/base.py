@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import types
 import warnings
 
@@ -33,7 +34,7 @@ def per_group(name: str, optimizer: Optimizer, value) -> list:
     return [value] * n
 
 
-class LRScheduler:
+class LRScheduler(abc.ABC):
     """Base class: step() advances `last_epoch` and writes get_lr() into each param group's "lr".
 
     get_lr() is chainable (it scales the groups' current lr), so several schedulers may act on one optimizer;
@@ -69,9 +70,9 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
+    @abc.abstractmethod
     def get_lr(self) -> list:
-        """The lr of each group at epoch `last_epoch` (chainable form)."""
-        raise NotImplementedError
+        """The lr of each group at epoch `last_epoch` (chainable form): what each schedule defines."""
 
     def get_last_lr(self) -> list:
         """The lrs the last step() set."""

@@ -21,6 +21,10 @@ def _check(owner: str, optimizer, schedulers) -> None:
 
 
 class _Composite(LRScheduler):
+    def get_lr(self) -> list:
+        """The groups' current lr: the schedulers inside set it, each in its own step()."""
+        return group_values(self.optimizer, "lr")
+
     def state_dict(self) -> dict:
         sd = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         sd["_schedulers"] = [s.state_dict() for s in self._schedulers]

@@ -7,10 +7,12 @@ first 500 steps and 0.9 from then on. Step it where you step the lr scheduler (p
 
 from __future__ import annotations
 
+import abc
+
 from ..optimizer import Optimizer
 
 
-class MomentumScheduler:
+class MomentumScheduler(abc.ABC):
     """Base: step() advances `last_epoch` and writes get_momentum() into each param group.
 
     The scheduled value is the group's "momentum" (SGD, RMSprop) or the first of its "betas" (Adam, AdamW).
@@ -37,9 +39,9 @@ class MomentumScheduler:
     def _get(self, group: dict) -> float:
         return group["betas"][0] if self.use_beta1 else group["momentum"]
 
+    @abc.abstractmethod
     def get_momentum(self) -> list:
-        """The momentum of each group at step `last_epoch`."""
-        raise NotImplementedError
+        """The momentum of each group at step `last_epoch`: what each schedule defines."""
 
     def get_last_momentum(self) -> list:
         return self._last_momentum

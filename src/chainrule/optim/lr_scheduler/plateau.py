@@ -52,6 +52,10 @@ class ReduceLROnPlateau(LRScheduler):
             return a < best * (1.0 - t) if self.threshold_mode == "rel" else a < best - t
         return a > best * (t + 1.0) if self.threshold_mode == "rel" else a > best + t
 
+    def get_lr(self) -> list:
+        """The groups' current lr: step(metrics) lowers it when the metric stops improving."""
+        return group_values(self.optimizer, "lr")
+
     def step(self, metrics, epoch=None) -> None:  # type: ignore[override]
         current = float(metrics)
         if epoch is None:
