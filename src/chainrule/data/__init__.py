@@ -1,40 +1,8 @@
 """chainrule.data: chainrule.utils.data re-exported, plus `datasets` (toy sets, MNIST, Fashion-MNIST)."""
 
-from chainrule.utils.data import (
-    ArrayDataset,
-    BatchSampler,
-    ConcatDataset,
-    DataLoader,
-    Dataset,
-    RandomSampler,
-    Sampler,
-    SequentialSampler,
-    StandardScaler,
-    StratifiedSampler,
-    Subset,
-    SubsetRandomSampler,
-    TensorDataset,
-    default_collate,
-    random_split,
-)
+from chainrule.utils import data as _utils_data
+from chainrule.utils.data import *  # noqa: F403 - the same names, listed once, in utils/data/__init__.py
 
 from . import datasets
 
-__all__ = [
-    "ArrayDataset",
-    "BatchSampler",
-    "ConcatDataset",
-    "DataLoader",
-    "Dataset",
-    "RandomSampler",
-    "Sampler",
-    "SequentialSampler",
-    "StandardScaler",
-    "StratifiedSampler",
-    "Subset",
-    "SubsetRandomSampler",
-    "TensorDataset",
-    "datasets",
-    "default_collate",
-    "random_split",
-]
+__all__ = [*_utils_data.__all__, "datasets"]

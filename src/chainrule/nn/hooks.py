@@ -78,13 +78,17 @@ class _CallState:
         return grad_input
 
 
-class _HookOutputs(Function):
+class _HookIdentity(Function):
+    """An identity node on a module's inputs or outputs; its backward is where the backward hooks run."""
+
     @staticmethod
     def forward(ctx, state, *tensors):
         ctx.state = state
         ctx.set_materialize_grads(False)
         return tensors
 
+
+class _HookOutputs(_HookIdentity):
     @staticmethod
     def backward(ctx, *grads):
         # identity: dL/d(output) passes through; remember it (backward pre-hooks may replace it)
@@ -102,13 +106,7 @@ class _HookOutputs(Function):
         return (None, *_zeros_for_none(ctx, [g for g, needs in zip(full, st.output_pos) if needs]))
 
 
-class _HookInputs(Function):
-    @staticmethod
-    def forward(ctx, state, *tensors):
-        ctx.state = state
-        ctx.set_materialize_grads(False)
-        return tensors
-
+class _HookInputs(_HookIdentity):
     @staticmethod
     def backward(ctx, *grads):
         # identity: dL/d(input) passes through, after the hooks have seen (and maybe replaced) it
