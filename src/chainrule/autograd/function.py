@@ -208,14 +208,13 @@ class Op(Function):
         res._data = out
         res._grad = res._hooks = None
         res._out_idx = 0
+        res._version = args[0]._vc() if cls.is_view else None  # a view shares its base's version counter
         if ctx is None:
             res._rg = False
             res.grad_fn = None
-            res._version = args[0]._vc() if cls.is_view else None
             return res
         res._rg = True
         res.grad_fn = ctx
-        res._version = args[0]._vc() if cls.is_view else None
         if ctx.saved:
             _record_versions(ctx, args, out, res)
         if _state.anomaly:

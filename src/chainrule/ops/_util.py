@@ -55,14 +55,6 @@ def norm_dim(dim, ndim: int, op: str):
     return tuple(out)
 
 
-def as_tensor_arg(x, like: Tensor | None = None):
-    """Wrap non-Tensor operands (scalars, lists) so that functional forms accept them."""
-    if isinstance(x, Tensor):
-        return x
-    dtype = like._data.dtype if like is not None and isinstance(x, (int, float)) else None
-    return Tensor(x, dtype=dtype)
-
-
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor)
 

@@ -15,11 +15,10 @@ from .sampler import BatchSampler, RandomSampler, SequentialSampler
 class DataLoader:
     """Mini-batches of a dataset, reshuffled each epoch; batch_size=1 is SGD, len(dataset) full-batch GD."""
 
-    # A TensorDataset (or a Subset of one) is cut into batches by one `take` per tensor per batch (read-only
-    # slices of the dataset itself when unshuffled, so an in-place edit cannot corrupt it); under a custom
-    # sampler, likewise one take per tensor per batch.  Other datasets:
-    # dataset[i] per sample, then collate_fn (default_collate).  Loading runs in this process: num_workers
-    # is accepted for PyTorch compatibility and ignored.
+    # A TensorDataset (or a Subset of one) is cut into batches by one `take` per tensor per batch, whatever the
+    # sampler (read-only slices of the dataset itself when in order, so an in-place edit cannot corrupt it).
+    # Other datasets: dataset[i] per sample, then collate_fn (default_collate). Loading runs in this process:
+    # num_workers is accepted for PyTorch compatibility and ignored.
 
     def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool = False, sampler=None,
                  batch_sampler=None, num_workers: int = 0, collate_fn: Callable | None = None,
@@ -55,40 +54,27 @@ class DataLoader:
             return self._collated_batches()
         arrays, index_map = source
         bs = self.batch_sampler
-        if type(bs) is BatchSampler and isinstance(bs.sampler, (SequentialSampler, RandomSampler)):
-            return self._sliced_batches(arrays, index_map, bs)
+        if (type(bs) is BatchSampler and isinstance(bs.sampler, SequentialSampler) and index_map is None
+                and len(bs.sampler) == len(arrays[0])):
+            return self._sliced_batches(arrays, bs)
         return self._gathered_batches(arrays, index_map)
 
-    def _sliced_batches(self, arrays, index_map, bs: BatchSampler) -> Iterator[tuple]:
-        """Contiguous slices of the dataset when in order (zero-copy, read-only views); else one `take` per batch.
+    def _sliced_batches(self, arrays, bs: BatchSampler) -> Iterator[tuple]:
+        """The dataset in order: contiguous slices, zero-copy read-only views."""
+        views = tuple(_read_only(a) for a in arrays)
+        n, size = len(views[0]), bs.batch_size
+        for start in range(0, n - n % size if bs.drop_last else n, size):
+            yield tuple([wrap(a[start : start + size]) for a in views])
+
+    def _gathered_batches(self, arrays, index_map) -> Iterator[tuple]:
+        """One `take` per tensor per batch (shuffled or custom samplers).
 
         A take per batch (rather than one permuted copy of the whole dataset per epoch) keeps each batch in
         cache for the step that uses it and never holds a second copy of the dataset.
         """
-        order = bs.sampler.epoch_indices()
-        n, size, tensor = len(order), bs.batch_size, wrap
-        starts = range(0, n - n % size if bs.drop_last else n, size)
-        if isinstance(bs.sampler, SequentialSampler) and index_map is None and n == len(arrays[0]):
-            views = tuple(_read_only(a) for a in arrays)
-            for start in starts:
-                yield tuple([tensor(a[start : start + size]) for a in views])
-            return
-        order = order if index_map is None else index_map[order]
-        if len(arrays) == 2:  # the common (X, y) case, unrolled
-            x, y = arrays
-            for start in starts:
-                idx = order[start : start + size]
-                yield tensor(x.take(idx, axis=0)), tensor(y.take(idx, axis=0))
-            return
-        for start in starts:
-            idx = order[start : start + size]
-            yield tuple([tensor(a.take(idx, axis=0)) for a in arrays])
-
-    def _gathered_batches(self, arrays, index_map) -> Iterator[tuple]:
-        """One fancy-index per tensor per batch, for custom (batch) samplers."""
         for idx in _index_batches(self.batch_sampler):
             idx = idx if index_map is None else index_map[idx]
-            yield tuple(wrap(a.take(idx, axis=0)) for a in arrays)
+            yield tuple([wrap(a.take(idx, axis=0)) for a in arrays])
 
     def _collated_batches(self) -> Iterator:
         """The generic path: dataset[i] for each index, then collate_fn (default_collate)."""
