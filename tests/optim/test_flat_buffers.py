@@ -264,6 +264,28 @@ def test_custom_optimizer_subclass_gets_flat_buffers():
         np.testing.assert_allclose(p.detach().numpy(), x - 0.5 * np.sign(p.grad.numpy()))
 
 
+def test_pytorch_style_subclass_with_its_own_step_and_one_with_neither():
+    class PlainSGD(Optimizer):  # written as for torch.optim: its own step(), no _update
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, {"lr": lr})
+
+        def step(self, closure=None):
+            with cr.no_grad():
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        p -= group["lr"] * p.grad
+
+    ps = params()
+    grads(ps)
+    before = [p.detach().numpy().copy() for p in ps]
+    PlainSGD(ps).step()
+    for p, x in zip(ps, before):
+        np.testing.assert_allclose(p.detach().numpy(), x - 0.1 * p.grad.numpy(), rtol=1e-6)
+    with pytest.raises(TypeError, match=r"Nothing: an Optimizer subclass defines step\(\) or _update"):
+        class Nothing(Optimizer):
+            pass
+
+
 def test_nn_module_load_state_dict_keeps_the_flat_layout():
     nn = pytest.importorskip("chainrule.nn")
     model = nn.Linear(3, 2)

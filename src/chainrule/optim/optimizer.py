@@ -21,10 +21,22 @@ from ._flat import Relayout, Work
 
 
 class Optimizer:
-    """Base class of optimizers: `Optimizer(params, defaults)`, params Tensors or dicts (param groups)."""
+    """Base class of optimizers: `Optimizer(params, defaults)`, params Tensors or dicts (param groups).
+
+    A subclass either writes its own step() (PyTorch's way), or defines the elementwise update that this
+    step() runs over each flat buffer: `_update(group, param, grad, state, step, work)`, arrays in place.
+    """
 
     _has_step = True  # state[p] holds a "step" count (SGD's does not)
     _eager = False  # state is created for every parameter at construction (Adagrad)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.step is Optimizer.step and not hasattr(cls, "_update"):
+            raise TypeError(
+                f"{cls.__name__}: an Optimizer subclass defines step() or "
+                "_update(group, param, grad, state, step, work), the update this base class's step() runs"
+            )
 
     def __init__(self, params, defaults: dict):
         if isinstance(params, Tensor):
@@ -111,9 +123,6 @@ class Optimizer:
         """The step count stored in a loaded per-parameter state."""
         step = st.get("step", 0)
         return float(step.item() if isinstance(step, Tensor) else np.asarray(step).item())
-
-    def _update(self, group: dict, param, grad, state: dict, step: float, work: Work) -> None:
-        raise NotImplementedError
 
     # ---- gradients and steps ----------------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
