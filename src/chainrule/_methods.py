@@ -10,8 +10,10 @@ import numpy as np
 from . import ops
 from .autograd.grad_mode import state as _grad_state
 from .dtypes import get_default_dtype
+from .ops import _promote
 from .ops import arithmetic as ar
 from .ops import comparison as cmp
+from .ops import elementwise as _elementwise
 from .tensor import Tensor
 
 T = Tensor
@@ -53,23 +55,17 @@ T.__and__ = lambda self, o: cmp.logical_and(self, o)
 T.__or__ = lambda self, o: cmp.logical_or(self, o)
 
 
-def _floordiv(self, other):
-    return Tensor._wrap(np.floor_divide(self._data, getattr(other, "_data", other)))
-
-
-def _mod(self, other):
-    return Tensor._wrap(np.mod(self._data, getattr(other, "_data", other)))
-
-
-T.__floordiv__ = _floordiv
-T.__mod__ = _mod
+T.__floordiv__ = ar.floor_divide
+T.__rfloordiv__ = _reflect(ar.floor_divide)
+T.__mod__ = ar.remainder
+T.__rmod__ = _reflect(ar.remainder)
 
 # ---- method forms ---------------------------------------------------------------------------------------
 _METHODS = (
     "add sub mul div pow neg exp log sqrt abs sin cos tanh sigmoid clamp clip maximum minimum sign "
     "sum mean matmul reshape view view_as flatten unflatten permute transpose swapaxes swapdims t squeeze "
     "unsqueeze expand expand_as contiguous eq ne lt le gt ge isnan isinf isfinite any all clone relu "
-    "subtract multiply divide true_divide negative absolute"
+    "subtract multiply divide true_divide negative absolute floor_divide remainder"
 ).split()
 for _name in _METHODS:
     setattr(T, _name, getattr(ops, _name))
@@ -147,7 +143,8 @@ def _inplace(name: str, fn):
         if self._check_inplace(name) or (isinstance(other, Tensor) and other._rg and _grad_state.enabled):
             return self._rebase(fn(self, other, *args, **kwargs))
         o = other._data if isinstance(other, Tensor) else other
-        res = fn(Tensor._wrap(self._data), Tensor._wrap(np.asarray(o)), *args, **kwargs)._data
+        o = Tensor._wrap(o) if isinstance(other, Tensor) else o  # a number stays a number (for promotion)
+        res = fn(Tensor._wrap(self._data), o, *args, **kwargs)._data
         np.copyto(self._data, res, casting="unsafe")
         self._bump()
         return self
@@ -157,22 +154,24 @@ def _inplace(name: str, fn):
     return method
 
 
-T.add_ = _inplace("add_", ar.add)
-T.sub_ = _inplace("sub_", ar.sub)
-T.mul_ = _inplace("mul_", ar.mul)
-T.div_ = _inplace("div_", ar.div)
-T.pow_ = _inplace("pow_", ar.pow)
+for _name, _fn in (("add_", ar.add), ("sub_", ar.sub), ("mul_", ar.mul), ("div_", ar.div), ("pow_", ar.pow),
+                   ("floor_divide_", ar.floor_divide), ("remainder_", ar.remainder)):
+    setattr(T, _name, _inplace(_name, _promote.inplace_checked(_name, _fn)))  # PyTorch's cast check
 T.__iadd__ = T.add_
 T.__isub__ = T.sub_
 T.__imul__ = T.mul_
 T.__itruediv__ = T.div_
+T.__ifloordiv__ = T.floor_divide_
+T.__imod__ = T.remainder_
+T.__ipow__ = T.pow_
 
 
 def clamp_(self, min=None, max=None):  # noqa: A002
     """In-place clamp."""
     if self._check_inplace("clamp_"):
-        return self._rebase(ops.clamp(self, min, max))
-    np.clip(self._data, getattr(min, "_data", min), getattr(max, "_data", max), out=self._data)
+        return self._rebase(_promote.check_inplace("clamp_", self, ops.clamp(self, min, max)))
+    res = _promote.check_inplace("clamp_", self, ops.clamp(Tensor._wrap(self._data), min, max))
+    np.copyto(self._data, res._data, casting="unsafe")
     self._bump()
     return self
 
@@ -243,10 +242,11 @@ T.copy_ = _copy_inplace
 _UFUNCS = {
     np.add: ar.add, np.subtract: ar.sub, np.multiply: ar.mul, np.true_divide: ar.div, np.divide: ar.div,
     np.power: ar.pow, np.negative: ar.neg, np.exp: ops.exp, np.log: ops.log, np.sqrt: ops.sqrt,
-    np.absolute: ops.abs, np.sin: ops.sin, np.cos: ops.cos, np.tanh: ops.tanh, np.maximum: ops.maximum,
-    np.minimum: ops.minimum, np.matmul: ops.matmul, np.equal: cmp.eq, np.not_equal: cmp.ne, np.less: cmp.lt,
+    np.absolute: ops.abs, np.sin: ops.sin, np.cos: ops.cos, np.tanh: ops.tanh,
+    np.maximum: _elementwise._maximum, np.minimum: _elementwise._minimum,  # these also take numbers
+    np.matmul: ops.matmul, np.equal: cmp.eq, np.not_equal: cmp.ne, np.less: cmp.lt,
     np.less_equal: cmp.le, np.greater: cmp.gt, np.greater_equal: cmp.ge, np.sign: ops.sign,
-    np.positive: lambda x: x,
+    np.positive: lambda x: x, np.floor_divide: ar.floor_divide, np.remainder: ar.remainder,
 }
 for _uf, _name in ((np.square, "square"), (np.log1p, "log1p"), (np.expm1, "expm1"), (np.exp2, "exp2"),
                    (np.log2, "log2"), (np.log10, "log10"), (np.floor, "floor"), (np.ceil, "ceil"),

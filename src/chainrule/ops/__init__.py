@@ -1,7 +1,11 @@
 """Built-in differentiable ops, one small Function each, grouped by family."""
 
 from .activation import *  # noqa: F401,F403
-from .arithmetic import add, div, divide, multiply, mul, neg, negative, pow, rsub, sub, subtract, true_divide  # noqa: F401
+from ._promote import can_cast, promote_types, result_type  # noqa: F401
+from .arithmetic import (  # noqa: F401
+    add, div, divide, floor_divide, mul, multiply, neg, negative, pow, remainder, rsub, sub, subtract,
+    true_divide,
+)
 from .cast import cast, clone  # noqa: F401
 from .comparison import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403

@@ -33,6 +33,11 @@ def shape_of(x) -> tuple:
     return tuple(np.shape(x._data if isinstance(x, Tensor) else x))
 
 
+def dtype_of(x) -> np.dtype:
+    """The dtype of a Tensor or array (NumPy's for anything else)."""
+    return x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
+
+
 def broadcast_error(op: str, a, b) -> ValueError:
     """A clear error for operands that cannot be broadcast together."""
     return ValueError(
@@ -53,6 +58,13 @@ def norm_dim(dim, ndim: int, op: str):
             raise IndexError(f"{op}: dimension {d} is out of range for a tensor of {ndim} dimensions")
         out.append(d % max(ndim, 1))
     return tuple(out)
+
+
+def reduce_axes(dim, ndim: int, op: str):
+    """The axes a reduction over `dim` runs on: norm_dim's, except that a 0-d tensor takes dim 0 or -1 (as in
+    PyTorch) and reduces over its one element: None, the whole tensor."""
+    axes = norm_dim(dim, ndim, op)
+    return None if ndim == 0 else axes
 
 
 def is_tensor(x) -> bool:

@@ -1,10 +1,16 @@
-"""Arithmetic: + - * / ** and negation. Ops never unbroadcast: the engine sums gradients back to each shape."""
+"""Arithmetic: + - * / // % ** and negation. Ops never unbroadcast: the engine sums gradients back to shapes.
+
+Every binary op promotes its operands by PyTorch's rules first (`_promote`), so forward sees arrays (or NumPy
+scalars) of one dtype: the result's.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..autograd.function import Op
+from ..tensor import Tensor
+from ._promote import _operand, promote
 from ._util import broadcast_error
 
 
@@ -48,10 +54,7 @@ class Div(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        out = a / b
-        if out.dtype == np.float64 and np.result_type(a).kind in "iub" and np.result_type(b).kind in "iub":
-            out = out.astype(np.float32)  # PyTorch: int / int gives the default float dtype
-        return out
+        return a / b
 
     @staticmethod
     def backward(ctx, g):
@@ -77,24 +80,111 @@ class Neg(Op):
 class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
-        out = a**b
+        kind = np.result_type(a).kind
+        # bool: a^True = a, a^False = 1
+        out = a**b if kind in "fc" else (a | ~b) if kind == "b" else _int_pow(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        # dL/da = g * b * a^(b-1) ; dL/db = g * a^b * log(a)
+        # dL/da = g * b * a^(b-1), 0 where b = 0 ; dL/db = g * a^b * log(a), 0 where a = 0 and b >= 0
+        # (PyTorch's values at the edges: d(0^0)/da = 0, d((-2)^b)/db = NaN, d(0^b)/db = -inf for b < 0)
         a, b, out = ctx.saved
         nig = ctx.needs_input_grad
-        ga = g * b * a ** (b - 1) if nig[0] else None
-        gb = None
-        if nig[1]:
-            gb = g * out * np.log(np.where(a > 0, a, 1)).astype(out.dtype)  # a Python-float base stays weak
+        ga = gb = None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if nig[0]:
+                if np.ndim(b) == 0 and not isinstance(b, Tensor):
+                    ga = g * b * a ** (b - 1) if b != 0 else g * 0
+                else:
+                    ga = np.where(b == 0, 0, g * b * a ** (b - 1))
+            if nig[1]:
+                gb = np.where((a == 0) & (b >= 0), 0, g * out * np.log(a))
         return ga, gb
 
 
-def _binary(cls, name):
+def _int_pow(a, b):
+    """Integer a ** b as PyTorch: a negative tensor exponent gives 1 / a^|b| truncated (0 unless a is +-1);
+    a negative scalar exponent is an error."""
+    if not isinstance(b, np.ndarray) or not (b < 0).any():
+        try:
+            return a**b
+        except ValueError as e:
+            raise RuntimeError(str(e)) from None  # "Integers to negative integer powers are not allowed."
+    neg = b < 0
+    out = np.asarray(a ** np.where(neg, 0, b))
+    odd = (b % 2) != 0
+    small = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(out.dtype)
+    return np.where(neg, small, out)
+
+
+class FloorDivide(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_zero_division(a, b)
+        return np.floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        # PyTorch defines no derivative for floor_divide: say so rather than give zeros
+        raise RuntimeError("derivative for floor_divide is not implemented")
+
+
+class Remainder(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        _check_zero_division(a, b)
+        ctx.save_for_backward(a, b)
+        return np.mod(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        # a mod b = a - b * floor(a / b): dL/da = g ; dL/db = -g * floor(a / b)
+        a, b = ctx.saved
+        return g, (-g * np.floor(a / b) if ctx.needs_input_grad[1] else None)
+
+
+def _check_zero_division(a, b) -> None:
+    """Integer division by zero raises, as in PyTorch (NumPy would give 0 with a warning)."""
+    if np.result_type(b).kind in "biu" and not np.all(b):
+        raise ZeroDivisionError("ZeroDivisionError")
+
+
+def _is_bool(x) -> bool:
+    """A bool tensor, array or Python bool (PyTorch reads np.bool_ as a float)."""
+    return isinstance(x, (Tensor, np.ndarray, bool)) and _operand(x)[1] == np.bool_
+
+
+def _refused(when: str, dtype, a, b) -> bool:
+    """PyTorch's bool rules: `any` bool operand (sub), a bool `result`, or a bool result of a tensor
+    `exponent`."""
+    if when == "any":
+        return _is_bool(a) or _is_bool(b)
+    return dtype == np.bool_ and (when == "result" or isinstance(b, Tensor))
+
+
+def _binary(cls, name, floating: bool = False, bool_error: str | None = None, bool_when: str = "result"):
+    """The public function of a binary op: PyTorch's promotion (a fast path for the common cases), then apply.
+
+    `floating`: integer results become the default float dtype (true division). `bool_error`: PyTorch's error
+    for bool operands, raised as `_refused(bool_when, ...)` says.
+    """
+
     def fn(input, other):
+        if type(input) is Tensor:
+            d = input._data.dtype
+            if type(other) is Tensor:
+                fast = other._data.dtype is d and (d.kind == "f" or not floating and bool_error is None)
+            else:
+                fast = type(other) is float and d.kind == "f"  # NumPy keeps a float array's dtype too
+        else:
+            fast = False
+        if not fast:
+            dtype, a, b = promote(input, other, floating)
+            if bool_error is not None and _refused(bool_when, dtype, input, other):
+                raise (RuntimeError if bool_when == "any" else NotImplementedError)(bool_error)
+            input, other = a, b
         try:
             return cls.apply(input, other)
         except ValueError as e:
@@ -103,20 +193,29 @@ def _binary(cls, name):
             raise
 
     fn.__name__ = name
-    fn.__doc__ = f"Elementwise {name} with NumPy broadcasting (the gradient is summed back to each shape)."
+    fn.__doc__ = (f"Elementwise {name} with broadcasting and PyTorch's type promotion (the gradient of each "
+                  "input is summed back to its shape and comes back in its dtype).")
     return fn
 
 
+_SUB_BOOL = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+             "invert a mask, use the `~` or `logical_not()` operator instead.")
+
 add = _binary(Add, "add")
-sub = _binary(Sub, "sub")
+sub = _binary(Sub, "sub", bool_error=_SUB_BOOL, bool_when="any")
 mul = _binary(Mul, "mul")
-div = _binary(Div, "div")
-pow = _binary(Pow, "pow")  # noqa: A001 - PyTorch's name
+div = _binary(Div, "div", floating=True)
+pow = _binary(Pow, "pow", bool_error="\"pow\" not implemented for 'Bool'", bool_when="exponent")  # noqa: A001
+floor_divide = _binary(FloorDivide, "floor_divide", bool_error="\"div_floor_cpu\" not implemented for 'Bool'")
+remainder = _binary(Remainder, "remainder", bool_error="\"remainder_cpu\" not implemented for 'Bool'")
 subtract, multiply, divide, true_divide = sub, mul, div, div
 
 
 def neg(input):
-    """-input."""
+    """-input (refused for bool tensors, as in PyTorch: use ~ or logical_not)."""
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(input)
 
 

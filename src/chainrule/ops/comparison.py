@@ -5,20 +5,32 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from ._promote import array_in as _array_in
+from ._promote import result_type as _result_type
 from ._util import broadcast_error
 
 
 def _cmp(ufunc, name):
     def fn(input, other):
-        a = input._data if isinstance(input, Tensor) else input
-        b = other._data if isinstance(other, Tensor) else other
+        if type(input) is Tensor and type(other) is Tensor and input._data.dtype is other._data.dtype:
+            a, b = input._data, other._data
+        else:
+            try:
+                dtype = _result_type(input, other)  # compared in the result type, as PyTorch
+            except TypeError:
+                if name in ("eq", "ne"):
+                    return name == "ne"  # x == None is False, as in PyTorch
+                raise TypeError(f"{name}: not supported between a Tensor and {type(other).__name__}") \
+                    from None
+            a, b = _array_in(input, dtype), _array_in(other, dtype)
         try:
             return Tensor._wrap(np.asarray(ufunc(a, b)))
         except ValueError:
             raise broadcast_error(name, input, other) from None
 
     fn.__name__ = name
-    fn.__doc__ = f"Elementwise {name}: a bool tensor (no gradient flows through comparisons)."
+    fn.__doc__ = (f"Elementwise {name}, compared in the operands' result type: a bool tensor (no gradient "
+                  "flows through comparisons).")
     return fn
 
 

@@ -9,7 +9,11 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
+from ._promote import promote as _promote
+from ._promote import result_type as _result_type
+from ._promote import to_dtype as _to_dtype
 from ._util import broadcast_error
+from ._util import raw as _raw
 
 
 class Exp(Op):
@@ -126,12 +130,24 @@ class Clamp(Op):
     @staticmethod
     def forward(ctx, x, lo, hi):
         ctx.mask = (x >= (-np.inf if lo is None else lo)) & (x <= (np.inf if hi is None else hi))
+        if ctx.needs_input_grad[1:] != (False, False):  # tensor bounds that need a gradient
+            ctx.save_for_backward(x, lo, hi)
         return np.clip(x, lo, hi)
 
     @staticmethod
     def backward(ctx, g):
-        # the gradient passes where lo <= x <= hi, else 0
-        return g * ctx.mask, None, None
+        # dL/dx = g where lo <= x <= hi ; dL/dlo = g where x < lo (and lo < hi) ; dL/dhi = g where x > hi (or
+        # hi < lo)  (PyTorch's split when the bounds cross: the result is hi, so hi gets the gradient)
+        nig = ctx.needs_input_grad
+        glo = ghi = None
+        if nig[1] or nig[2]:
+            x, lo, hi = (_raw(v) for v in ctx.saved)
+            if nig[1]:
+                below = x < lo if hi is None else (x < lo) & (lo < hi)
+                glo = np.where(below, g, 0)
+            if nig[2]:
+                ghi = np.where(x > hi if lo is None else (x > hi) | (hi < lo), g, 0)
+        return (g * ctx.mask if nig[0] else None), glo, ghi
 
 
 class Maximum(Op):
@@ -187,7 +203,15 @@ def _unary(cls, name, doc):
 exp = _unary(Exp, "exp", "e ** x, elementwise.")
 log = _unary(Log, "log", "Natural logarithm, elementwise.")
 sqrt = _unary(Sqrt, "sqrt", "Square root, elementwise.")
-abs = _unary(Abs, "abs", "|x|, elementwise (gradient 0 at 0).")  # noqa: A001
+
+
+def abs(input):  # noqa: A001 - PyTorch's name
+    """|x|, elementwise (gradient 0 at 0); bool tensors are refused, as in PyTorch."""
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    return Abs.apply(input)
+
+
 absolute = abs
 sin = _unary(Sin, "sin", "Sine, elementwise.")
 cos = _unary(Cos, "cos", "Cosine, elementwise.")
@@ -196,38 +220,73 @@ sigmoid = _unary(Sigmoid, "sigmoid", "1 / (1 + exp(-x)), computed stably.")
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
-    """Limit values to [min, max]; the gradient is 0 outside the range."""
+    """Limit values to [min, max] (numbers or tensors, broadcast against input; PyTorch's type promotion over
+    the three). The gradient reaches input where min <= input <= max, a tensor bound where it is the
+    result."""
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
-    lo = min._data if isinstance(min, Tensor) else min
-    hi = max._data if isinstance(max, Tensor) else max
-    return Clamp.apply(input, lo, hi)
+    if not (input._data.dtype.kind == "f" and type(min) in _PLAIN and type(max) in _PLAIN):
+        dtype = _result_type(input, min, max)
+        if dtype == np.bool_ and not (isinstance(min, Tensor) or isinstance(max, Tensor)):
+            raise NotImplementedError(f"\"clamp_{'min' if max is None else 'max' if min is None else ''}"
+                                      "_scalar_cpu\" not implemented for 'Bool'")
+        input = _to_dtype(input, dtype)
+        min = None if min is None else _to_dtype(min, dtype)
+        max = None if max is None else _to_dtype(max, dtype)
+    try:
+        return Clamp.apply(input, min, max)
+    except ValueError:
+        raise broadcast_error("clamp", input, min if max is None else max) from None
 
 
+_PLAIN = (float, int, type(None))  # bounds that keep a float input's dtype
 clip = clamp
 
 
+def _tensors_only(name: str, input, other) -> None:
+    for pos, x in ((1, input), (2, other)):
+        if not isinstance(x, Tensor):
+            arg = "input" if pos == 1 else "other"
+            got = type(x).__name__
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not {got}")
+
+
+def _extremum(cls, name):
+    def fn(input, other):
+        a, b = input, other
+        if type(a) is not Tensor or type(b) is not Tensor or a._data.dtype is not b._data.dtype:
+            _, a, b = _promote(a, b)
+        try:
+            return cls.apply(a, b)
+        except ValueError:
+            raise broadcast_error(name, input, other) from None
+
+    return fn
+
+
+_maximum = _extremum(Maximum, "maximum")  # also takes numbers: np.maximum(t, 1e-12) in a double backward
+_minimum = _extremum(Minimum, "minimum")
+
+
 def maximum(input, other):
-    """Elementwise max of two tensors (ties split the gradient evenly)."""
-    try:
-        return Maximum.apply(input, other)
-    except ValueError:
-        raise broadcast_error("maximum", input, other) from None
+    """Elementwise max of two tensors, promoted to their result type (ties split the gradient evenly)."""
+    _tensors_only("maximum", input, other)
+    return _maximum(input, other)
 
 
 def minimum(input, other):
-    """Elementwise min of two tensors (ties split the gradient evenly)."""
-    try:
-        return Minimum.apply(input, other)
-    except ValueError:
-        raise broadcast_error("minimum", input, other) from None
+    """Elementwise min of two tensors, promoted to their result type (ties split the gradient evenly)."""
+    _tensors_only("minimum", input, other)
+    return _minimum(input, other)
 
 
 def where(condition, input, other):
-    """input where condition holds, else other (gradient flows to the chosen side only)."""
+    """input where condition holds, else other, in their result type (gradient flows to the chosen side)."""
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
+    if type(input) is not Tensor or type(other) is not Tensor or input._data.dtype is not other._data.dtype:
+        _, input, other = _promote(input, other)
     try:
         return Where.apply(cond, input, other)
     except ValueError:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import norm_dim, raw
+from ._util import norm_dim, raw, reduce_axes
 from .elementwise import maximum, minimum
 from .indexing import Index
 from .reduce import expand_back
@@ -86,7 +86,7 @@ def _reduce_dims(x: Tensor, dim, op: str):
     """PyTorch's amax/amin: dim=() or None reduces every dimension."""
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
-    return norm_dim(dim, x.ndim, op)
+    return reduce_axes(dim, x.ndim, op)
 
 
 def _empty_check(x: Tensor, axes, op: str) -> None:
@@ -163,6 +163,8 @@ def min(input, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
 def _arg(find, name):
     def fn(input, dim=None, keepdim: bool = False):
         x = _as_tensor(input)
+        if x._data.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input; convert with .int() or .float()")
         _empty_check(x, None if dim is None else norm_dim(dim, x.ndim, name), name)
         if dim is None:
             res = np.asarray(find(x._data), dtype=np.int64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Op
-from ._util import shape_of
+from ._util import dtype_of, shape_of
 
 
 class MatMul(Op):
@@ -43,6 +43,12 @@ def matmul(input, other):
     kb = sb[0] if len(sb) == 1 else sb[-2]
     if ka != kb:
         raise RuntimeError(f"matmul: {sa} @ {sb}: inner dimensions {ka} != {kb}")
+    da, db = dtype_of(input), dtype_of(other)
+    if da != db:  # PyTorch does not promote matrix products
+        raise RuntimeError(f"matmul: expected both operands to have the same dtype, got {da} and {db}; "
+                           "convert one with .to(other.dtype)")
+    if da == np.bool_:
+        raise NotImplementedError("matmul: not implemented for 'Bool'; convert with .int() or .float()")
     try:
         return MatMul.apply(input, other)
     except ValueError:

@@ -14,6 +14,7 @@ from ..dtypes import get_default_dtype as _default_dtype
 from ..tensor import Tensor
 from ._util import apply_any as _apply_any
 from ._util import norm_dim
+from ._util import reduce_axes as _reduce_axes
 from ._util import raw as _raw
 
 
@@ -56,11 +57,11 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdi
     x = input if isinstance(input, Tensor) else Tensor(input)
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
-        x = x.to(np.int64)
+    elif x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
+        x = x.to(np.int64)  # PyTorch: integer and bool sums are int64
     dim = axis if dim is None else dim
     keepdim = keepdims if keepdims is not None else keepdim
-    return Sum.apply(x, norm_dim(dim, x.ndim, "sum"), bool(keepdim))
+    return Sum.apply(x, _reduce_axes(dim, x.ndim, "sum"), bool(keepdim))
 
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None):
@@ -69,16 +70,19 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepd
     if dtype is not None:
         x = x.to(dtype)
     if x._data.dtype.kind not in "fc":
-        raise RuntimeError(f"mean(): could not infer output dtype; input dtype is {x.dtype}, pass dtype=float32")
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
+                           f"point or complex dtype. Got: {x.dtype}; pass dtype=float32 or use .float()")
     dim = axis if dim is None else dim
     keepdim = keepdims if keepdims is not None else keepdim
-    return Mean.apply(x, norm_dim(dim, x.ndim, "mean"), bool(keepdim))
+    return Mean.apply(x, _reduce_axes(dim, x.ndim, "mean"), bool(keepdim))
 
 
 def _float_input(input, op: str) -> Tensor:
     x = input if isinstance(input, Tensor) else Tensor(input)
     if x._data.dtype.kind not in "fc":
-        raise RuntimeError(f"{op}(): expected a floating point tensor, got {x.dtype}; convert with .float()")
+        what = "std and var only support" if op in ("var", "std") else "expected a tensor of"
+        raise RuntimeError(f"{op}(): {what} floating point and complex dtypes, got {x.dtype}; convert with "
+                           ".float()")
     return x
 
 
@@ -129,7 +133,7 @@ def _var_args(op, input, dim, unbiased, keepdim, correction, axis, keepdims):
     keepdim = keepdims if keepdims is not None else keepdim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return x, norm_dim(dim, x.ndim, op), correction, bool(keepdim)
+    return x, _reduce_axes(dim, x.ndim, op), correction, bool(keepdim)
 
 
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None, keepdims=None):
@@ -173,7 +177,7 @@ def logsumexp(input, dim, keepdim: bool = False):
         x = x.to(_default_dtype())
     axes = norm_dim(dim, x.ndim, "logsumexp")
     if x.ndim == 0:
-        return x.clone()
+        return x.clone()  # log(exp(x)) = x, for dim 0 or -1
     return LogSumExp.apply(x, axes, bool(keepdim))
 
 
@@ -216,11 +220,12 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = input if isinstance(input, Tensor) else Tensor(input)
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
-        x = x.to(np.int64)
+    elif x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
+        x = x.to(np.int64)  # PyTorch: integer and bool products are int64
     if dim is not None and not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod: dim must be an int, got {dim!r} (reduce one dimension at a time)")
-    axis = None if dim is None else norm_dim(dim, x.ndim, "prod")[0]
+    axes = _reduce_axes(dim, x.ndim, "prod")
+    axis = None if axes is None else axes[0]
     return Prod.apply(x, axis, bool(keepdim))
 
 
@@ -257,7 +262,7 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     x = _float_input(input, "norm")
     if dtype is not None:
         x = x.to(dtype)
-    axes = norm_dim(dim, x.ndim, "norm")
+    axes = _reduce_axes(dim, x.ndim, "norm")
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, str):
@@ -294,8 +299,9 @@ def cumsum(input, dim=None, *, dtype=None, axis=None):
         raise TypeError("cumsum() missing the required argument 'dim'")
     if dtype is not None:
         x = x.to(dtype)
-    elif x._data.dtype.kind in "bi" and x._data.dtype != np.int64:
-        x = x.to(np.int64)
+    elif x._data.dtype.kind in "biu" and x._data.dtype != np.int64:
+        x = x.to(np.int64)  # PyTorch: integer and bool running sums are int64
     if x.ndim == 0:
+        norm_dim(dim, 0, "cumsum")  # dim 0 or -1
         return x.clone()
     return Cumsum.apply(x, norm_dim(dim, x.ndim, "cumsum")[0])

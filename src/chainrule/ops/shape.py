@@ -323,7 +323,7 @@ class Tri(Op):
     @staticmethod
     def forward(ctx, x, keep):
         ctx.keep = keep
-        return np.where(keep, x, 0)
+        return np.where(keep, x, x.dtype.type(0))  # a zero of x's dtype: a bool input stays bool
 
     @staticmethod
     def backward(ctx, g):
