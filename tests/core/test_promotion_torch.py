@@ -77,7 +77,7 @@ def test_mixed_dtype_grad_example_from_the_issue():
     assert y.grad.item() == 3.0
 
 
-# ---- pow at its edges: PyTorch's values for the output and both gradients -----------------------------------
+# ---- pow at its edges: PyTorch's values for the output and both gradients ----------------------------------
 POW_CASES = {
     "tensor ** tensor": lambda m, x, e: x**e,
     "x ** 0": lambda m, x, e: x**0,
@@ -100,7 +100,8 @@ E = np.array([0.0, -1.0, 0.5, 2.0, 0.5, -1.5, 3.0, 0.0])
 @pytest.mark.parametrize("case", sorted(POW_CASES))
 def test_pow_edges_match_torch(case, dtype):
     cx, ce = cr.tensor(X.astype(dtype), requires_grad=True), cr.tensor(E.astype(dtype), requires_grad=True)
-    tx, te = torch.tensor(X.astype(dtype), requires_grad=True), torch.tensor(E.astype(dtype), requires_grad=True)
+    tx = torch.tensor(X.astype(dtype), requires_grad=True)
+    te = torch.tensor(E.astype(dtype), requires_grad=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # NumPy warns about 0 ** -1 in forward, as about log(0)
         out = POW_CASES[case](cr, cx, ce)
@@ -129,7 +130,7 @@ def test_pow_second_derivative_matches_torch():
         _close(g, w, "second derivative")
 
 
-# ---- reductions over dim 0 / -1 of a 0-d tensor ---------------------------------------------------------------
+# ---- reductions over dim 0 / -1 of a 0-d tensor ------------------------------------------------------------
 REDUCE_0D = {
     "sum(0)": lambda m, x: x.sum(0),
     "sum(-1, keepdim)": lambda m, x: x.sum(-1, keepdim=True),
@@ -177,8 +178,8 @@ def test_integer_sums_are_int64_and_mean_of_int_raises():
 
 
 def test_ndarray_operands_count_as_tensors_with_dims():
-    """Deliberate: PyTorch's operators hand an ndarray operand to NumPy (a 0-d float64 array gives float64) and
-    its functions refuse one; chainrule accepts it everywhere and gives the operator's dtype."""
+    """Deliberate: PyTorch's operators hand an ndarray operand to NumPy (a 0-d float64 array gives float64)
+    and its functions refuse one; chainrule accepts it everywhere and gives the operator's dtype."""
     x = cr.ones(3)
     tx = torch.ones(3)
     with warnings.catch_warnings():
@@ -186,3 +187,25 @@ def test_ndarray_operands_count_as_tensors_with_dims():
         assert str((x * np.array(2.0)).dtype) == str((tx * np.array(2.0)).dtype).replace("torch.", "")
     assert cr.mul(x, np.array(2.0)).dtype == np.float64
     assert (x * np.float64(2.0)).dtype == np.float32  # a NumPy scalar is a wrapped number
+
+
+def test_numpy_maximum_takes_numbers_but_chainrule_maximum_does_not():
+    """Deliberate: np.maximum on a Tensor follows NumPy's signature; chainrule.maximum follows PyTorch's."""
+    x = cr.tensor([-1.0, 2.0])
+    assert np.maximum(x, 0.5).tolist() == [0.5, 2.0]
+    with pytest.raises(TypeError):
+        torch.maximum(torch.tensor([-1.0, 2.0]), 0.5)
+    with pytest.raises(TypeError, match="maximum\\(\\): argument 'other' \\(position 2\\) must be Tensor"):
+        cr.maximum(x, 0.5)
+
+
+def test_clamp_mixes_a_tensor_bound_and_a_number():
+    """Deliberate: PyTorch refuses a tensor min with a number max; chainrule clamps (the tensor bound still
+    gets its gradient)."""
+    with pytest.raises(TypeError):
+        torch.clamp(torch.ones(2), min=torch.zeros(2), max=0.5)
+    lo = cr.tensor([2.0, 0.0], requires_grad=True)
+    out = cr.clamp(cr.ones(2), min=lo, max=5.0)
+    assert out.tolist() == [2.0, 1.0]
+    out.sum().backward()
+    assert lo.grad.tolist() == [1.0, 0.0]
