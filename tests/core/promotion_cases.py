@@ -81,7 +81,14 @@ TENSOR_FIRST = {
     "ipow": _inplace(operator.ipow),
     "clamp_": _inplace(lambda c, b: c.clamp_(b)),
 }
-MATMUL = {"matmul": lambda m, a, b: a @ b}
+# ops that do not promote (PyTorch refuses mixed dtypes), on tensors with dims
+MATMUL = {
+    "matmul": lambda m, a, b: a @ b,
+    "einsum": lambda m, a, b: m.einsum("i,i->i", a, b),
+    "einsum_sum": lambda m, a, b: m.einsum("i,i->", a, b),
+    "einsum_outer": lambda m, a, b: m.einsum("i,j", a, b),
+    "isclose": lambda m, a, b: m.isclose(a, b),
+}
 
 # (m, x) -> result, on each tensor kind
 UNARY = {

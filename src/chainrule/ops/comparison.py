@@ -7,6 +7,7 @@ import numpy as np
 from ..tensor import Tensor
 from ._promote import array_in as _array_in
 from ._promote import result_type as _result_type
+from ._promote import torch_name as _torch_name
 from ._util import broadcast_error
 
 
@@ -49,9 +50,12 @@ def equal(input, other) -> bool:
 
 
 def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    """Elementwise |a - b| <= atol + rtol * |b|."""
+    """Elementwise |a - b| <= atol + rtol * |b|; both tensors of one dtype, as in PyTorch."""
     a = input._data if isinstance(input, Tensor) else np.asarray(input)
     b = other._data if isinstance(other, Tensor) else np.asarray(other)
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and a.dtype != b.dtype:
+        raise RuntimeError(f"isclose: {_torch_name(a.dtype)} did not match {_torch_name(b.dtype)}; convert "
+                           "one with .to(other.dtype)")
     return Tensor._wrap(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

@@ -105,12 +105,36 @@ def einsum(equation: str, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     xs = [x if isinstance(x, Tensor) else Tensor(x) for x in operands]
+    dtypes = {x._data.dtype for x in xs}
+    if len(dtypes) > 1 or any(d.kind == "b" for d in dtypes):
+        xs = _promoted(equation, xs)
     spec = _parse(equation, [x.shape for x in xs])
     try:
         return Einsum.apply(spec, *xs)
     except ValueError as e:
         shapes = ", ".join(str(x.shape) for x in xs)
         raise RuntimeError(f"einsum {equation!r}: operands of shapes {shapes} do not fit: {e}") from None
+
+
+def _promoted(equation: str, xs: list) -> list:
+    """Mixed dtypes (or bool) as PyTorch's einsum takes them: refused when two operands share a summed-out
+    label (its matrix product neither promotes nor takes bool), else promoted to their result type."""
+    from ._promote import result_type
+    from .cast import cast
+
+    lhs, _, out = equation.replace(" ", "").replace("...", "").partition("->")
+    terms = lhs.split(",")
+    if "->" not in equation:
+        out = "".join(c for c in set(lhs) if lhs.count(c) == 1)
+    shared = {c for c in set(lhs) - set(out) - {","} if sum(c in t for t in terms) > 1}
+    if shared and all(x._data.dtype == np.bool_ for x in xs):
+        raise NotImplementedError(f"einsum {equation!r}: \"bmm\" not implemented for 'Bool'")
+    if shared:
+        dtypes = ", ".join(sorted({str(x.dtype) for x in xs}))
+        raise RuntimeError(f"einsum {equation!r}: operands summed over a shared label need one dtype, got "
+                           f"{dtypes}; convert them with .to(dtype)")
+    dtype = result_type(*xs)
+    return [cast(x, dtype) for x in xs]
 
 
 def outer(input, vec2):
