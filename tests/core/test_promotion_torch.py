@@ -209,3 +209,19 @@ def test_clamp_mixes_a_tensor_bound_and_a_number():
     assert out.tolist() == [2.0, 1.0]
     out.sum().backward()
     assert lo.grad.tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_", "div_", "pow_", "clamp_"])
+def test_recorded_inplace_op_with_a_float64_operand(op):
+    """float32 a.op_(float64 y) inside the graph: a stays float32, and y's gradient comes back float64."""
+    grads = []
+    for m in (cr, torch):
+        x = m.tensor([0.5, 1.0, 1.5], requires_grad=True)
+        y = m.tensor([1.0, 2.0, 0.75], dtype=m.float64, requires_grad=True)
+        a = x * 2
+        out = a.clamp_(y) if op == "clamp_" else getattr(a, op)(y)
+        assert out is a and str(a.dtype).endswith("float32")
+        (a * a).sum().backward()
+        grads.append((x.grad, y.grad))
+    for g, w in zip(grads[0], grads[1]):
+        _close(g, w, "gradient")

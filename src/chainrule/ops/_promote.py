@@ -161,7 +161,8 @@ def promote(a, b, floating: bool = False):
 
 
 def check_inplace(name: str, self: Tensor, result: Tensor) -> Tensor:
-    """The result of in-place op `name` on self, or PyTorch's error when it cannot be written into self."""
+    """The result of in-place op `name` on self, cast to self's dtype (differentiably: a recorded in-place op
+    sends each input its gradient in its own dtype), or PyTorch's error when it cannot be written into self."""
     rd, sd = result._data.dtype, self._data.dtype
     if rd != sd and not can_cast(rd, sd):
         raise RuntimeError(f"{name}: result type {torch_name(rd)} can't be cast to the desired output type "
@@ -169,7 +170,7 @@ def check_inplace(name: str, self: Tensor, result: Tensor) -> Tensor:
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the broadcast shape "
                            f"{list(result.shape)}")
-    return result
+    return result if rd == sd else cast(result, sd)
 
 
 def inplace_checked(name: str, fn):

@@ -156,6 +156,9 @@ def _is_bool(x) -> bool:
     return isinstance(x, (Tensor, np.ndarray, bool)) and _operand(x)[1] == np.bool_
 
 
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
 def _refused(when: str, dtype, a, b) -> bool:
     """PyTorch's bool rules: `any` bool operand (sub), a bool `result`, or a bool result of a tensor
     `exponent`."""
@@ -171,13 +174,16 @@ def _binary(cls, name, floating: bool = False, bool_error: str | None = None, bo
     for bool operands, raised as `_refused(bool_when, ...)` says.
     """
 
+    any_dtype = not floating and bool_error is None  # same-dtype tensors of any dtype need no promotion
+
     def fn(input, other):
+        # the fast path: identity checks only (a dtype's .kind costs more than the whole test below)
         if type(input) is Tensor:
             d = input._data.dtype
             if type(other) is Tensor:
-                fast = other._data.dtype is d and (d.kind == "f" or not floating and bool_error is None)
+                fast = other._data.dtype is d and (d is _F32 or d is _F64 or any_dtype)
             else:
-                fast = type(other) is float and d.kind == "f"  # NumPy keeps a float array's dtype too
+                fast = type(other) is float and (d is _F32 or d is _F64)  # NumPy keeps a float array's dtype
         else:
             fast = False
         if not fast:
@@ -192,7 +198,7 @@ def _binary(cls, name, floating: bool = False, bool_error: str | None = None, bo
                 raise broadcast_error(name, input, other) from None
             raise
 
-    fn.__name__ = name
+    fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"Elementwise {name} with broadcasting and PyTorch's type promotion (the gradient of each "
                   "input is summed back to its shape and comes back in its dtype).")
     return fn

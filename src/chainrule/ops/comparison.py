@@ -29,7 +29,7 @@ def _cmp(ufunc, name):
         except ValueError:
             raise broadcast_error(name, input, other) from None
 
-    fn.__name__ = name
+    fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"Elementwise {name}, compared in the operands' result type: a bool tensor (no gradient "
                   "flows through comparisons).")
     return fn
