@@ -80,9 +80,11 @@ class Neg(Op):
 class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
-        kind = np.result_type(a).kind
-        # bool: a^True = a, a^False = 1
-        out = a**b if kind in "fc" else (a | ~b) if kind == "b" else _int_pow(a, b)
+        d = a.dtype  # an array or NumPy scalar: the public function converted numbers
+        if d is _F32 or d is _F64 or d.kind in "fc":
+            out = a**b
+        else:  # bool: a^True = a, a^False = 1
+            out = (a | ~b) if d.kind == "b" else _int_pow(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
