@@ -1,7 +1,8 @@
 """Regenerate tests/core/data/promotion.json from PyTorch: `python tests/core/gen_promotion_table.py`.
 
 Each row is one op on one combination of operand kinds (see promotion_cases.py) with what torch gave: the
-result's dtype, shape and values, or the name of the exception it raised. test_promotion.py checks chainrule
+result's dtype, shape and values, or the name of the exception it raised (one row a line, as a list:
+[op, args, dtype, shape, values] or [op, args, "!Error", message]). test_promotion.py checks chainrule
 against every row without torch. Also records torch.promote_types over a grid of dtypes.
 """
 
@@ -23,6 +24,14 @@ GRID = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32"
         "complex128")
 
 
+def _number(v) -> float | int | None:
+    """A value for JSON: None for NaN, whole numbers without the '.0'."""
+    v = float(v)
+    if np.isnan(v):
+        return None
+    return int(v) if np.isfinite(v) and v == int(v) else v
+
+
 def record(name: str, specs: tuple) -> dict:
     row = {"op": name, "args": list(specs)}
     try:
@@ -31,7 +40,7 @@ def record(name: str, specs: tuple) -> dict:
             res = run(torch, name, specs)
     except Exception as e:  # noqa: BLE001 - the row records whatever torch raised
         row["error"] = type(e).__name__
-        row["message"] = str(e).splitlines()[0][:160]
+        row["message"] = str(e).splitlines()[0][:64]
         return row
     if not isinstance(res, torch.Tensor):
         row["error"] = f"returned {type(res).__name__}"
@@ -39,8 +48,15 @@ def record(name: str, specs: tuple) -> dict:
     row["dtype"] = str(res.dtype).replace("torch.", "")
     row["shape"] = list(res.shape)
     vals = res.detach().double().numpy() if res.dtype != torch.bool else res.numpy()
-    row["values"] = [None if np.isnan(v) else float(v) for v in np.ravel(vals)]
+    row["values"] = [_number(v) for v in np.ravel(vals)]
     return row
+
+
+def _compact(row: dict) -> list:
+    """A row as a list, to keep the file small (promotion_cases.expand reads it back)."""
+    if "error" in row:
+        return [row["op"], row["args"], "!" + row["error"], row["message"]]
+    return [row["op"], row["args"], row["dtype"], row["shape"], row["values"]]
 
 
 def main() -> None:
@@ -51,9 +67,11 @@ def main() -> None:
         "rows": [record(name, specs) for name, specs in rows()],
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump(table, f, indent=0, separators=(",", ":"))
-        f.write("\n")
+    with open(OUT, "w") as f:  # one row a line: diffs of a regenerated table stay readable
+        head = {k: v for k, v in table.items() if k != "rows"}
+        f.write(json.dumps(head, separators=(",", ":"))[:-1] + ',"rows":[\n')
+        f.write(",\n".join(json.dumps(_compact(r), separators=(",", ":")) for r in table["rows"]))
+        f.write("\n]}\n")
     print(f"{len(table['rows'])} rows -> {OUT}")
 
 

@@ -155,3 +155,11 @@ def run(m, name: str, specs: tuple):
     if name in MATMUL:
         return MATMUL[name](m, *args)
     return UNARY[name](m, *args)
+
+
+def expand(item: list) -> dict:
+    """A row of data/promotion.json as a dict; the file holds [op, args, dtype, shape, values] or
+    [op, args, "!Error", message]."""
+    if item[2].startswith("!"):
+        return {"op": item[0], "args": item[1], "error": item[2][1:], "message": item[3]}
+    return {"op": item[0], "args": item[1], "dtype": item[2], "shape": item[3], "values": item[4]}

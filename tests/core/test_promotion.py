@@ -13,13 +13,13 @@ import warnings
 
 import numpy as np
 import pytest
-from promotion_cases import run
+from promotion_cases import expand, run
 
 import chainrule as cr
 
 with open(os.path.join(os.path.dirname(__file__), "data", "promotion.json")) as _f:
     TABLE = json.load(_f)
-ROWS = TABLE["rows"]
+ROWS = [expand(item) for item in TABLE["rows"]]
 
 
 def _check(row) -> str | None:
