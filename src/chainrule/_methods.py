@@ -190,12 +190,9 @@ def _unary_inplace(name: str, fn):
 
 T.clamp_ = clamp_
 T.clip_ = clamp_
-T.relu_ = _unary_inplace("relu_", ops.relu)
-T.neg_ = _unary_inplace("neg_", ar.neg)
-T.exp_ = _unary_inplace("exp_", ops.exp)
-T.sigmoid_ = _unary_inplace("sigmoid_", ops.sigmoid)
-T.tanh_ = _unary_inplace("tanh_", ops.tanh)
-T.sqrt_ = _unary_inplace("sqrt_", ops.sqrt)
+for _name, _fn in (("relu_", ops.relu), ("neg_", ar.neg), ("exp_", ops.exp), ("sigmoid_", ops.sigmoid),
+                   ("tanh_", ops.tanh), ("sqrt_", ops.sqrt)):
+    setattr(T, _name, _unary_inplace(_name, _promote.inplace_checked(_name, _fn)))  # PyTorch's cast check
 
 
 def _fill(name: str, make):

@@ -90,6 +90,18 @@ MATMUL = {
     "isclose": lambda m, a, b: m.isclose(a, b),
 }
 
+def _inplace1(name: str):
+    """Unary in-place method `name` on a copy of x; the result must be that very tensor."""
+
+    def run(m, x):
+        c = x.clone()
+        if getattr(c, name)() is not c:
+            raise AssertionError("the in-place op returned a new tensor")
+        return c
+
+    return run
+
+
 # (m, x) -> result, on each tensor kind
 UNARY = {
     "sum": lambda m, x: x.sum(),
@@ -116,8 +128,20 @@ UNARY = {
     "any0": lambda m, x: x.any(0),
     "all": lambda m, x: x.all(),
     "neg": lambda m, x: -x,
+    "exp": lambda m, x: m.exp(x),
+    "log": lambda m, x: m.log(x),
+    "sqrt": lambda m, x: m.sqrt(x),
+    "sin": lambda m, x: m.sin(x),
+    "cos": lambda m, x: m.cos(x),
+    "tanh": lambda m, x: m.tanh(x),
+    "sigmoid": lambda m, x: m.sigmoid(x),
     "sign": lambda m, x: m.sign(x),
     "abs": lambda m, x: m.abs(x),
+    "exp_": _inplace1("exp_"),
+    "sigmoid_": _inplace1("sigmoid_"),
+    "tanh_": _inplace1("tanh_"),
+    "sqrt_": _inplace1("sqrt_"),
+    "neg_": _inplace1("neg_"),
     "tril": lambda m, x: m.tril(x.reshape(1, -1).expand(3, -1)),
     "triu": lambda m, x: m.triu(x.reshape(1, -1).expand(3, -1), 1),
 }

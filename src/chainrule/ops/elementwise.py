@@ -8,12 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Op
+from ..dtypes import get_default_dtype as _default_dtype
 from ..tensor import Tensor
 from ._promote import promote as _promote
 from ._promote import result_type as _result_type
 from ._promote import to_dtype as _to_dtype
 from ._util import broadcast_error
 from ._util import raw as _raw
+from .cast import cast as _cast
 
 
 class Exp(Op):
@@ -192,11 +194,20 @@ class Where(Op):
         return None, (np.where(c, g, 0) if nig[1] else None), (np.where(c, 0, g) if nig[2] else None)
 
 
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
 def _unary(cls, name, doc):
+    """A transcendental op: integer and bool tensors give the default float dtype, as in PyTorch."""
+
     def fn(input):
+        d = input._data.dtype
+        if d is not _F32 and d is not _F64 and d.kind not in "fc":  # identity first: the common case is cheap
+            input = _cast(input, _default_dtype())
         return cls.apply(input)
 
-    fn.__name__, fn.__doc__ = name, doc
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
     return fn
 
 
