@@ -179,13 +179,14 @@ def _binary(cls, name, floating: bool = False, bool_error: str | None = None, bo
     any_dtype = not floating and bool_error is None  # same-dtype tensors of any dtype need no promotion
 
     def fn(input, other):
-        # the fast path: identity checks only (a dtype's .kind costs more than the whole test below)
+        # the fast path: identity checks only (a dtype's .kind costs more than the whole test below); a float
+        # tensor with a Python float needs nothing either (NumPy keeps the array's dtype)
         if type(input) is Tensor:
             d = input._data.dtype
-            if type(other) is Tensor:
-                fast = other._data.dtype is d and (d is _F32 or d is _F64 or any_dtype)
+            if d is _F32 or d is _F64:
+                fast = other._data.dtype is d if type(other) is Tensor else type(other) is float
             else:
-                fast = type(other) is float and (d is _F32 or d is _F64)  # NumPy keeps a float array's dtype
+                fast = any_dtype and type(other) is Tensor and other._data.dtype is d
         else:
             fast = False
         if not fast:
