@@ -142,8 +142,7 @@ def _inplace(name: str, fn):
             other = other * alpha
         if self._check_inplace(name) or (isinstance(other, Tensor) and other._rg and _grad_state.enabled):
             return self._rebase(fn(self, other, *args, **kwargs))
-        o = other._data if isinstance(other, Tensor) else other
-        o = Tensor._wrap(o) if isinstance(other, Tensor) else o  # a number stays a number (for promotion)
+        o = Tensor._wrap(other._data) if isinstance(other, Tensor) else other  # numbers stay (for promotion)
         res = fn(Tensor._wrap(self._data), o, *args, **kwargs)._data
         np.copyto(self._data, res, casting="unsafe")
         self._bump()

@@ -12,10 +12,11 @@ import numpy as np
 from ..autograd.function import Op
 from ..dtypes import get_default_dtype as _default_dtype
 from ..tensor import Tensor
+from ._promote import torch_name as _torch_name
 from ._util import apply_any as _apply_any
 from ._util import norm_dim
-from ._util import reduce_axes as _reduce_axes
 from ._util import raw as _raw
+from ._util import reduce_axes as _reduce_axes
 
 
 def expand_back(g, shape: tuple, axes, keepdim: bool):
@@ -70,8 +71,9 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepd
     if dtype is not None:
         x = x.to(dtype)
     if x._data.dtype.kind not in "fc":
+        got = _torch_name(x.dtype)
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating "
-                           f"point or complex dtype. Got: {x.dtype}; pass dtype=float32 or use .float()")
+                           f"point or complex dtype. Got: {got}; pass dtype=float32 or use .float()")
     dim = axis if dim is None else dim
     keepdim = keepdims if keepdims is not None else keepdim
     return Mean.apply(x, _reduce_axes(dim, x.ndim, "mean"), bool(keepdim))
