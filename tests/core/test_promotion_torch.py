@@ -225,3 +225,11 @@ def test_recorded_inplace_op_with_a_float64_operand(op):
         grads.append((x.grad, y.grad))
     for g, w in zip(grads[0], grads[1]):
         _close(g, w, "gradient")
+
+
+@pytest.mark.parametrize("shape", [(), (2, 3)])
+def test_reduction_refuses_a_repeated_dim(shape):
+    with pytest.raises(RuntimeError):
+        torch.ones(shape).sum((0, 0))
+    with pytest.raises(RuntimeError, match="twice"):
+        cr.ones(shape).sum((0, 0))

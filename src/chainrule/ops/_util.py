@@ -64,6 +64,8 @@ def reduce_axes(dim, ndim: int, op: str):
     """The axes a reduction over `dim` runs on: norm_dim's, except that a 0-d tensor takes dim 0 or -1 (as in
     PyTorch) and reduces over its one element: None, the whole tensor."""
     axes = norm_dim(dim, ndim, op)
+    if axes is not None and len(axes) > 1 and len(set(axes)) < len(axes):
+        raise RuntimeError(f"{op}: dim {dim} names a dimension twice (dims appear once in the list of dims)")
     return None if ndim == 0 else axes
 
 
