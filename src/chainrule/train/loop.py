@@ -24,6 +24,14 @@ def _progress(iterable, total: int, desc: str, enabled: bool):
     return tqdm(iterable, total=total, desc=desc, leave=False, dynamic_ncols=True, file=sys.stderr)
 
 
+def _empty(loader) -> bool:
+    """Whether a loader with a length has none (a generator without len() is checked as it runs)."""
+    try:
+        return len(loader) == 0
+    except TypeError:
+        return False
+
+
 def _kinds(obj) -> set:
     """Class names along obj's MRO (so subclasses of OneCycleLR/ReduceLROnPlateau are recognised too)."""
     return {c.__name__ for c in type(obj).__mro__}
@@ -88,6 +96,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
     training pass (validation excluded).
     """
     fns = resolve(metrics)
+    if _empty(train_loader):
+        raise ValueError("fit: train_loader yields no batches (an empty data set?); there is nothing to train on")
     history = History()
     trainer = _Trainer(model, optimizer, history)
     interval = None if scheduler is None else step_interval(scheduler, scheduler_interval)
@@ -131,6 +141,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
                 _accumulate(sums, fns, out, yb)
             if bar is not train_loader:
                 bar.set_postfix(loss=f"{total / n:.4f}")
+        if n == 0:
+            raise ValueError(f"fit: train_loader yielded no batches in epoch {epoch} (an empty data set?)")
         elapsed = time.perf_counter() - t0
         logs = {"loss": total / max(n, 1), **{k: s / max(c, 1) for k, (s, c) in sums.items()}}
         if val_loader is not None:
