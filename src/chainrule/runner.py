@@ -272,9 +272,10 @@ def _evaluate(args) -> int:
         raise UserError(f"{args.load} was not written by `chainrule train --save` (no model and metadata in it)")
     meta = check_meta(meta, args.load)
     dataset = args.dataset or meta["dataset"]
+    seed = meta.get("seed")
     _, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=meta["model"] == "mlp",
-                                             seed=meta.get("seed", 0) if isinstance(meta.get("seed"), int) else 0,
-                                             train=False)
+                                             seed=seed if isinstance(seed, int) and seed >= 0 else 0, train=False,
+                                             download=getattr(args, "download", False))
     if (n_in, n_classes) != (meta["n_in"], meta["n_classes"]):
         raise UserError(f"{args.load} holds a model trained on {meta['dataset']} ({meta['n_in']} inputs, "
                         f"{meta['n_classes']} classes); {dataset} has {n_in} inputs and {n_classes} classes. "

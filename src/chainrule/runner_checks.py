@@ -105,5 +105,8 @@ def check_meta(meta, where: str) -> dict:
             raise bad(f"config: activation {str(cfg.get('activation'))[:20]!r} / init {str(cfg.get('init'))[:20]!r}")
         if not isinstance(cfg.get("batchnorm", False), bool):
             raise bad("config: batchnorm is not true or false")
-        check_model_size(meta["n_in"], cfg, meta["n_classes"], what=f"{where}: hidden")
+        try:
+            check_model_size(meta["n_in"], cfg, meta["n_classes"], what="hidden")
+        except UserError as e:
+            raise bad(f"config: {e}") from None
     return meta
