@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -49,14 +50,28 @@ def user_error(capsys, argv, one_line: bool = True) -> str:
     return lines[0] if one_line else captured.err
 
 
-@pytest.mark.parametrize("option, value, why", [
-    ("--epochs", "0", "whole number >= 1"), ("--epochs", "-1", "whole number >= 1"),
-    ("--lr", "-1", "finite number > 0"), ("--lr", "nan", "finite number"), ("--lr", "inf", "finite number"),
-    ("--lr", "0", "> 0"), ("--batch-size", "0", ">= 1"), ("--hidden", "abc", "not a whole number"),
-    ("--hidden", "64,0", ">= 1"), ("--hidden", "64,,8", "separated by commas"), ("--subset", "0", ">= 1"),
-    ("--subset", "-5", ">= 1"), ("--dropout", "-0.5", "[0, 1)"), ("--dropout", "1", "[0, 1)"),
-    ("--threads", "0", ">= 1"), ("--seed", "-1", ">= 0"), ("--val-fraction", "1.5", "[0, 1)"),
-])
+@pytest.mark.parametrize(
+    "option, value, why",
+    [
+        ("--epochs", "0", "whole number >= 1"),
+        ("--epochs", "-1", "whole number >= 1"),
+        ("--lr", "-1", "finite number > 0"),
+        ("--lr", "nan", "finite number"),
+        ("--lr", "inf", "finite number"),
+        ("--lr", "0", "> 0"),
+        ("--batch-size", "0", ">= 1"),
+        ("--hidden", "abc", "not a whole number"),
+        ("--hidden", "64,0", ">= 1"),
+        ("--hidden", "64,,8", "separated by commas"),
+        ("--subset", "0", ">= 1"),
+        ("--subset", "-5", ">= 1"),
+        ("--dropout", "-0.5", "[0, 1)"),
+        ("--dropout", "1", "[0, 1)"),
+        ("--threads", "0", ">= 1"),
+        ("--seed", "-1", ">= 0"),
+        ("--val-fraction", "1.5", "[0, 1)"),
+    ],
+)
 def test_train_refuses_bad_option_values(capsys, option, value, why):
     line = usage_error(capsys, ["train", "--dataset", "rings", option, value])
     assert line.startswith("chainrule train: error: argument " + option) and why in line
@@ -95,11 +110,15 @@ def _trained(tmp_path, capsys) -> str:
 def test_evaluate_refuses_missing_truncated_pickled_and_folder_files(tmp_path, capsys):
     good = _trained(tmp_path, capsys)
     truncated = tmp_path / "truncated.safetensors"
-    truncated.write_bytes(open(good, "rb").read()[:300])
+    truncated.write_bytes(Path(good).read_bytes()[:300])
     pickled = tmp_path / "model.pt"
     pickled.write_bytes(pickle.dumps({"w": [1.0, 2.0]}))
-    cases = {str(tmp_path / "missing.safetensors"): "no such file", str(truncated): "truncated or corrupt",
-             str(pickled): "pickle", str(tmp_path): "is a directory"}
+    cases = {
+        str(tmp_path / "missing.safetensors"): "no such file",
+        str(truncated): "truncated or corrupt",
+        str(pickled): "pickle",
+        str(tmp_path): "is a directory",
+    }
     for path, why in cases.items():
         line = user_error(capsys, ["evaluate", "--load", path])
         assert line.startswith("chainrule evaluate: ") and why in line, line
@@ -113,14 +132,17 @@ def _tampered(tmp_path, capsys, change) -> str:
     return path
 
 
-@pytest.mark.parametrize("change, why", [
-    (lambda m: m.update(dataset="../../etc/passwd"), "unknown data set"),
-    (lambda m: m.update(model="resnet"), "unknown model"),
-    (lambda m: m["config"].update(hidden="100000000,100000000"), "parameters"),
-    (lambda m: m["config"].update(hidden="abc"), "not a whole number"),
-    (lambda m: m.update(n_classes=10**12), "not a size"),
-    (lambda m: m.update(meta=None, config="x"), "no model configuration"),
-])
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        (lambda m: m.update(dataset="../../etc/passwd"), "unknown data set"),
+        (lambda m: m.update(model="resnet"), "unknown model"),
+        (lambda m: m["config"].update(hidden="100000000,100000000"), "parameters"),
+        (lambda m: m["config"].update(hidden="abc"), "not a whole number"),
+        (lambda m: m.update(n_classes=10**12), "not a size"),
+        (lambda m: m.update(meta=None, config="x"), "no model configuration"),
+    ],
+)
 def test_evaluate_refuses_tampered_metadata_before_allocating(tmp_path, capsys, monkeypatch, change, why):
     from chainrule import runner
 
@@ -146,16 +168,25 @@ def test_evaluate_refuses_weights_that_do_not_fit_the_metadata(tmp_path, capsys)
 def test_experiment_out_must_be_a_writable_folder(tmp_path, capsys):
     a_file = tmp_path / "a_file"
     a_file.write_text("x")
-    for out, why in ((a_file, "is a file"), (a_file / "sub", "cannot write there"),
-                     ("/proc/chainrule-out", "cannot write there")):
+    for out, why in (
+        (a_file, "is a file"),
+        (a_file / "sub", "cannot write there"),
+        ("/proc/chainrule-out", "cannot write there"),
+    ):
         assert main(["experiment", "xor", "--quick", "--out", str(out)]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith(f"chainrule experiment: --out {out}: {why}"), err
 
 
 # ---- --save is checked before training ------------------------------------------------------------------------
-@pytest.mark.parametrize("where, why", [("folder", "is a folder"), ("missing/m.safetensors", "does not exist"),
-                                        ("/proc/m.safetensors", "cannot write into /proc")])
+@pytest.mark.parametrize(
+    "where, why",
+    [
+        ("folder", "is a folder"),
+        ("missing/m.safetensors", "does not exist"),
+        ("/proc/m.safetensors", "cannot write into /proc"),
+    ],
+)
 def test_a_bad_save_path_is_refused_before_training(tmp_path, capsys, monkeypatch, where, why):
     from chainrule import train
 
@@ -187,7 +218,12 @@ def test_fit_refuses_an_empty_loader():
 
 
 # ---- MNIST-style files: corrupt, empty, downloaded ---------------------------------------------------------------
-STEMS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+STEMS = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 
 
 def fake_mnist(folder, n_train: int = 60, n_test: int = 20) -> dict:
@@ -213,7 +249,9 @@ def test_a_corrupt_idx_file_is_one_line(tmp_path, capsys):
     fake_mnist(data)
     (data / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(b"\x00\x00\x08\x03garbage"))
     line = user_error(capsys, ["train", "--dataset", "mnist", "--data-dir", str(data), "--no-progress"])
-    assert line.startswith("chainrule train: ") and "train-images-idx3-ubyte.gz" in line and "truncated" in line
+    assert (
+        line.startswith("chainrule train: ") and "train-images-idx3-ubyte.gz" in line and "truncated" in line
+    )
 
 
 def test_training_on_an_empty_data_set_is_an_error(tmp_path, capsys):
@@ -237,7 +275,9 @@ def test_download_fetches_a_missing_data_set_and_checks_it(tmp_path, capsys, mon
     _mirror(tmp_path, monkeypatch)
     target = tmp_path / "data"
     argv = ["train", "--dataset", "mnist", "--data-dir", str(target), "--epochs", "1", "--no-progress"]
-    assert "--download" in user_error(capsys, argv, one_line=False)  # without it: where it looked, and the flag to fetch
+    assert "--download" in user_error(
+        capsys, argv, one_line=False
+    )  # without it: where it looked, and the flag to fetch
     assert main([*argv, "--download"]) == 0
     out = capsys.readouterr().out
     assert "chainrule train: mnist (54 train / 6 validation / 20 test)" in out and "test accuracy" in out
@@ -300,8 +340,10 @@ def test_progress_bars_only_on_a_terminal(capsys, monkeypatch, terminal):
     captured = capsys.readouterr()
     assert seen == [terminal]
     if not terminal:  # piped: one line per epoch, no bar
-        assert [line[:10] for line in captured.out.splitlines() if line.startswith("epoch")] == ["epoch 1/2 ",
-                                                                                                 "epoch 2/2 "]
+        assert [line[:10] for line in captured.out.splitlines() if line.startswith("epoch")] == [
+            "epoch 1/2 ",
+            "epoch 2/2 ",
+        ]
         assert "\r" not in captured.err and "it/s" not in captured.err
 
 

@@ -20,7 +20,7 @@ def test_readme_names_every_extra_with_its_packages_and_what_it_unlocks():
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     readme = (ROOT / "README.md").read_text()
     assert 'pip install ".[all]"' in readme and '"chainrule[all]"' in readme
-    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*\|$", readme, re.M)}
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*\|$", readme, re.MULTILINE)}
     for extra, requirements in extras.items():
         if extra == "all":
             continue
@@ -34,7 +34,7 @@ def test_readme_names_every_extra_with_its_packages_and_what_it_unlocks():
 
 
 def test_the_playground_without_its_extras_says_what_to_install(monkeypatch, capsys):
-    import chainrule.playground as playground
+    from chainrule import playground
 
     def missing():
         raise ImportError(f"{playground._MISSING} (No module named 'uvicorn')")

@@ -67,14 +67,17 @@ def hidden_sizes(text: str) -> str:
     """Comma-separated layer widths, each >= 1, e.g. '256,128'; returned normalised ('256,128')."""
     parts = [p.strip() for p in text.split(",")]
     if not parts or any(not p for p in parts):
-        raise argparse.ArgumentTypeError(f"must be layer widths separated by commas, e.g. 256,128; got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be layer widths separated by commas, e.g. 256,128; got {text!r}"
+        )
     sizes = []
     for p in parts:
         try:
             sizes.append(int(p))
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"must be layer widths separated by commas, e.g. 256,128; {p!r} is not a whole number") from None
+                f"must be layer widths separated by commas, e.g. 256,128; {p!r} is not a whole number"
+            ) from None
     if any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError(f"every layer width must be >= 1, got {text!r}")
     return ",".join(str(s) for s in sizes)

@@ -44,7 +44,8 @@ def _train_parser(sub) -> None:
                                                   "before training starts")
     run.add_argument("--no-progress", action="store_true",
                      help="no progress bar (there is none anyway when the output is not a terminal)")
-    run.add_argument("--threads", type=positive_int, default=None, help="pin NumPy's BLAS to this many threads")
+    run.add_argument("--threads", type=positive_int, default=None,
+                     help="pin NumPy's BLAS to this many threads")
 
 
 def _evaluate_parser(sub) -> None:
@@ -53,7 +54,8 @@ def _evaluate_parser(sub) -> None:
     p.add_argument("--dataset", choices=sorted(DATASETS), default=None,
                    help="default: the data set the file was trained on")
     p.add_argument("--data-dir", default=None)
-    p.add_argument("--download", action="store_true", help="fetch a missing MNIST / Fashion-MNIST (MD5-checked)")
+    p.add_argument("--download", action="store_true",
+                   help="fetch a missing MNIST / Fashion-MNIST (MD5-checked)")
     p.add_argument("--batch-size", type=positive_int, default=1000)
     p.add_argument("--threads", type=positive_int, default=None, help="pin NumPy's BLAS to this many threads")
 

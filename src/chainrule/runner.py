@@ -43,9 +43,9 @@ def load_data(name: str, data_dir: str | None, flatten: bool, subset: int | None
             test = fn(root=data_dir, train=False, flatten=flatten, download=download)
             tr = fn(root=data_dir, train=True, flatten=flatten, download=download) if train else None
         except FileNotFoundError as e:
-            raise DataNotFound(f"{e}\nWith the chainrule command: --download, or --data-dir <that folder> (or "
-                               "CHAINRULE_DATA); or train on a built-in data set: chainrule train --dataset rings"
-                               ) from None
+            raise DataNotFound(f"{e}\nWith the chainrule command: --download, or --data-dir <that folder> "
+                               "(or CHAINRULE_DATA); or train on a built-in data set: chainrule train "
+                               "--dataset rings") from None
         except IDXError as e:
             raise UserError(f"{e}") from None
         except RuntimeError as e:  # download(): no mirror served the file with the right MD5
@@ -225,7 +225,7 @@ def _train(args) -> int:
     opt, sched = build_optimizer(model, cfg, len(loader))
     loss_fn = CrossEntropyLoss(label_smoothing=cfg.get("label_smoothing", 0.0))
     n_params = sum(p.numel() for p in model.parameters())
-    sizes = f"{len(train_set)} train / {len(val_set)} validation" if val_set is not None else f"{len(train_set)} train"
+    sizes = f"{len(train_set)} train" + (f" / {len(val_set)} validation" if val_set is not None else "")
     print(f"chainrule train: {dataset} ({sizes} / {len(test_set)} test), {args.model} "
           f"({n_params:,} parameters), {json.dumps(cfg)}", flush=True)
     t0 = time.perf_counter()
@@ -241,7 +241,8 @@ def _train(args) -> int:
                       "size": len(val_set), "fraction": fraction, "seed": args.seed,
                       "from": "the training set, held out (seeded permutation)",
                       "accuracy": history.last("val_accuracy"), "loss": history.last("val_loss")},
-                  "test": {"size": len(test_set), "from": f"the {dataset} test set, evaluated once after training",
+                  "test": {"size": len(test_set),
+                           "from": f"the {dataset} test set, evaluated once after training",
                            "accuracy": res["accuracy"], "loss": res["loss"]}}
         meta = {"dataset": dataset, "model": args.model, "config": cfg, "n_in": n_in, "n_classes": n_classes,
                 "seed": args.seed, "test_accuracy": res["accuracy"], "splits": splits}
@@ -269,12 +270,13 @@ def _evaluate(args) -> int:
         raise UserError(" ".join(str(e).split())) from None
     meta = obj.get("meta") if isinstance(obj, dict) else None
     if not isinstance(meta, dict) or not isinstance(obj.get("model"), dict):
-        raise UserError(f"{args.load} was not written by `chainrule train --save` (no model and metadata in it)")
+        raise UserError(f"{args.load} was not written by `chainrule train --save` (no model and metadata)")
     meta = check_meta(meta, args.load)
     dataset = args.dataset or meta["dataset"]
     seed = meta.get("seed")
     _, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=meta["model"] == "mlp",
-                                             seed=seed if isinstance(seed, int) and seed >= 0 else 0, train=False,
+                                             seed=seed if isinstance(seed, int) and seed >= 0 else 0,
+                                             train=False,
                                              download=getattr(args, "download", False))
     if (n_in, n_classes) != (meta["n_in"], meta["n_classes"]):
         raise UserError(f"{args.load} holds a model trained on {meta['dataset']} ({meta['n_in']} inputs, "

@@ -7,6 +7,7 @@ whose metadata was not written by `chainrule train --save` (or was altered).
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 
@@ -24,10 +25,12 @@ class UserError(RuntimeError):
 
 
 def check_save_path(path: str) -> None:
-    """Refuse a --save path that cannot be written (checked by writing a probe file), before training starts."""
+    """Refuse a --save path that cannot be written (a probe file is written), before training starts."""
     target = os.path.abspath(path)
     if os.path.isdir(target):
-        raise UserError(f"--save {path}: is a folder; give a file name, e.g. {os.path.join(path, 'model.safetensors')}")
+        raise UserError(
+            f"--save {path}: is a folder; give a file name, e.g. {os.path.join(path, 'model.safetensors')}"
+        )
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise UserError(f"--save {path}: folder {folder} does not exist; create it first (mkdir -p {folder})")
@@ -50,12 +53,13 @@ def physical_memory() -> int:
 def mlp_parameters(n_in: int, hidden: str, n_classes: int, batchnorm: bool = False) -> int:
     """How many parameters an MLP n_in-hidden-n_classes has (computed, nothing allocated)."""
     widths = [n_in, *(int(h) for h in str(hidden).split(",")), n_classes]
-    n = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
+    n = sum((a + 1) * b for a, b in itertools.pairwise(widths))
     return n + (2 * sum(widths[1:-1]) if batchnorm else 0)
 
 
-def check_model_size(n_in: int, cfg: dict, n_classes: int, memory: int | None = None,
-                     what: str = "--hidden") -> None:
+def check_model_size(
+    n_in: int, cfg: dict, n_classes: int, memory: int | None = None, what: str = "--hidden"
+) -> None:
     """Refuse an MLP whose weights, gradients and optimizer state would not fit in this machine's memory."""
     memory = physical_memory() if memory is None else memory
     n = mlp_parameters(n_in, cfg["hidden"], n_classes, bool(cfg.get("batchnorm")))
@@ -63,9 +67,10 @@ def check_model_size(n_in: int, cfg: dict, n_classes: int, memory: int | None = 
     need = n * BYTES_PER_PARAMETER + int(cfg.get("batch_size") or 1) * units * BYTES_PER_ACTIVATION
     if need > memory:
         raise UserError(
-            f"{what} {cfg['hidden']}: the network would have {n:,} parameters, needing about {_size(need)} with "
-            f"their gradients, optimizer state and a batch's activations, and this machine has {_size(memory)} of memory; choose smaller "
-            "layers (e.g. --hidden 256,128)")
+            f"{what} {cfg['hidden']}: the network would have {n:,} parameters, needing about "
+            f"{_size(need)} with their gradients, optimizer state and a batch's activations, and this "
+            f"machine has {_size(memory)} of memory; choose smaller layers (e.g. --hidden 256,128)"
+        )
 
 
 def _size(n: float) -> str:
@@ -77,14 +82,19 @@ def _size(n: float) -> str:
 
 
 def check_meta(meta, where: str) -> dict:
-    """The metadata of a `chainrule train --save` file, checked field by field (a tampered file is refused)."""
+    """The metadata of a `chainrule train --save` file, checked field by field (tampered: refused)."""
+
     def bad(what: str) -> UserError:
-        return UserError(f"{where}: {what}; it was not written by `chainrule train --save`, or it was altered")
+        return UserError(
+            f"{where}: {what}; it was not written by `chainrule train --save`, or it was altered"
+        )
 
     if not isinstance(meta, dict):
         raise bad("no chainrule train metadata")
     if meta.get("dataset") not in DATASETS:
-        raise bad(f"unknown data set {str(meta.get('dataset'))[:40]!r} (known: {', '.join(sorted(DATASETS))})")
+        raise bad(
+            f"unknown data set {str(meta.get('dataset'))[:40]!r} (known: {', '.join(sorted(DATASETS))})"
+        )
     if meta.get("model") not in ("mlp", "cnn"):
         raise bad(f"unknown model {str(meta.get('model'))[:40]!r} (mlp or cnn)")
     for key in ("n_in", "n_classes"):
@@ -102,7 +112,9 @@ def check_meta(meta, where: str) -> dict:
         raise bad(f"config: {e}") from None
     if meta["model"] == "mlp":
         if cfg.get("activation") not in _ACTIVATIONS or cfg.get("init") not in _INITS:
-            raise bad(f"config: activation {str(cfg.get('activation'))[:20]!r} / init {str(cfg.get('init'))[:20]!r}")
+            raise bad(
+                f"config: activation {str(cfg.get('activation'))[:20]!r} / init {str(cfg.get('init'))[:20]!r}"
+            )
         if not isinstance(cfg.get("batchnorm", False), bool):
             raise bad("config: batchnorm is not true or false")
         try:

@@ -8,7 +8,7 @@ loads with `safetensors.torch.load_file` into the matching PyTorch model, and a 
 directory, fsync'ed, then renamed over the target - a crash leaves the old checkpoint or the new one. The
 temporary file's name carries the writer's process id; a save removes the ones whose writer has died (a
 SIGKILL mid-save), so they do not pile up. `save` refuses what `load` could not read back (nesting deeper than
-MAX_DEPTH, a tensor inside a dict key); `load` refuses metadata nested deeper than MAX_DEPTH with a clear error.
+MAX_DEPTH, a tensor inside a dict key); `load` refuses metadata nested deeper than MAX_DEPTH, saying so.
 """
 
 from __future__ import annotations
@@ -91,8 +91,8 @@ def load(f, map_location=None, weights_only: bool = True, mmap=None):
     try:
         return _decode(json.loads(tree), arrays, 0)
     except RecursionError:
-        raise ValueError(f"chainrule.load: '{name}' has chainrule metadata nested deeper than {MAX_DEPTH} levels; "
-                         "chainrule.save never writes that: the file was altered") from None
+        raise ValueError(f"chainrule.load: '{name}' has chainrule metadata nested deeper than {MAX_DEPTH} "
+                         "levels; chainrule.save never writes that: the file was altered") from None
     except (ValueError, KeyError, TypeError) as e:
         raise ValueError(f"chainrule.load: '{name}' has corrupt chainrule metadata: {e}") from None
 
@@ -167,8 +167,8 @@ def _header_metadata(data: bytes):
 def _remove_orphans(directory: str, basename: str) -> None:
     """Delete temporary files of earlier saves to `basename` whose writer process is gone (killed mid-save).
 
-    A live writer's file (another process, or another thread of this one) is kept; so is a pid-less one from an
-    older chainrule younger than an hour.
+    A live writer's file (another process, or another thread of this one) is kept; so is a pid-less one
+    (from an older chainrule) younger than an hour.
     """
     pattern = re.compile(rf"\.{re.escape(basename)}\.(?:(\d+)\.)?[0-9a-f]{{12}}\.tmp")
     try:
@@ -181,7 +181,10 @@ def _remove_orphans(directory: str, basename: str) -> None:
             continue
         full = os.path.join(directory, entry)
         try:
-            stale = (not _alive(int(m.group(1)))) if m.group(1) else time.time() - os.stat(full).st_mtime > 3600
+            if m.group(1):
+                stale = not _alive(int(m.group(1)))
+            else:
+                stale = time.time() - os.stat(full).st_mtime > 3600
             if stale:
                 os.unlink(full)
         except OSError:
@@ -248,7 +251,8 @@ def _encode(obj, path: str, tensors: dict, where: str, depth: int = 0):
         pairs = []
         for k, v in obj.items():
             _check_key(k, where)
-            pairs.append([_encode(k, "", {}, where, d), _encode(v, _join(path, k), tensors, _join(where, k), d)])
+            value = _encode(v, _join(path, k), tensors, _join(where, k), d)
+            pairs.append([_encode(k, "", {}, where, d), value])
         return {"__dict__": pairs}
     raise TypeError(
         f"chainrule.save: cannot store a {type(obj).__name__} at '{where or '<root>'}': only tensors, "
@@ -265,8 +269,8 @@ def _check_key(key, where: str) -> None:
             stack.extend(k)
         elif not isinstance(k, _SCALARS):
             raise TypeError(f"chainrule.save: cannot store a dict key {type(key).__name__} holding a "
-                            f"{type(k).__name__} at '{where or '<root>'}': keys may be numbers, strings, None "
-                            "or tuples of those")
+                            f"{type(k).__name__} at '{where or '<root>'}': keys may be numbers, strings, "
+                            "None or tuples of those")
 
 
 def _join(path: str, key) -> str:

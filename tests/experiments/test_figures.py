@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from chainrule.experiments import _common, gradcheck, lr_schedules, vanishing, xor  # noqa: E402
+from chainrule.experiments import _common, gradcheck, lr_schedules, vanishing, xor
 
 
 @pytest.fixture
@@ -33,7 +33,9 @@ def texts(ax) -> list[str]:
 
 
 def test_gradcheck_names_its_tolerance_line(run):
-    rows = [{"op": f"op{k}", "max_relative_error": 10.0 ** -k, "ok": 10.0 ** -k < gradcheck.OK} for k in range(3, 12)]
+    rows = [
+        {"op": f"op{k}", "max_relative_error": 10.0**-k, "ok": 10.0**-k < gradcheck.OK} for k in range(3, 12)
+    ]
     gradcheck._plots(run, rows)
     (ax,) = run.saved["gradcheck.png"].axes
     assert any("tolerance 1e-05" in t for t in texts(ax))
@@ -62,7 +64,9 @@ def test_xor_boundary_has_a_class_key_and_names_a_stuck_net(run):
 def test_grad_norms_training_says_which_end_is_the_input(run):
     keys = [f"{a}+{i}" for a in ("sigmoid", "tanh", "relu") for i in ("xavier", "he")]
     norms = [list(np.logspace(-6, 0, vanishing.LAYERS))] * 3
-    vanishing._plots(run, {k: norms[0] for k in keys}, {k: {"steps": [0, 10, 20], "norms": norms} for k in keys})
+    vanishing._plots(
+        run, {k: norms[0] for k in keys}, {k: {"steps": [0, 10, 20], "norms": norms} for k in keys}
+    )
     panels = [ax for ax in run.saved["grad_norms_training.png"].axes if ax.get_title()]
     assert len(panels) == 6
     ticks = [t.get_text() for t in panels[0].get_yticklabels()]
@@ -72,8 +76,14 @@ def test_grad_norms_training_says_which_end_is_the_input(run):
 
 def test_lr_schedule_curves_are_distinguishable(run):
     steps = np.arange(40)
-    runs = {name: {"lr": list(0.1 / (1 + k * steps / 40)), "loss": list(np.exp(-steps / (10 + k))),
-                   "final_train_loss": 0.01 * k} for k, name in enumerate(lr_schedules.SCHEDULES)}
+    runs = {
+        name: {
+            "lr": list(0.1 / (1 + k * steps / 40)),
+            "loss": list(np.exp(-steps / (10 + k))),
+            "final_train_loss": 0.01 * k,
+        }
+        for k, name in enumerate(lr_schedules.SCHEDULES)
+    }
     lr_schedules._plots(run, runs, per_epoch=4)
     fig = run.saved["lr_and_loss.png"]
     (lr_ax,) = [ax for ax in fig.axes if ax.get_ylabel() == "learning rate"]

@@ -12,7 +12,9 @@ from chainrule.viz import draw_graph, record_backward, save_graph
 from chainrule.viz.cli import cli_graph, formula_graph
 from chainrule.viz.dot import dot_available
 
-needs_dot = pytest.mark.skipif(not dot_available(), reason="needs Graphviz's `dot` program (apt-get install graphviz)")
+needs_dot = pytest.mark.skipif(
+    not dot_available(), reason="needs Graphviz's `dot` program (apt-get install graphviz)"
+)
 
 
 def test_x_times_x_draws_both_edges_each_with_its_gradient():

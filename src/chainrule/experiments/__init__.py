@@ -79,8 +79,8 @@ def cli(argv=None) -> int:
     if args.name != "all" and args.name not in REGISTRY:
         print(f"chainrule experiment: no experiment {args.name!r}; see --list", file=sys.stderr)
         return 2
-    outs = {name: (f"{args.out}/{name}" if args.name == "all" and args.out else args.out or f"experiments/{name}")
-            for name in todo}
+    every = args.name == "all" and args.out
+    outs = {name: f"{args.out}/{name}" if every else args.out or f"experiments/{name}" for name in todo}
     for out in outs.values():  # every folder checked before the first experiment runs
         problem = unwritable(out)
         if problem:
@@ -98,7 +98,7 @@ def cli(argv=None) -> int:
 
 
 def unwritable(out) -> str | None:
-    """Why folder `out` cannot take an experiment's files (created if missing; a probe file written), or None."""
+    """Why folder `out` cannot take an experiment's files (created if missing; a probe written), or None."""
     path = Path(out)
     if path.exists() and not path.is_dir():
         return "is a file, not a folder"

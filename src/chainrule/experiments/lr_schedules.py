@@ -103,7 +103,8 @@ def _plots(r, runs, per_epoch: int) -> None:
         c = np.asarray(runs[name]["loss"])
         smooth[name] = (np.arange(len(c) - w + 1) + w - 1, np.convolve(c, np.ones(w) / w, mode="valid"))
     a.set_ylabel("learning rate")
-    a.set_title("learning rate per step (top); training loss per schedule, one epoch's moving average (below)")
+    a.set_title("learning rate per step (top); training loss per schedule, moving average over an epoch "
+                "(below)")
     a.legend(fontsize=9, ncols=2)
     a.grid(alpha=0.3)
     for name, style in zip(names, STYLES):

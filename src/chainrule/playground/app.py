@@ -304,8 +304,10 @@ def create_app(
 
     async def backprop_api(request: Request) -> JSONResponse:
         """{"formula": text, "values": {name: number}} -> the traced graph (see backprop.trace)."""
-        return await work(request, lambda text, values: backprop.trace(text, {} if values is None else values),
-                          "formula", "values")
+        def trace(text: Any, values: Any) -> dict[str, Any]:
+            return backprop.trace(text, {} if values is None else values)
+
+        return await work(request, trace, "formula", "values")
 
     async def socket(ws: WebSocket) -> None:
         if not _same_origin(ws):
@@ -387,8 +389,8 @@ def host_allowed(host: str | None, allowed: frozenset[str]) -> bool:
 
 
 class SecurityHeaders:
-    """ASGI middleware: refuses requests whose Host is not this machine (HTTP 421, or a WebSocket closed before
-    it opens), adds HEADERS to every HTTP response; ``.state`` reaches the wrapped app's state."""
+    """ASGI middleware: refuses requests whose Host is not this machine (HTTP 421, or a WebSocket closed
+    before it opens), adds HEADERS to every HTTP response; ``.state`` reaches the wrapped app's state."""
 
     def __init__(self, app: Starlette, allowed_hosts: tuple[str, ...] = ()) -> None:
         self.app = app
@@ -406,9 +408,9 @@ class SecurityHeaders:
                 await receive()  # websocket.connect
                 await send({"type": "websocket.close", "code": 1008})
                 return None
-            response = JSONResponse(
-                {"error": f"this server answers to localhost and IP addresses, not {host[:100]!r}; start it with "
-                          "--allow-host NAME to allow that name"}, status_code=421)
+            why = (f"this server answers to localhost and IP addresses, not {host[:100]!r}; start it with "
+                   "--allow-host NAME to allow that name")
+            response = JSONResponse({"error": why}, status_code=421)
             return await response(scope, receive, send)
         if scope["type"] != "http":
             return await self.app(scope, receive, send)

@@ -94,14 +94,14 @@ class ProtocolError(ValueError):
 
 
 def _in_float_range(value: Any) -> bool:
-    """False for an int too large for a float (a 400-digit number: math.isfinite would raise OverflowError)."""
+    """False for an int too large for a float (400 digits: math.isfinite would raise OverflowError)."""
     return not isinstance(value, int) or abs(value) <= 1e300
 
 
 def _number(value: Any, field: str, low: float, high: float) -> float:
     if isinstance(value, int) and not isinstance(value, bool) and not _in_float_range(value):
-        raise ProtocolError(f"{field} must lie in [{low:g}, {high:g}], got a {len(str(abs(value)))}-digit number",
-                            field)
+        digits = len(str(abs(value)))
+        raise ProtocolError(f"{field} must lie in [{low:g}, {high:g}], got a {digits}-digit number", field)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ProtocolError(f"{field} must be a number, got {json.dumps(value)[:40]}", field)
     if not low <= value <= high:
@@ -111,9 +111,8 @@ def _number(value: Any, field: str, low: float, high: float) -> float:
 
 def _integer(value: Any, field: str, low: int, high: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
-        raise ProtocolError(f"{field} must lie in [{low}, {high}], got a {len(str(abs(value)))}-digit number"
-                            if not _in_float_range(value) else f"{field} must lie in [{low}, {high}], got {value}",
-                            field)
+        got = f"a {len(str(abs(value)))}-digit number" if not _in_float_range(value) else str(value)
+        raise ProtocolError(f"{field} must lie in [{low}, {high}], got {got}", field)
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))

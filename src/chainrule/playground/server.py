@@ -34,7 +34,7 @@ def _config(host: str, port: int, app: Any | None = None, **app_options: Any) ->
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on host:port; OSError (port taken, address not on this machine) before any serving."""
+    """A listening socket on host:port; OSError (port taken, not an address of this machine) at once."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)

@@ -147,11 +147,12 @@ def default_names(output: Tensor, names=None) -> dict:
     given = Names(names)
     result = {t: given.ids[id(t)] for t in given._keep}
     taken = set(result.values())
-    pool = iter([c for c in "xyzw" if c not in taken] + [f"x{k}" for k in range(1, 10_000) if f"x{k}" not in taken])
+    spare = [c for c in "xyzw" if c not in taken]
+    pool = iter(spare + [f"x{k}" for k in range(1, 10_000) if f"x{k}" not in taken])
     for fn in forward_order(output):
         for t in fn.inputs:
-            if isinstance(t, Tensor) and t.grad_fn is None and t._rg and t.ndim == 0 and given.get(t) is None \
-                    and t not in result:
+            unnamed_leaf = isinstance(t, Tensor) and t.grad_fn is None and given.get(t) is None
+            if unnamed_leaf and t._rg and t.ndim == 0 and t not in result:
                 result[t] = next(pool)
     return name_intermediates(output, result)
 

@@ -125,8 +125,8 @@ def _class_key(ax, y) -> None:
     lo, hi = float(classes.min()), float(classes.max())
     cmap = colormaps["coolwarm"]
     handles = [Line2D([], [], ls="", marker="o", ms=8, markeredgecolor="k", markeredgewidth=0.4,
-                      markerfacecolor=cmap((float(k) - lo) / (hi - lo) if hi > lo else 0.5), label=f"class {k:g}")
-               for k in classes]
+                      markerfacecolor=cmap((float(k) - lo) / (hi - lo) if hi > lo else 0.5),
+                      label=f"class {k:g}") for k in classes]
     ax.legend(handles=handles, title="point: true class\nshade: predicted", fontsize=8, title_fontsize=8,
               loc="upper right", framealpha=0.9)
 
