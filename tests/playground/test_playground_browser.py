@@ -1,7 +1,7 @@
 """End to end in headless Chromium: train xor, step view 2, two tabs at once, a garbage socket.
 
 Marked ``browser``; skipped when Playwright or Chromium is missing. ``CHAINRULE_SCREENSHOTS=docs`` also writes
-docs/playground-train.png and docs/playground-backprop.png.
+docs/playground-train.png, docs/playground-backprop.png and docs/playground-backprop-sigmoid.png.
 """
 
 import json
