@@ -246,7 +246,10 @@ def _train(args) -> int:
                            "accuracy": res["accuracy"], "loss": res["loss"]}}
         meta = {"dataset": dataset, "model": args.model, "config": cfg, "n_in": n_in, "n_classes": n_classes,
                 "seed": args.seed, "test_accuracy": res["accuracy"], "splits": splits}
-        cr.save({"model": model.state_dict(), "meta": meta}, args.save)
+        try:
+            cr.save({"model": model.state_dict(), "meta": meta}, args.save)
+        except OSError as e:  # checked before training; the disk may have filled up since
+            raise UserError(f"--save {args.save}: could not write it: {e.strerror or e}") from None
         print(f"saved weights to {os.path.abspath(args.save)}")
     return 0
 
