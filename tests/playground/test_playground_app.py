@@ -304,3 +304,26 @@ def test_backprop_requests_beyond_what_it_can_work_on_are_refused_at_once(monkey
         assert "busy" in refused.json()["error"]
         assert [r.status_code for r in results] == [200, 200]
         assert httpx.post(url, json=body, timeout=20).status_code == 200  # and it recovers
+
+
+def test_a_flood_of_socket_messages_is_dropped_not_queued(client):
+    """60 twenty-epoch steps at once: a few are worked through, the rest answered 'dropped' at once."""
+    from chainrule.playground.app import MAX_PENDING
+
+    with client.websocket_connect(WS) as ws:
+        greet(ws)
+        for _ in range(60):
+            ws.send_json({"type": "step", "epochs": 20})
+        handled = dropped = 0
+        while handled + dropped < 60:
+            reply = ws.receive_json()
+            if reply["type"] == "state":
+                handled += 1
+            elif reply["type"] == "error":
+                assert "dropped this step message" in reply["message"]
+                dropped += 1
+        assert dropped > 0 and handled <= 60 - dropped and handled >= 1
+        assert handled <= MAX_PENDING + 20  # never more than the queue holds plus what finished meanwhile
+        ws.send_json({"type": "ping"})
+        while (reply := ws.receive_json())["type"] != "pong":
+            assert reply["type"] in ("frame", "state")

@@ -1,8 +1,9 @@
 """The ASGI app: the page and its assets, the backprop API (view 2) and one training WebSocket per tab (view 1).
 
-A tab's socket owns one ``Session``. Training runs in a worker thread in time-boxed slices (``frame_seconds`` of
-training, then one frame), so the event loop keeps reading messages; a bad message gets an ``error`` reply and
-changes nothing. A new training frame goes out only after the page says it drew the last one (``drawn``), so a
+A tab's socket owns one ``Session``; its messages are handled in order, at most MAX_PENDING waiting (more are
+dropped with an error reply, so a flood is not queued). Training runs in a worker thread in time-boxed slices
+(``frame_seconds`` of training, then one frame), so the event loop keeps reading messages; a bad message gets
+an ``error`` reply and changes nothing. A new training frame goes out only after the page says it drew the last one (``drawn``), so a
 slow page is never flooded. Sessions that hear nothing for ``idle_seconds`` are freed.
 """
 
@@ -31,6 +32,7 @@ from chainrule.playground.session import Registry, Session
 STATIC = Path(__file__).parent / "static"
 MAX_API_BODY = 8_000  # bytes of a backprop request
 MAX_BUSY = 4  # backprop requests traced at once; more are answered 503 at once instead of queueing
+MAX_PENDING = 8  # a tab's socket messages waiting to be handled; more are dropped with an error reply
 # The page loads only its own files: no CDN, no inline script.
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
@@ -52,6 +54,7 @@ class Connection:
         self.drawn = asyncio.Event()  # the page has drawn the last training frame: it may have the next
         self.drawn.set()
         self.pending_batches, self.pending_seconds = 0, 0.0  # training since the last frame, for its timing
+        self.pending: asyncio.Queue = asyncio.Queue(MAX_PENDING)  # messages read, not yet handled
         self.closed = False
 
     async def send(self, message: dict[str, Any] | str) -> None:
@@ -169,6 +172,7 @@ class Connection:
         await self.send(await asyncio.to_thread(self.session.data_message))
         await self._frame()
         trainer = asyncio.create_task(self.trainer())
+        worker = asyncio.create_task(self.worker())
         try:
             while True:
                 raw = await self.ws.receive()
@@ -176,26 +180,43 @@ class Connection:
                     break
                 try:
                     message = protocol.parse_message(raw.get("text"))
-                    if message["type"] != "drawn":  # automatic acknowledgements are not activity
-                        self.registry.touch(self.sid)
-                    await self.handle(message)
                 except protocol.ProtocolError as bad:
                     await self.error(str(bad), bad.field)
-                except WebSocketDisconnect:
-                    break
-                except Exception as crash:  # a bug must not take the server or the other tabs down
-                    if not self.connected():
-                        break
-                    log.exception("playground session %s failed on %s", self.sid, str(raw.get("text"))[:200])
-                    await self.error(f"the server could not do that: {type(crash).__name__}: {crash}")
+                    continue
+                if message["type"] == "drawn":  # an acknowledgement: never dropped, never queued
+                    self.drawn.set()
+                    continue
+                self.registry.touch(self.sid)
+                try:
+                    self.pending.put_nowait((message, raw.get("text")))
+                except asyncio.QueueFull:  # more than this tab's worker can keep up with: drop it, say so
+                    await self.error(f"the server is still busy with this tab's last {MAX_PENDING} requests; "
+                                     f"dropped this {message['type']} message", "type")
         except WebSocketDisconnect:
             pass
         finally:
             self.closed = True
             self.session.running = False
-            trainer.cancel()
-            with contextlib.suppress(BaseException):
-                await trainer
+            for task in (trainer, worker):
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    async def worker(self) -> None:
+        """Handle the tab's messages in order, one at a time (the reader queues at most MAX_PENDING)."""
+        while True:
+            message, text = await self.pending.get()
+            try:
+                await self.handle(message)
+            except protocol.ProtocolError as bad:
+                await self.error(str(bad), bad.field)
+            except WebSocketDisconnect:
+                return
+            except Exception as crash:  # a bug must not take the server or the other tabs down
+                if not self.connected():
+                    return
+                log.exception("playground session %s failed on %s", self.sid, str(text)[:200])
+                await self.error(f"the server could not do that: {type(crash).__name__}: {crash}")
 
     def connected(self) -> bool:
         return (
