@@ -103,7 +103,8 @@ class Names:
 
 def describe(node, names: Names) -> str:
     """The op applied to its inputs' names: 'q*z', 'x+y', 'h', 'logits, y'."""
-    args = [a for a in node.inputs if isinstance(a, (Tensor, int, float)) and not isinstance(a, bool)]
+    # numbers arrive as NumPy scalars of the op's dtype (type promotion converts them)
+    args = [a for a in node.inputs if isinstance(a, (Tensor, int, float, np.number)) and not isinstance(a, bool)]
     sym = _INFIX.get(type(node).__name__)
     if sym and len(args) == 2:
         return names(args[0]) + sym + names(args[1])
