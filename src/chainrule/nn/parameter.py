@@ -18,7 +18,7 @@ _REGISTRY: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # id(ten
 
 def is_parameter(obj) -> bool:
     """True when obj is a Tensor made by (or registered as) a Parameter."""
-    return _REGISTRY.get(id(obj)) is obj
+    return obj is not None and _REGISTRY.get(id(obj)) is obj  # get() answers None for ids it lacks
 
 
 def mark_parameter(t: Tensor) -> Tensor:
@@ -29,7 +29,7 @@ def mark_parameter(t: Tensor) -> Tensor:
 
 class _ParameterMeta(type):
     def __instancecheck__(cls, obj) -> bool:
-        return _REGISTRY.get(id(obj)) is obj
+        return is_parameter(obj)
 
     def __call__(cls, data=None, requires_grad: bool = True) -> Tensor:
         if data is None:
