@@ -48,7 +48,7 @@ class Mean(Op):
     @staticmethod
     def backward(ctx, g):
         # every averaged element gets g / n
-        return expand_back(g / g.dtype.type(ctx.n), ctx.shape, ctx.axes, ctx.keepdim), None, None
+        return expand_back(g / getattr(g, "_data", g).dtype.type(ctx.n), ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None):  # noqa: A001
