@@ -182,7 +182,7 @@ class finfo:  # noqa: N801 - PyTorch's name
         self.max = builtins.float(info.max)
         self.min = builtins.float(info.min)
         self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
-        self.resolution = builtins.float(info.resolution)
+        self.resolution = 10.0 ** -info.precision  # PyTorch's: exactly 1e-06 for float32
         self.dtype = info.dtype.name
 
     def __eq__(self, other) -> builtins.bool:

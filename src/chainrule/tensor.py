@@ -6,6 +6,7 @@ holds only the data model: construction, attributes, conversion, backward and in
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -236,6 +237,22 @@ class Tensor:
         from ._tensor_str import tensor_repr
 
         return tensor_repr(self, tensor_contents=tensor_contents)
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """copy.deepcopy: a leaf with its own copy of the data and of .grad, requires_grad kept (PyTorch's rule:
+        a non-leaf refuses, its graph cannot be copied)."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol; "
+                "deepcopy tensor.detach() instead"
+            )
+        t = memo.get(id(self))
+        if t is None:
+            t = memo[id(self)] = Tensor._wrap(copy.deepcopy(self._data, memo))
+            t._rg = self._rg
+            if self._grad is not None:
+                t._grad = copy.deepcopy(self._grad, memo)
+        return t
 
     def __format__(self, format_spec: str) -> str:
         """A 0-d tensor formats its value (`f"{loss:.4f}"`); others as object does (PyTorch's rule)."""

@@ -29,7 +29,7 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        return np.sum(x, axis=axes, keepdims=keepdim)
+        return np.sum(x, axis=axes, keepdims=keepdim, dtype=x.dtype)  # NumPy would widen int32 to int64
 
     @staticmethod
     def backward(ctx, g):
