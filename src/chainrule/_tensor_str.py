@@ -42,8 +42,9 @@ _PROFILES = {
 }
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
-                     sci_mode=None) -> None:
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+) -> None:
     """Set how tensors print, as torch.set_printoptions.
 
     Args:
@@ -61,11 +62,17 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
     """
     if profile is not None:
         if profile not in _PROFILES:
-            raise ValueError(f"set_printoptions: unknown profile {profile!r}; use 'default', 'short' or 'full'")
+            raise ValueError(
+                f"set_printoptions: unknown profile {profile!r}; use 'default', 'short' or 'full'"
+            )
         for k, v in _PROFILES[profile].items():
             setattr(PRINT_OPTS, k, v)
-    for k, v in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
-                 ("linewidth", linewidth)):
+    for k, v in (
+        ("precision", precision),
+        ("threshold", threshold),
+        ("edgeitems", edgeitems),
+        ("linewidth", linewidth),
+    ):
         if v is not None:
             setattr(PRINT_OPTS, k, v)
     PRINT_OPTS.sci_mode = sci_mode
@@ -146,11 +153,14 @@ def _vector_str(arr: np.ndarray, indent: int, summarize: bool, f1, f2) -> str:
     if summarize and not e:
         data = ["..."]
     elif summarize and arr.shape[0] > 2 * e:
-        data = ([_value_str(v, f1, f2) for v in arr[:e].tolist()] + [" ..."]
-                + [_value_str(v, f1, f2) for v in arr[-e:].tolist()])
+        data = (
+            [_value_str(v, f1, f2) for v in arr[:e].tolist()]
+            + [" ..."]
+            + [_value_str(v, f1, f2) for v in arr[-e:].tolist()]
+        )
     else:
         data = [_value_str(v, f1, f2) for v in arr.tolist()]
-    lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+    lines = [", ".join(data[i : i + per_line]) for i in range(0, len(data), per_line)]
     return "[" + ("," + "\n" + " " * (indent + 1)).join(lines) + "]"
 
 
@@ -161,8 +171,11 @@ def _str_with_formatter(arr: np.ndarray, indent: int, summarize: bool, f1, f2) -
         return _vector_str(arr, indent, summarize, f1, f2)
     e, n = PRINT_OPTS.edgeitems, arr.shape[0]
     if summarize and n > 2 * e:
-        rows = ([_str_with_formatter(arr[i], indent + 1, summarize, f1, f2) for i in range(e)] + ["..."]
-                + [_str_with_formatter(arr[i], indent + 1, summarize, f1, f2) for i in range(n - e, n)])
+        rows = (
+            [_str_with_formatter(arr[i], indent + 1, summarize, f1, f2) for i in range(e)]
+            + ["..."]
+            + [_str_with_formatter(arr[i], indent + 1, summarize, f1, f2) for i in range(n - e, n)]
+        )
     else:
         rows = [_str_with_formatter(arr[i], indent + 1, summarize, f1, f2) for i in range(n)]
     return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
@@ -190,7 +203,9 @@ def array_str(arr: np.ndarray, indent: int) -> str:
     if arr.dtype.kind == "c":
         shown = _summarized(arr) if summarize else arr
         return _str_with_formatter(arr, indent, summarize, _Formatter(shown.real), _Formatter(shown.imag))
-    return _str_with_formatter(arr, indent, summarize, _Formatter(_summarized(arr) if summarize else arr), None)
+    return _str_with_formatter(
+        arr, indent, summarize, _Formatter(_summarized(arr) if summarize else arr), None
+    )
 
 
 def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:

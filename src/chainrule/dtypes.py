@@ -79,9 +79,20 @@ def _by_name(name: str) -> dtype:
 _BY_NAME: dict[str, dtype] = {}
 _FROM_NP: dict[np.dtype, dtype] = {}
 for _np, _name in [
-    (np.float16, "float16"), (np.float32, "float32"), (np.float64, "float64"), (np.complex64, "complex64"),
-    (np.complex128, "complex128"), (np.int8, "int8"), (np.int16, "int16"), (np.int32, "int32"), (np.int64, "int64"),
-    (np.uint8, "uint8"), (np.uint16, "uint16"), (np.uint32, "uint32"), (np.uint64, "uint64"), (np.bool_, "bool"),
+    (np.float16, "float16"),
+    (np.float32, "float32"),
+    (np.float64, "float64"),
+    (np.complex64, "complex64"),
+    (np.complex128, "complex128"),
+    (np.int8, "int8"),
+    (np.int16, "int16"),
+    (np.int32, "int32"),
+    (np.int64, "int64"),
+    (np.uint8, "uint8"),
+    (np.uint16, "uint16"),
+    (np.uint32, "uint32"),
+    (np.uint64, "uint64"),
+    (np.bool_, "bool"),
 ]:
     _BY_NAME[_name] = _FROM_NP[np.dtype(_np)] = dtype(_np, _name)
 
@@ -182,7 +193,7 @@ class finfo:  # noqa: N801 - PyTorch's name
         self.max = builtins.float(info.max)
         self.min = builtins.float(info.min)
         self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
-        self.resolution = 10.0 ** -info.precision  # PyTorch's: exactly 1e-06 for float32
+        self.resolution = 10.0**-info.precision  # PyTorch's: exactly 1e-06 for float32
         self.dtype = info.dtype.name
 
     def __eq__(self, other) -> builtins.bool:
@@ -192,8 +203,10 @@ class finfo:  # noqa: N801 - PyTorch's name
         return hash(("finfo", self.dtype))
 
     def __repr__(self) -> str:
-        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
-                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+            f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})"
+        )
 
 
 class iinfo:  # noqa: N801 - PyTorch's name
@@ -207,7 +220,12 @@ class iinfo:  # noqa: N801 - PyTorch's name
                 f"'{from_numpy_dtype(nd)}'"
             )
         info = np.iinfo(nd)
-        self.bits, self.max, self.min, self.dtype = info.bits, builtins.int(info.max), builtins.int(info.min), nd.name
+        self.bits, self.max, self.min, self.dtype = (
+            info.bits,
+            builtins.int(info.max),
+            builtins.int(info.min),
+            nd.name,
+        )
 
     def __eq__(self, other) -> builtins.bool:
         return isinstance(other, iinfo) and self.dtype == other.dtype
@@ -221,10 +239,20 @@ class iinfo:  # noqa: N801 - PyTorch's name
 
 # PyTorch's legacy type strings (`x.type()`): programs compare them, so they are PyTorch's exact strings.
 _TYPE_NAMES = {
-    "float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor", "complex64": "ComplexFloatTensor",
-    "complex128": "ComplexDoubleTensor", "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
-    "int64": "LongTensor", "uint8": "ByteTensor", "uint16": "UInt16Tensor", "uint32": "UInt32Tensor",
-    "uint64": "UInt64Tensor", "bool": "BoolTensor",
+    "float16": "HalfTensor",
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "complex64": "ComplexFloatTensor",
+    "complex128": "ComplexDoubleTensor",
+    "int8": "CharTensor",
+    "int16": "ShortTensor",
+    "int32": "IntTensor",
+    "int64": "LongTensor",
+    "uint8": "ByteTensor",
+    "uint16": "UInt16Tensor",
+    "uint32": "UInt32Tensor",
+    "uint64": "UInt64Tensor",
+    "bool": "BoolTensor",
 }
 _FROM_TYPE_NAME = {v: k for k, v in _TYPE_NAMES.items()}
 
@@ -238,5 +266,7 @@ def from_type_string(s: str) -> np.dtype:
     """The dtype of a type string: 'torch.DoubleTensor', 'chainrule.DoubleTensor' or 'DoubleTensor'."""
     name = s.rsplit(".", 1)[-1]
     if name not in _FROM_TYPE_NAME:
-        raise ValueError(f"type(): invalid type {s!r}; expected e.g. 'torch.FloatTensor' or chainrule.float32")
+        raise ValueError(
+            f"type(): invalid type {s!r}; expected e.g. 'torch.FloatTensor' or chainrule.float32"
+        )
     return _BY_NAME[_FROM_TYPE_NAME[name]].dtype

@@ -18,8 +18,22 @@ import chainrule as cr
 
 torch = pytest.importorskip("torch")
 
-NAMES = ["float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32", "int64", "uint8",
-         "uint16", "uint32", "uint64", "bool"]
+NAMES = [
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+]
 ALIASES = ["half", "float", "double", "cfloat", "cdouble", "short", "int", "long"]
 
 
@@ -59,7 +73,9 @@ def test_dtype_equality_decisions():
     x = cr.ones(2)
     assert x.dtype == cr.float32 and x.dtype is cr.float32 and x.dtype != cr.float64
     assert (x.dtype == np.float32) is False and (torch.ones(2).dtype == np.float32) is False  # as PyTorch
-    assert x.dtype == np.dtype("float32") and np.dtype("float32") == x.dtype  # NumPy's conversion, both orders
+    assert (
+        x.dtype == np.dtype("float32") and np.dtype("float32") == x.dtype
+    )  # NumPy's conversion, both orders
     assert {cr.float32: 1}[x.dtype] == 1 and len({cr.float32, cr.float, x.dtype}) == 1
     assert np.dtype(cr.float64) == np.float64 and np.zeros(2, dtype=cr.int16).dtype == np.int16
 
@@ -89,34 +105,48 @@ def test_finfo_iinfo_refuse_the_wrong_kind_as_torch():
 
 
 CREATORS = [
-    ("tensor", lambda L, d: L.tensor([1, 2], dtype=d)), ("zeros", lambda L, d: L.zeros(2, 3, dtype=d)),
-    ("ones", lambda L, d: L.ones((2,), dtype=d)), ("empty", lambda L, d: L.empty(2, dtype=d)),
-    ("full", lambda L, d: L.full((2,), 1, dtype=d)), ("arange", lambda L, d: L.arange(3, dtype=d)),
-    ("eye", lambda L, d: L.eye(2, dtype=d)), ("zeros_like", lambda L, d: L.zeros_like(L.ones(2), dtype=d)),
+    ("tensor", lambda L, d: L.tensor([1, 2], dtype=d)),
+    ("zeros", lambda L, d: L.zeros(2, 3, dtype=d)),
+    ("ones", lambda L, d: L.ones((2,), dtype=d)),
+    ("empty", lambda L, d: L.empty(2, dtype=d)),
+    ("full", lambda L, d: L.full((2,), 1, dtype=d)),
+    ("arange", lambda L, d: L.arange(3, dtype=d)),
+    ("eye", lambda L, d: L.eye(2, dtype=d)),
+    ("zeros_like", lambda L, d: L.zeros_like(L.ones(2), dtype=d)),
     ("ones_like", lambda L, d: L.ones_like(L.ones(2), dtype=d)),
     ("full_like", lambda L, d: L.full_like(L.ones(2), 3, dtype=d)),
-    ("empty_like", lambda L, d: L.empty_like(L.ones(2), dtype=d)), ("as_tensor", lambda L, d: L.as_tensor([1], dtype=d)),
-    ("Tensor.to", lambda L, d: L.ones(2).to(d)), ("Tensor.to(dtype=)", lambda L, d: L.ones(2).to(dtype=d)),
-    ("Tensor.type", lambda L, d: L.ones(2).type(d)), ("sum", lambda L, d: L.sum(L.ones(2), dtype=d)),
+    ("empty_like", lambda L, d: L.empty_like(L.ones(2), dtype=d)),
+    ("as_tensor", lambda L, d: L.as_tensor([1], dtype=d)),
+    ("Tensor.to", lambda L, d: L.ones(2).to(d)),
+    ("Tensor.to(dtype=)", lambda L, d: L.ones(2).to(dtype=d)),
+    ("Tensor.type", lambda L, d: L.ones(2).type(d)),
+    ("sum", lambda L, d: L.sum(L.ones(2), dtype=d)),
     ("Tensor.new_zeros?", lambda L, d: L.zeros(2, dtype=d).to(L.ones(1, dtype=d))),
 ]
 FLOAT_CREATORS = [
-    ("linspace", lambda L, d: L.linspace(0, 1, 3, dtype=d)), ("logspace", lambda L, d: L.logspace(0, 1, 3, dtype=d)),
-    ("rand", lambda L, d: L.rand(2, dtype=d)), ("randn", lambda L, d: L.randn(2, dtype=d)),
+    ("linspace", lambda L, d: L.linspace(0, 1, 3, dtype=d)),
+    ("logspace", lambda L, d: L.logspace(0, 1, 3, dtype=d)),
+    ("rand", lambda L, d: L.rand(2, dtype=d)),
+    ("randn", lambda L, d: L.randn(2, dtype=d)),
     ("rand_like", lambda L, d: L.rand_like(L.ones(2), dtype=d)),
     ("randn_like", lambda L, d: L.randn_like(L.ones(2), dtype=d)),
-    ("mean", lambda L, d: L.mean(L.ones(2), dtype=d)), ("cumsum", lambda L, d: L.cumsum(L.ones(2), 0, dtype=d)),
-    ("prod", lambda L, d: L.prod(L.ones(2), dtype=d)), ("softmax", lambda L, d: L.softmax(L.ones(2), 0, dtype=d)),
+    ("mean", lambda L, d: L.mean(L.ones(2), dtype=d)),
+    ("cumsum", lambda L, d: L.cumsum(L.ones(2), 0, dtype=d)),
+    ("prod", lambda L, d: L.prod(L.ones(2), dtype=d)),
+    ("softmax", lambda L, d: L.softmax(L.ones(2), 0, dtype=d)),
     ("log_softmax", lambda L, d: L.log_softmax(L.ones(2), 0, dtype=d)),
     ("F.softmin", lambda L, d: L.nn.functional.softmin(L.ones(2), 0, dtype=d)),
     ("Linear", lambda L, d: L.nn.Linear(2, 2, dtype=d).weight),
     ("Conv2d", lambda L, d: L.nn.Conv2d(1, 1, 1, dtype=d).weight),
     ("BatchNorm1d", lambda L, d: L.nn.BatchNorm1d(2, dtype=d).running_mean),
-    ("LayerNorm", lambda L, d: L.nn.LayerNorm(2, dtype=d).weight), ("PReLU", lambda L, d: L.nn.PReLU(dtype=d).weight),
+    ("LayerNorm", lambda L, d: L.nn.LayerNorm(2, dtype=d).weight),
+    ("PReLU", lambda L, d: L.nn.PReLU(dtype=d).weight),
     ("Module.to", lambda L, d: L.nn.Linear(2, 2).to(d).weight),
 ]
-INT_CREATORS = [("randint", lambda L, d: L.randint(0, 3, (2,), dtype=d)),
-                ("randperm", lambda L, d: L.randperm(3, dtype=d))]
+INT_CREATORS = [
+    ("randint", lambda L, d: L.randint(0, 3, (2,), dtype=d)),
+    ("randperm", lambda L, d: L.randperm(3, dtype=d)),
+]
 
 
 def _cases():
@@ -185,5 +215,20 @@ def test_parameter_type_checks_as_torch():
 
 def test_device_equality_and_hash_as_torch():
     c, t = cr.device("cpu"), torch.device("cpu")
-    assert repr(c) == repr(t) and str(c) == str(t) and c == cr.device("cpu") and hash(c) == hash(cr.device("cpu"))
+    assert (
+        repr(c) == repr(t)
+        and str(c) == str(t)
+        and c == cr.device("cpu")
+        and hash(c) == hash(cr.device("cpu"))
+    )
     assert cr.ones(2).device == c and copy.deepcopy(c) == c
+
+
+@pytest.mark.parametrize("spec", [("cpu",), ("cpu:0",), ("cpu", 0), ("cpu", 1)])
+def test_device_text_equality_and_hash_match_torch(spec):
+    c, t = cr.device(*spec), torch.device(*spec)
+    assert repr(c) == repr(t) and str(c) == str(t) and c.type == t.type and c.index == t.index
+    for other in (("cpu",), ("cpu", 0), ("cpu", 1)):
+        assert (c == cr.device(*other)) == (t == torch.device(*other))
+    assert (c == "cpu") == (t == "cpu") and hash(c) == hash(cr.device(*spec))
+    assert copy.deepcopy(c) == c and pickle.loads(pickle.dumps(c)) == c

@@ -17,13 +17,35 @@ import chainrule as cr
 
 torch = pytest.importorskip("torch")
 
-DTYPES = ["float32", "float64", "float16", "complex64", "complex128", "int8", "int16", "int32", "int64", "uint8",
-          "bool"]
+DTYPES = [
+    "float32",
+    "float64",
+    "float16",
+    "complex64",
+    "complex128",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool",
+]
 KINDS = ["normal", "tiny", "huge", "mixed", "whole", "nonfinite", "zeros", "big_whole", "small_sci"]
 OPTIONS = [
-    {}, {"precision": 2}, {"precision": 8}, {"sci_mode": True}, {"sci_mode": False}, {"threshold": 5},
-    {"threshold": 20, "edgeitems": 1}, {"linewidth": 40}, {"linewidth": 120}, {"profile": "short"},
-    {"profile": "full"}, {"threshold": 5, "edgeitems": 0}, {"precision": 0}, {"edgeitems": 2, "threshold": 30},
+    {},
+    {"precision": 2},
+    {"precision": 8},
+    {"sci_mode": True},
+    {"sci_mode": False},
+    {"threshold": 5},
+    {"threshold": 20, "edgeitems": 1},
+    {"linewidth": 40},
+    {"linewidth": 120},
+    {"profile": "short"},
+    {"profile": "full"},
+    {"threshold": 5, "edgeitems": 0},
+    {"precision": 0},
+    {"edgeitems": 2, "threshold": 30},
 ]
 
 
@@ -146,7 +168,8 @@ def test_format_of_a_1d_tensor_is_refused_as_in_torch():
 
 def test_issue_examples_and_options_api(restore_printoptions):
     assert repr(cr.tensor([[1.5, -2.25], [1e-4, 1e5]])) == (
-        "tensor([[ 1.5000e+00, -2.2500e+00],\n        [ 1.0000e-04,  1.0000e+05]])")
+        "tensor([[ 1.5000e+00, -2.2500e+00],\n        [ 1.0000e-04,  1.0000e+05]])"
+    )
     assert repr(cr.tensor(100002.35)) == "tensor(100002.3516)"
     assert cr.get_printoptions() == torch._tensor_str.get_printoptions()
     with cr.printoptions(precision=1):

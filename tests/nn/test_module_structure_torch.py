@@ -21,8 +21,13 @@ CHILD_NAMES = ["conv1", "bn", "fc", "head", "extra"]
 
 
 def _layer(lib, kind: int):
-    return [lambda: lib.Conv2d(1, 2, 3), lambda: lib.BatchNorm1d(4), lambda: lib.Linear(4, 3),
-            lambda: lib.ReLU(), lambda: lib.Sequential(lib.Linear(3, 3), lib.Tanh())][kind]()
+    return [
+        lambda: lib.Conv2d(1, 2, 3),
+        lambda: lib.BatchNorm1d(4),
+        lambda: lib.Linear(4, 3),
+        lambda: lib.ReLU(),
+        lambda: lib.Sequential(lib.Linear(3, 3), lib.Tanh()),
+    ][kind]()
 
 
 def _build(lib, mod_base):
@@ -47,8 +52,20 @@ def _script(seed: int) -> list[tuple]:
     rng = random.Random(seed)
     steps = []
     for _ in range(rng.randint(1, 7)):
-        op = rng.choice(["reassign", "reassign", "delete", "add", "register", "share", "none", "param",
-                         "param_to_module", "module_to_param"])
+        op = rng.choice(
+            [
+                "reassign",
+                "reassign",
+                "delete",
+                "add",
+                "register",
+                "share",
+                "none",
+                "param",
+                "param_to_module",
+                "module_to_param",
+            ]
+        )
         steps.append((op, rng.choice(CHILD_NAMES), rng.randrange(5), rng.choice(CHILD_NAMES)))
     return steps
 

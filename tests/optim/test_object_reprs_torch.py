@@ -18,8 +18,12 @@ import chainrule as cr
 torch = pytest.importorskip("torch")
 
 CONFIGS = {
-    "SGD": [dict(lr=0.1), dict(lr=0.1, momentum=0.9, nesterov=True), dict(lr=0.5, weight_decay=1e-4, dampening=0.1),
-            dict(lr=0.1, maximize=True, foreach=False)],
+    "SGD": [
+        dict(lr=0.1),
+        dict(lr=0.1, momentum=0.9, nesterov=True),
+        dict(lr=0.5, weight_decay=1e-4, dampening=0.1),
+        dict(lr=0.1, maximize=True, foreach=False),
+    ],
     "Adam": [dict(), dict(lr=0.01, betas=(0.8, 0.9)), dict(amsgrad=True, weight_decay=0.1), dict(eps=1e-6)],
     "AdamW": [dict(), dict(lr=0.02, weight_decay=0.5, amsgrad=True)],
     "RMSprop": [dict(), dict(momentum=0.9, centered=True), dict(alpha=0.9, weight_decay=0.01)],
@@ -31,7 +35,9 @@ CASES = [(name, i) for name, cfgs in CONFIGS.items() for i in range(len(cfgs))]
 def _models(norm: str = "BatchNorm1d"):
     """The same small model in both libraries (torch's initial weights copied into chainrule's)."""
     torch.manual_seed(0)
-    mt = torch.nn.Sequential(torch.nn.Linear(3, 4), getattr(torch.nn, norm)(4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    mt = torch.nn.Sequential(
+        torch.nn.Linear(3, 4), getattr(torch.nn, norm)(4), torch.nn.ReLU(), torch.nn.Linear(4, 2)
+    )
     mc = cr.nn.Sequential(cr.nn.Linear(3, 4), getattr(cr.nn, norm)(4), cr.nn.ReLU(), cr.nn.Linear(4, 2))
     mc.load_state_dict({k: cr.tensor(v.numpy().copy()) for k, v in mt.state_dict().items()})
     return mc, mt
@@ -44,7 +50,9 @@ def _norm(text: str) -> str:
 @pytest.mark.parametrize(("name", "i"), CASES)
 def test_optimizer_repr_and_state_dict_match_torch(name, i):
     cfg = CONFIGS[name][i]
-    mc, mt = _models("LayerNorm")  # batch norm's gradients into layer 0 nearly cancel: printed digits would differ
+    mc, mt = _models(
+        "LayerNorm"
+    )  # batch norm's gradients into layer 0 nearly cancel: printed digits would differ
     groups = lambda m: [{"params": list(m[0].parameters())}, {"params": list(m[3].parameters()), "lr": 0.05}]  # noqa: E731
     oc, ot = getattr(cr.optim, name)(groups(mc), **cfg), getattr(torch.optim, name)(groups(mt), **cfg)
     assert repr(oc) == repr(ot)
@@ -77,8 +85,14 @@ def test_state_dict_values_compare_elementwise_as_torch():
     assert list(mc.state_dict()) == list(mt.state_dict())
 
 
-SCHEDULERS = [("StepLR", dict(step_size=2)), ("ExponentialLR", dict(gamma=0.9)), ("LambdaLR", dict(lr_lambda=abs)),
-              ("CosineAnnealingLR", dict(T_max=5)), ("ReduceLROnPlateau", dict()), ("MultiStepLR", dict(milestones=[1]))]
+SCHEDULERS = [
+    ("StepLR", dict(step_size=2)),
+    ("ExponentialLR", dict(gamma=0.9)),
+    ("LambdaLR", dict(lr_lambda=abs)),
+    ("CosineAnnealingLR", dict(T_max=5)),
+    ("ReduceLROnPlateau", dict()),
+    ("MultiStepLR", dict(milestones=[1])),
+]
 
 
 @pytest.mark.parametrize(("name", "kw"), SCHEDULERS)
@@ -87,7 +101,10 @@ def test_scheduler_reprs_have_torchs_form(name, kw):
     ot = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)
     sc, st = getattr(cr.optim.lr_scheduler, name)(oc, **kw), getattr(torch.optim.lr_scheduler, name)(ot, **kw)
     pattern = r"<(\w+(?:\.\w+)*)\.(\w+) object at 0x[0-9a-f]+>"
-    (mod_c, cls_c), (mod_t, cls_t) = re.fullmatch(pattern, repr(sc)).groups(), re.fullmatch(pattern, repr(st)).groups()
+    (mod_c, cls_c), (mod_t, cls_t) = (
+        re.fullmatch(pattern, repr(sc)).groups(),
+        re.fullmatch(pattern, repr(st)).groups(),
+    )
     assert cls_c == cls_t and _norm(mod_t) == mod_c
     assert sc == sc and sc != getattr(cr.optim.lr_scheduler, name)(oc, **kw)  # identity, as torch's
 
@@ -96,9 +113,12 @@ def test_data_object_reprs_have_torchs_form():
     x, y = np.zeros((6, 2), np.float32), np.arange(6)
     dc = cr.utils.data.TensorDataset(cr.tensor(x), cr.tensor(y))
     dt = torch.utils.data.TensorDataset(torch.tensor(x), torch.tensor(y))
-    pairs = [(dc, dt), (cr.utils.data.DataLoader(dc, batch_size=2), torch.utils.data.DataLoader(dt, batch_size=2)),
-             (cr.utils.data.Subset(dc, [0, 1]), torch.utils.data.Subset(dt, [0, 1])),
-             (cr.utils.data.RandomSampler(dc), torch.utils.data.RandomSampler(dt))]
+    pairs = [
+        (dc, dt),
+        (cr.utils.data.DataLoader(dc, batch_size=2), torch.utils.data.DataLoader(dt, batch_size=2)),
+        (cr.utils.data.Subset(dc, [0, 1]), torch.utils.data.Subset(dt, [0, 1])),
+        (cr.utils.data.RandomSampler(dc), torch.utils.data.RandomSampler(dt)),
+    ]
     for c, t in pairs:
         want = re.sub(r"0x[0-9a-f]+", "0x", _norm(repr(t)))
         assert re.sub(r"0x[0-9a-f]+", "0x", repr(c)) == want
