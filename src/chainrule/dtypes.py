@@ -264,6 +264,8 @@ def type_string(d: np.dtype) -> str:
 
 def from_type_string(s: str) -> np.dtype:
     """The dtype of a type string: 'torch.DoubleTensor', 'chainrule.DoubleTensor' or 'DoubleTensor'."""
+    if ".cuda." in s:
+        raise RuntimeError(f"type({s!r}): CUDA is not available; chainrule runs on the CPU (NumPy)")
     name = s.rsplit(".", 1)[-1]
     if name not in _FROM_TYPE_NAME:
         raise ValueError(

@@ -69,6 +69,16 @@ def test_tensor_dtype_type_string_and_predicates_match_torch(name):
         assert c.type(t.type()).dtype == getattr(cr, str(t.type(t.type()).dtype).split(".")[1])
 
 
+def test_type_strings_cast_and_refuse_cuda():
+    assert cr.ones(2).type("torch.DoubleTensor").dtype is cr.float64 and cr.ones(2).type(cr.int64).type() == (
+        "torch.LongTensor"
+    )
+    with pytest.raises(RuntimeError, match="CUDA"):
+        cr.ones(2).type("torch.cuda.FloatTensor")
+    with pytest.raises(ValueError, match="invalid type"):
+        cr.ones(2).type("torch.NoSuchTensor")
+
+
 def test_dtype_equality_decisions():
     x = cr.ones(2)
     assert x.dtype == cr.float32 and x.dtype is cr.float32 and x.dtype != cr.float64
