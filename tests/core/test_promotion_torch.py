@@ -71,9 +71,9 @@ def test_mixed_dtype_grad_example_from_the_issue():
     x = cr.ones(3, requires_grad=True)
     y = cr.tensor(2.0, dtype=cr.float64, requires_grad=True)
     out = x * y
-    assert out.dtype == np.float32
+    assert out.dtype == cr.float32
     out.sum().backward()
-    assert x.grad.dtype == np.float32 and y.grad.dtype == np.float64
+    assert x.grad.dtype == cr.float32 and y.grad.dtype == cr.float64
     assert y.grad.item() == 3.0
 
 
@@ -172,7 +172,7 @@ def test_reduction_of_a_0d_tensor_refuses_other_dims(dim):
 def test_integer_sums_are_int64_and_mean_of_int_raises():
     for dt in (cr.bool, cr.int32, cr.uint8, cr.int8):
         x = cr.ones(3, dtype=dt)
-        assert x.sum().dtype == np.int64 and x.prod().dtype == np.int64 and x.cumsum(0).dtype == np.int64
+        assert x.sum().dtype == cr.int64 and x.prod().dtype == cr.int64 and x.cumsum(0).dtype == cr.int64
     with pytest.raises(RuntimeError, match="mean\\(\\): could not infer output dtype"):
         cr.ones(3, dtype=cr.int64).mean()
 
@@ -184,9 +184,9 @@ def test_ndarray_operands_count_as_tensors_with_dims():
     tx = torch.ones(3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert str((x * np.array(2.0)).dtype) == str((tx * np.array(2.0)).dtype).replace("torch.", "")
-    assert cr.mul(x, np.array(2.0)).dtype == np.float64
-    assert (x * np.float64(2.0)).dtype == np.float32  # a NumPy scalar is a wrapped number
+        assert str((x * np.array(2.0)).dtype)[10:] == str((tx * np.array(2.0)).dtype)[6:]  # float64
+    assert cr.mul(x, np.array(2.0)).dtype == cr.float64
+    assert (x * np.float64(2.0)).dtype == cr.float32  # a NumPy scalar is a wrapped number
 
 
 def test_numpy_maximum_takes_numbers_but_chainrule_maximum_does_not():

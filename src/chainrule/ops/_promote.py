@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import get_default_dtype
+from ..dtypes import default_np_dtype, from_numpy_dtype, to_numpy_dtype
 from ..tensor import Tensor
 from .cast import cast
 
@@ -40,8 +40,8 @@ def torch_name(dtype) -> str:
     return _TORCH_NAMES.get(np.dtype(dtype).name, np.dtype(dtype).name)
 
 
-def promote_types(type1, type2) -> np.dtype:
-    """The smallest dtype both dtypes convert to without leaving their category (torch.promote_types).
+def np_promote_types(type1, type2) -> np.dtype:
+    """promote_types on NumPy dtypes (what ops use).
 
     Across categories the higher one wins as it is (int64 with float32 is float32, not NumPy's float64);
     within a category, as NumPy (int32 with int64 is int64, uint8 with int8 is int16).
@@ -49,7 +49,7 @@ def promote_types(type1, type2) -> np.dtype:
     key = (type1, type2)
     out = _PROMOTED.get(key)
     if out is None:
-        a, b = np.dtype(type1), np.dtype(type2)
+        a, b = to_numpy_dtype(type1), to_numpy_dtype(type2)
         ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
         if ca != cb and max(ca, cb) >= 2 and min(ca, cb) <= 1:
             out = a if ca > cb else b
@@ -60,7 +60,7 @@ def promote_types(type1, type2) -> np.dtype:
 
 
 def _default_complex() -> np.dtype:
-    return np.dtype(np.complex128 if get_default_dtype() == np.float64 else np.complex64)
+    return np.dtype(np.complex128 if default_np_dtype() == np.float64 else np.complex64)
 
 
 def _operand(x) -> tuple:
@@ -75,7 +75,7 @@ def _operand(x) -> tuple:
     if isinstance(x, (int, np.integer)):
         return 0, _INT64
     if isinstance(x, (float, np.floating, np.bool_)):  # PyTorch reads np.bool_ as a float
-        return 0, get_default_dtype()
+        return 0, default_np_dtype()
     if isinstance(x, (complex, np.complexfloating)):
         return 0, _default_complex()
     raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
@@ -95,16 +95,14 @@ def _combine(higher, lower):
     if ch == 2:
         return higher
     if ch == 0 or cl == 2:
-        return promote_types(higher, lower)
+        return np_promote_types(higher, lower)
     return higher
 
 
-def result_type(*operands) -> np.dtype:
+def np_result_type(*operands) -> np.dtype:
     """The dtype PyTorch gives an op on these operands (Tensors, ndarrays, Python or NumPy numbers; None is
     skipped).
 
-    >>> result_type(chainrule.ones(3, dtype=chainrule.int64), 1.5)
-    dtype('float32')
     """
     groups = [None, None, None]
     for x in operands:
@@ -112,11 +110,26 @@ def result_type(*operands) -> np.dtype:
             continue
         p, d = _operand(x)
         g = groups[p]
-        groups[p] = d if g is None else promote_types(g, d)
+        groups[p] = d if g is None else np_promote_types(g, d)
     out = _combine(groups[2], _combine(groups[1], groups[0]))
     if out is None:
         raise TypeError("result_type: expected at least one Tensor or number")
     return out
+
+
+def result_type(tensor1, tensor2, *more):
+    """The dtype PyTorch gives an op on these operands (torch.result_type): Tensors or numbers.
+
+    >>> chainrule.result_type(chainrule.ones(3, dtype=chainrule.int64), 1.5)
+    chainrule.float32
+    """
+    return from_numpy_dtype(np_result_type(tensor1, tensor2, *more))
+
+
+def promote_types(type1, type2):
+    """The smallest dtype both dtypes convert to without leaving their category (torch.promote_types):
+    int64 with float32 is float32 (NumPy says float64), int32 with int64 is int64, uint8 with int8 is int16."""
+    return from_numpy_dtype(np_promote_types(type1, type2))
 
 
 def can_cast(from_, to) -> bool:
@@ -124,7 +137,7 @@ def can_cast(from_, to) -> bool:
 
     Refused: complex to non-complex, floating to integer or bool, and anything but bool to bool.
     """
-    a, b = np.dtype(from_), np.dtype(to)
+    a, b = to_numpy_dtype(from_), to_numpy_dtype(to)
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
     if ca == 3 and cb != 3:
         return False
@@ -154,9 +167,9 @@ def array_in(x, dtype: np.dtype):
 def promote(a, b, floating: bool = False):
     """(dtype, a, b) with a and b converted to their result type; `floating`: integers give the default float
     dtype (true division)."""
-    dtype = result_type(a, b)
+    dtype = np_result_type(a, b)
     if floating and dtype.kind in "biu":
-        dtype = get_default_dtype()
+        dtype = default_np_dtype()
     return dtype, to_dtype(a, dtype), to_dtype(b, dtype)
 
 

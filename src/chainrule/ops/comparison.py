@@ -6,7 +6,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._promote import array_in as _array_in
-from ._promote import result_type as _result_type
+from ._promote import np_result_type as _result_type
 from ._promote import torch_name as _torch_name
 from ._util import broadcast_error
 

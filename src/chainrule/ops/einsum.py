@@ -119,7 +119,7 @@ def einsum(equation: str, *operands):
 def _promoted(equation: str, xs: list) -> list:
     """Mixed dtypes (or bool) as PyTorch's einsum takes them: refused when two operands share a summed-out
     label (its matrix product neither promotes nor takes bool), else promoted to their result type."""
-    from ._promote import result_type
+    from ._promote import np_result_type
     from .cast import cast
 
     lhs, _, out = equation.replace(" ", "").replace("...", "").partition("->")
@@ -133,7 +133,7 @@ def _promoted(equation: str, xs: list) -> list:
         dtypes = ", ".join(sorted({str(x.dtype) for x in xs}))
         raise RuntimeError(f"einsum {equation!r}: operands summed over a shared label need one dtype, got "
                            f"{dtypes}; convert them with .to(dtype)")
-    dtype = result_type(*xs)
+    dtype = np_result_type(*xs)
     return [cast(x, dtype) for x in xs]
 
 

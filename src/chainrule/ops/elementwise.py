@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Op
-from ..dtypes import get_default_dtype as _default_dtype
+from ..dtypes import default_np_dtype as _default_dtype
 from ..tensor import Tensor
 from ._promote import promote as _promote
-from ._promote import result_type as _result_type
+from ._promote import np_result_type as _result_type
 from ._promote import to_dtype as _to_dtype
 from ._util import broadcast_error
 from ._util import raw as _raw
