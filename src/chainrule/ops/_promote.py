@@ -128,7 +128,7 @@ def result_type(tensor1, tensor2, *more):
 
 def promote_types(type1, type2):
     """The smallest dtype both dtypes convert to without leaving their category (torch.promote_types):
-    int64 with float32 is float32 (NumPy says float64), int32 with int64 is int64, uint8 with int8 is int16."""
+    int64 with float32 is float32 (NumPy: float64), int32 with int64 is int64, uint8 with int8 is int16."""
     return from_numpy_dtype(np_promote_types(type1, type2))
 
 
@@ -175,7 +175,7 @@ def promote(a, b, floating: bool = False):
 
 def check_inplace(name: str, self: Tensor, result: Tensor) -> Tensor:
     """The result of in-place op `name` on self, cast to self's dtype (differentiably: a recorded in-place op
-    sends each input its gradient in its own dtype), or PyTorch's error when it cannot be written into self."""
+    sends each input its gradient in its own dtype), or PyTorch's error when it cannot go into self."""
     rd, sd = result._data.dtype, self._data.dtype
     if rd != sd and not can_cast(rd, sd):
         raise RuntimeError(f"{name}: result type {torch_name(rd)} can't be cast to the desired output type "
