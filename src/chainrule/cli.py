@@ -30,6 +30,15 @@ def _train_parser(sub) -> None:
     p.add_argument("--save", default=None, help="write the trained weights here (safetensors)")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--threads", type=int, default=None, help="pin NumPy's BLAS to this many threads")
+    p.add_argument("--distributed", action="store_true",
+                   help="data-parallel over the processes of `mpirun -n N chainrule train --distributed` "
+                        "(needs chainrule[mpi]); --batch-size is the global batch; rank 0 prints and saves")
+    p.add_argument("--checkpoint", default=None,
+                   help="after every epoch, write model, optimizer, schedule, epoch and RNG states here "
+                        "(atomically, safetensors)")
+    p.add_argument("--resume", default=None,
+                   help="continue from a --checkpoint file (on any number of ranks); its data set, model and "
+                        "recipe are used")
 
 
 def _evaluate_parser(sub) -> None:

@@ -159,6 +159,8 @@ def train(args) -> int:
 
 
 def _train(args) -> int:
+    if getattr(args, "distributed", False) or getattr(args, "resume", None) or getattr(args, "checkpoint", None):
+        return _train_resumable(args)
     import chainrule as cr
 
     from .data import DataLoader
@@ -190,6 +192,66 @@ def _train(args) -> int:
                 "seed": args.seed, "test_accuracy": res["accuracy"]}
         cr.save({"model": model.state_dict(), "meta": meta}, args.save)
         print(f"saved weights to {os.path.abspath(args.save)}")
+    return 0
+
+
+def _train_resumable(args) -> int:
+    """`chainrule train --distributed / --checkpoint / --resume`: the data-parallel, resumable loop."""
+    import contextlib
+    import sys
+
+    import chainrule as cr
+
+    from .data import DataLoader
+    from .nn import CrossEntropyLoss
+    from .train import evaluate, resumable
+
+    ctx = resumable.Context(args.distributed)
+    quiet = open(os.devnull, "w") if ctx.rank else None  # noqa: SIM115 - closed below
+    with contextlib.redirect_stdout(quiet) if quiet else contextlib.nullcontext():
+        try:
+            ckpt = cr.load(args.resume) if args.resume else None
+            if ckpt is not None and not (isinstance(ckpt, dict) and "meta" in ckpt and "epoch" in ckpt):
+                raise SystemExit(f"chainrule train: {args.resume} is not a --checkpoint file")
+            meta = ckpt["meta"] if ckpt else None
+            dataset = meta["dataset"] if meta else (args.dataset or default_dataset(args.data_dir))
+            kind = meta["model"] if meta else args.model
+            cfg = meta["config"] if meta else config(args, dataset)
+            seed = meta["seed"] if meta else args.seed
+            subset = meta.get("subset") if meta else args.subset
+            cr.manual_seed(seed)
+            train_set, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=kind == "mlp",
+                                                             subset=subset, seed=seed)
+            model = build_model(kind, n_in, n_classes, cfg)
+            loader, sampler = resumable.shard_loader(train_set, cfg["batch_size"], seed, ctx)
+            opt, sched = build_optimizer(model, cfg, len(loader))
+            cr.manual_seed(seed * 1000 + ctx.rank)  # dropout: a different stream per rank
+            start = resumable.restore(ckpt, model, opt, sched, ctx, seed) if ckpt else 0
+            ddp, module = resumable.wrap_model(model, ctx)
+            meta = {"dataset": dataset, "model": kind, "config": cfg, "n_in": n_in, "n_classes": n_classes,
+                    "seed": seed, "subset": subset}
+            loss_fn = CrossEntropyLoss(label_smoothing=cfg.get("label_smoothing", 0.0))
+            test_loader = DataLoader(test_set, batch_size=1000)
+            n_params = sum(p.numel() for p in module.parameters())
+            print(f"chainrule train: {dataset} ({len(train_set)} train / {len(test_set)} test), {kind} "
+                  f"({n_params:,} parameters), {json.dumps(cfg)}, {ctx.world} rank(s)"
+                  + (f", resuming {args.resume} at epoch {start + 1}" if ckpt else ""), flush=True)
+            t0 = time.perf_counter()
+            times = resumable.run(ddp, module, loss_fn, opt, sched, loader, sampler, test_loader, cfg["epochs"],
+                                  start, ctx, args.checkpoint, meta, lambda line: print(line, flush=True))
+            if ctx.rank == 0:
+                res = evaluate(module, test_loader, CrossEntropyLoss())
+                per = f"{np.median(times):.2f} s/epoch" if times else "no epoch left to train"
+                print(f"test accuracy {res['accuracy'] * 100:.2f}%  test loss {res['loss']:.4f}  "
+                      f"({time.perf_counter() - t0:.1f} s, {per})", flush=True)
+                if args.save:
+                    cr.save({"model": module.state_dict(), "meta": {**meta, "test_accuracy": res["accuracy"]}},
+                            args.save)
+                    print(f"saved weights to {os.path.abspath(args.save)}")
+        finally:
+            if quiet:
+                quiet.close()
+    sys.stdout.flush()
     return 0
 
 
