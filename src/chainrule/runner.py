@@ -206,11 +206,15 @@ def _train_resumable(args) -> int:
     from .nn import CrossEntropyLoss
     from .train import evaluate, resumable
 
-    ctx = resumable.Context(args.distributed)
+    try:
+        ctx = resumable.Context(args.distributed)
+        ckpt = cr.load(args.resume) if args.resume else None
+    except (ImportError, FileNotFoundError, ValueError) as e:
+        print(f"chainrule train: {e}", file=sys.stderr)
+        return 2
     quiet = open(os.devnull, "w") if ctx.rank else None  # noqa: SIM115 - closed below
     with contextlib.redirect_stdout(quiet) if quiet else contextlib.nullcontext():
         try:
-            ckpt = cr.load(args.resume) if args.resume else None
             if ckpt is not None and not (isinstance(ckpt, dict) and "meta" in ckpt and "epoch" in ckpt):
                 raise SystemExit(f"chainrule train: {args.resume} is not a --checkpoint file")
             meta = ckpt["meta"] if ckpt else None

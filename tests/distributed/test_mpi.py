@@ -15,8 +15,11 @@ import time
 
 import pytest
 
+import chainrule
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+PKG_PARENT = str(pathlib.Path(chainrule.__file__).resolve().parents[1])  # src/ here, site-packages in CI
 MPIRUN = shutil.which("mpirun")
 MISSING = [name for name, ok in (("mpirun (apt-get install openmpi-bin libopenmpi-dev)", MPIRUN),
                                   ("mpi4py (pip install \"chainrule[mpi]\")", importlib.util.find_spec("mpi4py")))
@@ -31,8 +34,7 @@ def mpirun(n: int, args: list, timeout: float, env: dict | None = None) -> tuple
     """Run `mpirun -n n python args...` from the repository root; (result, seconds)."""
     e = dict(os.environ, OMPI_MCA_rmaps_base_oversubscribe="1", OMPI_MCA_btl_vader_single_copy_mechanism="none",
              PYTHONUNBUFFERED="1", **(env or {}))
-    src = str(ROOT / "src")
-    e["PYTHONPATH"] = src + os.pathsep + e.get("PYTHONPATH", "") if (ROOT / "src").is_dir() else e.get("PYTHONPATH", "")
+    e["PYTHONPATH"] = PKG_PARENT + os.pathsep + e.get("PYTHONPATH", "")
     cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-n", str(n), sys.executable, *args]
     t0 = time.monotonic()
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=e, check=False)
@@ -88,8 +90,23 @@ def test_resume_after_a_killed_rank_reaches_the_same_result(tmp_path):
     assert "resuming" in again.stdout and "epoch 3/5" in again.stdout and "epoch 2/5" not in again.stdout
     assert again.stdout.count("test accuracy") == 1  # rank 0 alone prints
     assert _final(again.stdout) == _final(full.stdout)
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=PKG_PARENT)
     one = subprocess.run([sys.executable, "-m", "chainrule.cli", "train", "--resume", str(ck), "--threads", "1"],
                          cwd=ROOT, capture_output=True, text=True, timeout=180, env=env, check=False)
     assert one.returncode == 0, one.stderr[-3000:]
     assert _final(one.stdout) == _final(full.stdout)  # one process continues the 2-rank run
+
+
+def test_the_documented_script_runs_on_two_ranks(tmp_path):
+    import re
+
+    blocks = re.findall(r"```py\n(.*?)```", (ROOT / "docs" / "distributed.md").read_text(), re.S)
+    assert blocks, "docs/distributed.md lost its ```py example"
+    script = tmp_path / "train.py"
+    script.write_text(blocks[0])
+    e = dict(os.environ, PYTHONPATH=PKG_PARENT, OMPI_MCA_btl_vader_single_copy_mechanism="none")
+    r = subprocess.run([MPIRUN, "--allow-run-as-root", "--oversubscribe", "-n", "2", sys.executable, str(script)],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120, env=e, check=False)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert r.stdout.count("epoch 2: last-batch loss averaged over 2 ranks") == 1
+    assert (tmp_path / "model.safetensors").exists()

@@ -53,5 +53,5 @@ def test_one_replica_is_the_whole_permutation_and_drives_a_dataloader():
 def test_errors():
     with pytest.raises(ValueError, match="Invalid rank 2"):
         DistributedSampler(range(4), num_replicas=2, rank=2)
-    with pytest.raises(RuntimeError, match="init_process_group"):
+    with pytest.raises(ValueError, match="init_process_group"):
         DistributedSampler(range(4))

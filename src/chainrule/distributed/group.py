@@ -144,11 +144,18 @@ def destroy_process_group(group: ProcessGroup | None = None) -> None:
 
 
 def world(who: str) -> ProcessGroup:
-    """The default group, or a RuntimeError naming the call that needed it."""
+    """The default group, or PyTorch's ValueError naming the call that needed it."""
     if state.world is None:
-        raise RuntimeError(f"{who}: the default process group has not been initialized; call "
-                           "chainrule.distributed.init_process_group() first (and launch with mpirun -n N)")
+        raise ValueError(f"{who}: Default process group has not been initialized, please make sure to call "
+                         "chainrule.distributed.init_process_group() (and launch with mpirun -n N)")
     return state.world
+
+
+def __getattr__(name: str):
+    """`dist.group.WORLD`: the default group (PyTorch's spelling; None before init_process_group)."""
+    if name == "WORLD":
+        return state.world
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def resolve(group, who: str) -> ProcessGroup:

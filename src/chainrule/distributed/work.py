@@ -62,21 +62,28 @@ def _seconds(timeout) -> float:
 def wait_all(requests: list, group, what: str, timeout: float, statuses=None) -> None:
     """Poll `requests` until all are done; past `timeout` seconds, report and MPI_Abort the job.
 
-    Spins for the first ~2 ms (a collective between live peers is usually done by then), then sleeps in
-    growing steps up to 1 ms, so a rank waiting on a slow peer leaves the CPU to it (2 ranks on 2 cores).
+    For the first second it polls continuously, yielding the CPU between polls (sched_yield): a large message
+    moves in fragments, each advanced only inside an MPI call, so sleeping between polls would stall the
+    transfer; yielding lets a peer sharing this core run. After that (a peer busy with other work, e.g.
+    rank 0 evaluating) it sleeps in growing steps up to 10 ms, to stop spending a core on waiting.
     """
     Testall = mpi().Request.Testall
     if Testall(requests, statuses):
         return
     start = time.monotonic()
     deadline = start + timeout
-    nap = 0.0
+    nap, n = 0.0, 0
+    yield_cpu = getattr(os, "sched_yield", lambda: time.sleep(0))
     while not Testall(requests, statuses):
-        now = time.monotonic()
+        n += 1
+        if n & 63:
+            yield_cpu()
+            continue
+        now = time.monotonic()  # every 64 polls: the clock
         if now > deadline:
             abort(group, f"{what} did not complete within {timeout:g} s")
-        if now - start > 0.002:
-            nap = min(max(nap * 2, 2e-5), 1e-3)
+        if now - start > 1.0:
+            nap = min(max(nap * 2, 1e-4), 1e-2)
             time.sleep(nap)
 
 

@@ -160,7 +160,7 @@ def test_objects_without_pickle():
 
 
 def test_groups_and_errors():
-    assert dist.get_backend() == "mpi" and dist.is_initialized()
+    assert dist.get_backend() == "mpi" and dist.is_initialized() and dist.group.WORLD.size() == WORLD
     g = dist.new_group([0])
     if RANK == 0:
         t = cr.ones(3)

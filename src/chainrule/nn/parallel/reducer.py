@@ -12,6 +12,8 @@ When the last bucket has started, every one is waited for and the averaged gradi
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from ...distributed.buffers import spec
@@ -67,6 +69,9 @@ class Reducer:
             for k, i in enumerate(bucket.indices):
                 self.where[i] = (b, k)
         self.expect_hooks = False  # set by forward (grad enabled, not under no_sync)
+        # Diagnostics: reductions done, and seconds backward spent waiting for communication after its last
+        # gradient (the part of the all-reduce that computation did not hide; docs/distributed.md uses them).
+        self.iterations, self.wait_seconds = 0, 0.0
         self.started = False  # a hook fired since the last prepare
         self._reset()
         self.handles = [p.register_post_accumulate_grad_hook(self._hook(i)) for i, p in enumerate(params)]
@@ -143,7 +148,10 @@ class Reducer:
     def finalize(self) -> None:
         """Wait for every bucket and write the averaged gradients into `.grad`."""
         g = self.group
+        t0 = time.perf_counter()
         wait_all([b.request for b in self.buckets], g, "DistributedDataParallel gradient all-reduce", g.timeout)
+        self.wait_seconds += time.perf_counter() - t0
+        self.iterations += 1
         used = None
         if self.find_unused:  # which parameters got a gradient on some rank (the others keep grad None)
             MPI = mpi()

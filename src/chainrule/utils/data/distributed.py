@@ -31,7 +31,7 @@ class DistributedSampler(Sampler):
             from ...distributed import get_rank, get_world_size, is_initialized
 
             if not is_initialized():
-                raise RuntimeError("DistributedSampler: pass num_replicas and rank, or call "
+                raise ValueError("DistributedSampler: pass num_replicas and rank, or call "
                                    "chainrule.distributed.init_process_group() first")
             num_replicas = get_world_size() if num_replicas is None else num_replicas
             rank = get_rank() if rank is None else rank
