@@ -100,7 +100,7 @@ def test_resume_after_a_killed_rank_reaches_the_same_result(tmp_path):
 def test_the_documented_script_runs_on_two_ranks(tmp_path):
     import re
 
-    blocks = re.findall(r"```py\n(.*?)```", (ROOT / "docs" / "distributed.md").read_text(), re.S)
+    blocks = re.findall(r"```py\n(.*?)```", (ROOT / "docs" / "distributed.md").read_text(), re.DOTALL)
     assert blocks, "docs/distributed.md lost its ```py example"
     script = tmp_path / "train.py"
     script.write_text(blocks[0])

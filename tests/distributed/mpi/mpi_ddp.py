@@ -116,7 +116,7 @@ def test_unused_parameter_without_the_flag_is_reported():
     cr.manual_seed(3)
     ddp = DDP(Branchy(), bucket_cap_mb=0.0001)
     x = cr.ones(2, 4)
-    ddp(x, use_b=True).sum().backward()  # fine: `never` is in the last bucket... not: it is unused
+    ddp(x, use_b=True).sum().backward()  # `never` gets no gradient: its bucket never completes
     with pytest.raises(RuntimeError, match="find_unused_parameters=True"):
         ddp(x, use_b=True)
 
