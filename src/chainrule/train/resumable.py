@@ -90,9 +90,10 @@ def restore(ckpt: dict, module, opt, sched, ctx: Context, seed: int) -> int:
     return int(ckpt["epoch"])
 
 
-def run(model, module, loss_fn, opt, sched, loader, sampler, test_loader, epochs: int, start: int, ctx: Context,
+def run(model, module, loss_fn, opt, sched, loader, sampler, val_loader, epochs: int, start: int, ctx: Context,
         checkpoint: str | None, meta: dict, say) -> list:
-    """Train epochs start+1..epochs; per epoch, rank 0 reports and saves `checkpoint`. Returns epoch times."""
+    """Train epochs start+1..epochs; per epoch, rank 0 reports (val_* on `val_loader` when given) and saves
+    `checkpoint`. Returns the epochs' training times."""
     from ..serialization import save
 
     interval = None if sched is None else step_interval(sched)
@@ -122,10 +123,11 @@ def run(model, module, loss_fn, opt, sched, loader, sampler, test_loader, epochs
         total, correct, n = ctx.sum([total, correct, n])
         rng = ctx.gather(cr_random.get_rng_state())
         if ctx.rank == 0:
-            val = evaluate(module, test_loader, loss_fn)
-            say(f"epoch {epoch + 1}/{epochs}  loss {total / n:.4g}  accuracy {correct / n * 100:.2f}%  val_loss "
-                f"{val['loss']:.4g}  val_accuracy {val['accuracy'] * 100:.2f}%  lr {lr:.4g}"
-                f"  time {times[-1]:.1f}s  ({ctx.world} rank{'s' if ctx.world > 1 else ''})")
+            line = f"epoch {epoch + 1}/{epochs}  loss {total / n:.4g}  accuracy {correct / n * 100:.2f}%"
+            if val_loader is not None:
+                val = evaluate(module, val_loader, loss_fn)
+                line += f"  val_loss {val['loss']:.4g}  val_accuracy {val['accuracy'] * 100:.2f}%"
+            say(f"{line}  lr {lr:.4g}  time {times[-1]:.1f}s  ({ctx.world} rank{'s' if ctx.world > 1 else ''})")
             if checkpoint:
                 save({"model": module.state_dict(), "optimizer": opt.state_dict(),
                       "scheduler": None if sched is None else sched.state_dict(), "epoch": epoch + 1,
