@@ -3,15 +3,28 @@
 Iterative (no recursion: a chain of 100,000 ops works), each node visited once, gradients of inner nodes kept in a
 dict and dropped as soon as their node has run. Gradients are summed back to each input's shape here, in one
 place, so no op has to unbroadcast.
+
+The invariants it keeps (docs/ARCHITECTURE.md, asserted by tests/core/test_engine_invariants.py):
+- a node's backward receives, per output, an ndarray of that output's shape and dtype (never a NumPy scalar),
+  or a Tensor under create_graph: ops tell the two apart by type (`type(g) is Tensor`);
+- no `.grad` array is shared with memory the user holds (a `gradient=` argument, what a user Function's backward
+  or a hook returned) or with another tensor's gradient: a leaf adopts only arrays the engine's ops made fresh;
+- without retain_graph, a node drops its inputs and every array it holds once its backward has run.
 """
 
 from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
 
 import numpy as np
 
 from ..tensor import EDITS, Tensor
 from .function import FREED, Function, Op, _freed_message
 from .grad_mode import state as _state
+
+_ndarray = np.ndarray
 
 
 def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, trace=False):
@@ -83,13 +96,19 @@ def _root_grad(tensor: Tensor, gradient, where: str):
             )
         a = tensor._data
         return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones(a.shape, a.dtype)
+    dtype = tensor._data.dtype
     if isinstance(gradient, Tensor):
         g = gradient if (_state.enabled and gradient._rg) else gradient._data
+        if g.dtype != dtype:  # PyTorch casts the given gradient to the output's dtype
+            g = g.to(dtype) if type(g) is Tensor else g.astype(dtype)
     else:
-        g = np.asarray(gradient, dtype=tensor._data.dtype)
+        g = np.asarray(gradient, dtype=dtype)
     if tuple(g.shape) != tensor.shape:
-        raise RuntimeError(f"{where}: gradient has shape {tuple(g.shape)}, but the output has shape {tensor.shape}")
-    return g
+        raise RuntimeError(
+            f"{where}: Mismatch in shape: grad_output[0] has a shape of {list(g.shape)} and output[0] has a "
+            f"shape of {list(tensor.shape)}. Pass a gradient of the output's shape."
+        )
+    return g  # not the engine's: a leaf never adopts it (owned=False where it arrives)
 
 
 def _sum_to(g, shape: tuple):
@@ -101,9 +120,16 @@ def _sum_to(g, shape: tuple):
     if isinstance(g, Tensor):
         g = g.sum(dim=axes, keepdim=True) if axes else g
         return g.reshape(shape)
-    if axes:
+    if lead:  # summed away without keepdims, so that the result is a fresh array (a leaf may adopt it)
+        g = g.sum(axis=tuple(range(lead)))
+        axes = axes[lead:]
+        if axes:
+            g = g.sum(axis=tuple(a - lead for a in axes), keepdims=True)
+    elif axes:
         g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+    if type(g) is not _ndarray:
+        g = np.asarray(g)
+    return g if g.shape == shape else g.reshape(shape)
 
 
 def _dependencies(roots) -> dict:
@@ -157,7 +183,9 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 continue
             if node._watched is not None:
                 g = _run_tensor_hooks(node, g)
-            if plain and node._is_op:
+            # fresh: the node is a built-in op on arrays, whose gradients are new arrays unless it passed g on
+            fresh = plain and node._is_op
+            if fresh:
                 if node.saved is FREED:
                     raise RuntimeError(_freed_message(node))
                 if node._edits != EDITS[0] and node._versions:
@@ -172,32 +200,52 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 gins = _call_backward(node, g, create_graph)
                 if on_step is not None:
                     on_step(node, g, gins)
-            if not retain_graph and node.saved:
-                node.saved = FREED
-            inputs = node.inputs
+            if not retain_graph:
+                if fresh:  # _free(node) for a built-in op, inlined (the hot path)
+                    keeps = type(node)._ctx_attrs
+                    if keeps is None:
+                        keeps = _learn_ctx_attrs(type(node))
+                    if keeps:  # its forward sets ctx attributes: look at them
+                        _free(node)
+                    else:
+                        if node.saved:
+                            node.saved = FREED
+                        node.inputs = ()
+                else:
+                    _free(node)
             for i, e in enumerate(node.next):
                 if e is None:
                     continue
-                gi = gins[i]
+                raw = gi = gins[i]
                 if gi is None:
                     if type(e) is not Tensor:
                         _release(e[0] if type(e) is tuple else e, deps, ready)
                     continue
-                shape = inputs[i]._data.shape
-                if gi.shape != shape:
-                    gi = _sum_to(gi, shape)
-                if type(e) is Tensor:
-                    owned = gi is not g and getattr(gi, "base", 0) is None and _count(gins, gi) == 1
+                te = type(e)
+                if te is Tensor:  # a leaf: its gradient goes to .grad
+                    d = e._data
+                    if type(gi) is not _ndarray or gi.dtype is not d.dtype or gi.shape != d.shape:
+                        gi = _conform(node, i, gi, d.shape, d.dtype)
+                    if gi is not raw:  # made here (cast, summed): fresh unless only reshaped
+                        owned = type(gi) is _ndarray and gi.base is None
+                    else:  # adopt it only if this op made it for this input alone
+                        owned = fresh and gi is not g and gi.base is None and _count(gins, gi) == 1
                     _deliver_leaf(e, gi, found, accumulate_only, create_graph, owned)
                     continue
-                if type(e) is tuple:
-                    _add(grads, e[0], e[1], gi, e[0]._n_out)
-                    e = e[0]
-                elif e._n_out != 1:
-                    _add(grads, e, 0, gi, e._n_out)
+                if te is tuple:  # output k of a node with several outputs
+                    e, k = e
+                    shape = e._out_shapes[k]
+                    if type(gi) is not _ndarray or gi.dtype is not e._out_dtypes[k] or gi.shape != shape:
+                        gi = _conform(node, i, gi, shape, e._out_dtypes[k])
+                    _add(grads, e, k, gi, e._n_out)
                 else:
-                    prev = grads.get(e)
-                    grads[e] = gi if prev is None else prev + gi
+                    if type(gi) is not _ndarray or gi.dtype is not e._odt or gi.shape != e._osh:
+                        gi = _conform(node, i, gi, e._osh, e._odt)
+                    if e._n_out != 1:
+                        _add(grads, e, 0, gi, e._n_out)
+                    else:
+                        prev = grads.get(e)
+                        grads[e] = gi if prev is None else _sum(prev, gi)
                 d = deps[e] - 1
                 deps[e] = d
                 if d == 0:
@@ -230,28 +278,152 @@ def _count(seq, x) -> int:
     return c
 
 
+def _sum(a, b):
+    """a + b for two pending gradients; NumPy turns the sum of two 0-d arrays into a scalar, made an array again."""
+    s = a + b
+    if type(s) is not _ndarray and type(s) is not Tensor:
+        s = np.asarray(s)
+    return s
+
+
 def _add(grads: dict, node, idx: int, g, n_out: int) -> None:
     """Sum gradient g into the pending gradient of output idx of node."""
     if n_out == 1:
         prev = grads.get(node)
-        grads[node] = g if prev is None else prev + g
+        grads[node] = g if prev is None else _sum(prev, g)
         return
     slot = grads.get(node)
     if slot is None:
         slot = grads[node] = [None] * n_out
-    slot[idx] = g if slot[idx] is None else slot[idx] + g
+    slot[idx] = g if slot[idx] is None else _sum(slot[idx], g)
+
+
+def _conform(node, i: int, g, shape, dtype):
+    """Gradient i of node, made what its input needs: an ndarray (a Tensor under create_graph) of the input's
+    dtype and shape, summed over broadcast dimensions; PyTorch's error where that cannot be done.
+
+    The engine's own ops arrive here only for broadcasting and 0-d results (NumPy scalars); a user Function's
+    backward may also return another float dtype (cast, as PyTorch does) or a wrong shape (an error).
+    """
+    if type(g) is not Tensor and type(g) is not _ndarray:
+        g = np.asarray(g)  # a NumPy scalar: what NumPy returns for a 0-d result
+    if dtype is not None and g.dtype != dtype:
+        if g.dtype.kind == "c" and dtype.kind != "c":
+            raise RuntimeError(
+                f"Function {node.name()} returned a complex gradient at index {i} for a real input of dtype "
+                f"{dtype}; return a real gradient (e.g. grad.real)."
+            )
+        g = g.to(dtype) if type(g) is Tensor else g.astype(dtype)
+    if shape is not None and tuple(g.shape) != shape:
+        if not _expandable(shape, tuple(g.shape)):
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} but "
+                f"expected shape compatible with {list(shape)}"
+            )
+        g = _sum_to(g, shape)
+    return g
+
+
+def _expandable(shape: tuple, to: tuple) -> bool:
+    """Whether `shape` broadcasts to `to` (so a gradient of shape `to` sums back to `shape`)."""
+    if len(shape) > len(to):
+        return False
+    for n, m in zip(reversed(shape), reversed(to)):
+        if n != m and n != 1:
+            return False
+    return True
+
+
+# What a spent node keeps after its backward without retain_graph: the graph's shape, not its data.
+_GRAPH_KEYS = frozenset(("next", "needs_input_grad", "_osh", "_odt", "_watched", "_stack", "_n_out", "_out_shapes",
+                         "_out_dtypes", "_materialize", "_non_diff", "_tensor_args"))
+
+
+def _free(node) -> None:
+    """Drop what the node holds for backward once it has run (no retain_graph): PyTorch frees saved tensors.
+
+    Its inputs go (the engine reads shapes from `_osh`/`_odt` and the leaves), and so does every array: what
+    forward saved and, in a built-in op, arrays it kept as ctx attributes (masks, softmax). A node that held
+    arrays is marked FREED, so a second backward through it raises PyTorch's error; one that held none (an add,
+    a sum, a reshape) keeps its plain attributes and can run again, as in PyTorch. The engine's loop inlines the
+    case of a built-in op whose forward sets no ctx attribute.
+    """
+    if not node._is_op:  # a user Function: what it saved and its inputs go; its own attributes stay (PyTorch)
+        if node.saved:
+            node.saved = FREED
+        node.inputs = ()
+        return
+    d = node.__dict__
+    if node.saved:  # spent: only the graph's shape stays
+        node.__dict__ = {k: d[k] for k in _GRAPH_KEYS if k in d}
+        node.saved = FREED
+        return
+    node.inputs = ()
+    _drop_arrays(node, d)
+
+
+def _learn_ctx_attrs(cls) -> bool:
+    """Whether op class cls's forward may keep something on ctx other than through save_for_backward.
+
+    Read once per class from forward's source: any use of ctx but `ctx.save_for_backward(...)` and
+    `ctx.needs_input_grad` (an attribute set, ctx passed to a helper) counts. Without the source: True. Ops that
+    keep nothing on ctx (most) are then freed with two attribute writes, without looking at their attributes.
+    """
+    keeps = True
+    try:
+        fn = ast.parse(textwrap.dedent(inspect.getsource(cls.forward))).body[0]
+        if isinstance(fn, ast.FunctionDef) and fn.args.args:
+            ctx = fn.args.args[0].arg
+            allowed = {id(n.value) for n in ast.walk(fn) if isinstance(n, ast.Attribute)
+                       and isinstance(n.value, ast.Name) and n.value.id == ctx and isinstance(n.ctx, ast.Load)
+                       and n.attr in ("save_for_backward", "needs_input_grad")}
+            keeps = any(isinstance(n, ast.Name) and n.id == ctx and id(n) not in allowed for n in ast.walk(fn))
+    except (OSError, TypeError, SyntaxError, IndexError):
+        pass
+    cls._ctx_attrs = keeps
+    return keeps
+
+
+def _drop_arrays(node, d: dict) -> None:
+    """Delete a built-in op's ctx attributes that hold arrays; if there were any, the node is spent (FREED)."""
+    drop = [k for k, v in d.items() if k not in _GRAPH_KEYS and (
+        type(v) is _ndarray or type(v) is Tensor or ((type(v) is tuple or type(v) is list) and _holds_array(v)))]
+    if drop:
+        for k in drop:
+            del d[k]
+        node.saved = FREED
+
+
+def _holds_array(seq) -> bool:
+    for v in seq:
+        if type(v) is _ndarray or type(v) is Tensor:
+            return True
+    return False
+
+
+def _clone(g: Tensor) -> Tensor:
+    """A copy of a gradient Tensor, itself recorded under create_graph (PyTorch clones what a leaf would adopt)."""
+    from ..ops.cast import clone
+
+    return clone(g)
 
 
 def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owned: bool) -> None:
-    """Hand the finished gradient of a leaf to its hooks and then to `.grad` (or to the caller of grad())."""
+    """Hand the finished gradient of a leaf to its hooks and then to `.grad` (or to the caller of grad()).
+
+    `owned`: g is an array the engine's own op made for this leaf alone; `.grad` may adopt it. Anything else (a
+    `gradient=` argument, what a user Function or a hook returned, an array a hook saw) is copied first.
+    """
     if t._hooks is not None and "fns" in t._hooks:
+        owned = False  # a hook may keep the tensor it was handed
         for fn in t._hooks["fns"]:
             r = fn(g if isinstance(g, Tensor) else Tensor._wrap(g))
             if r is not None:
-                g, owned = (r if create_graph else r._data), False
+                _check_hook_result(fn, g, r)
+                g = r if create_graph else r._data
     if found is not None:
         key = id(t)
-        found[key] = g if key not in found else found[key] + g
+        found[key] = g if key not in found else _sum(found[key], g)
         return
     if accumulate_only is not None and id(t) not in accumulate_only:
         return
@@ -259,7 +431,7 @@ def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owne
     if isinstance(g, Tensor):
         if g.dtype != dtype:
             g = g.to(dtype)
-        t._grad = g if t._grad is None else t._grad + g
+        t._grad = (g if owned else _clone(g)) if t._grad is None else t._grad + g
         return
     if g.dtype != dtype:
         g, owned = g.astype(dtype), True
@@ -267,6 +439,19 @@ def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owne
         t._grad = Tensor._wrap(g if owned else g.copy())
     else:
         t._grad._data += g
+
+
+def _check_hook_result(fn, g, r) -> None:
+    """A hook may replace a gradient only by one of the same dtype and shape (PyTorch's check)."""
+    name = getattr(fn, "__name__", type(fn).__name__)
+    if not isinstance(r, Tensor):
+        raise TypeError(f"hook '{name}' returned {type(r).__name__}; a hook must return a Tensor or None")
+    if r.dtype != g.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {g.dtype} got {r.dtype})")
+    if tuple(r.shape) != tuple(g.shape):
+        raise RuntimeError(
+            f"hook '{name}' has changed the size of value (was {list(g.shape)} got {list(r.shape)})"
+        )
 
 
 def _run_tensor_hooks(node, g):
@@ -279,9 +464,10 @@ def _run_tensor_hooks(node, g):
         for fn in hooks.get("fns", ()):
             r = fn(gi if isinstance(gi, Tensor) else Tensor._wrap(gi))
             if r is not None:
+                _check_hook_result(fn, gi, r)
                 gi = r if isinstance(gi, Tensor) else r._data
         if hooks.get("retain"):
-            val = gi if isinstance(gi, Tensor) else Tensor._wrap(gi.copy())
+            val = _clone(gi) if isinstance(gi, Tensor) else Tensor._wrap(gi.copy())
             t._grad = val if t._grad is None else t._grad + val
         if type(g) is list:
             g[idx] = gi
@@ -307,7 +493,8 @@ def _call_backward(node: Function, g, create_graph: bool) -> tuple:
         gins = (gins,)
     if len(gins) < len(node.next):
         raise RuntimeError(
-            f"{node.name()}: backward returned {len(gins)} gradients, but forward had {len(node.next)} inputs"
+            f"function {node.name()} returned an incorrect number of gradients (expected {len(node.next)}, "
+            f"got {len(gins)})"
         )
     if _state.anomaly:
         from .anomaly import check_grads
@@ -374,7 +561,11 @@ def _op_backward_differentiable(node: Op, g):
 
 
 def _user_backward(node: Function, g, create_graph: bool):
-    """Run a user Function's backward: it sees Tensors and returns Tensors."""
+    """Run a user Function's backward: it sees Tensors and returns one Tensor (or None) per forward argument.
+
+    PyTorch's checks on what it returns: the count (trailing Nones beyond it are dropped), the type, and no
+    gradient for an argument that was not a Tensor. Dtype and shape are checked by the engine, as for any node.
+    """
     if getattr(type(node).backward, "_once_differentiable", False) and create_graph:
         raise RuntimeError(f"{node.name()}: backward is marked once_differentiable; create_graph is not supported")
     gs = g if type(g) is list else [g]
@@ -386,15 +577,31 @@ def _user_backward(node: Function, g, create_graph: bool):
     res = type(node).backward(node, *outs)
     if type(res) is not tuple:
         res = (res,)
-    if len(res) > len(node.next) and all(r is None for r in res[len(node.next):]):
-        res = res[: len(node.next)]
+    n = len(node.next)
+    if len(res) != n:
+        if len(res) < n or any(r is not None for r in res[n:]):
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients (expected {n}, got {len(res)})"
+            )
+        res = res[:n]
     conv = []
-    for r, e in zip(res, node.next):
-        if r is None or e is None:
+    tensor_args = node._tensor_args
+    for i, r in enumerate(res):
+        if r is None:
             conv.append(None)
-        elif isinstance(r, Tensor):
-            conv.append(r if create_graph else r._data)
-        else:
-            conv.append(np.asarray(r))
-    conv.extend([None] * (len(node.next) - len(conv)))
+            continue
+        if not isinstance(r, Tensor):
+            kind = type(r)
+            name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+            raise RuntimeError(
+                f"function {node.name()}: expected Tensor or None (got {name}) as gradient {i}; wrap arrays with "
+                "chainrule.tensor(...)"
+            )
+        if tensor_args is not None and not tensor_args[i]:
+            raise RuntimeError(
+                f"function {node.name()} returned a gradient different than None at position {i + 1}, but the "
+                "corresponding forward input was not a Tensor"
+            )
+        e = node.next[i]
+        conv.append(None if e is None else r if create_graph else r._data)
     return tuple(conv)
