@@ -1,5 +1,5 @@
-"""The engine's edges, against PyTorch: 0-d tensors, a user Function's wrong gradients, anomaly mode's user line,
-and what a graph keeps alive after backward."""
+"""The engine's edges, against PyTorch: 0-d tensors, a user Function's wrong gradients, anomaly mode's user
+line, and what a graph keeps alive after backward."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import tracemalloc
 import traceback
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -21,16 +21,33 @@ import chainrule.nn.functional as F
 from chainrule.autograd.anomaly import _user_frames
 from chainrule.autograd.function import FREED
 
-# ---- every Tensor holds an ndarray ------------------------------------------------------------------------------
+# ---- every Tensor holds an ndarray -------------------------------------------------------------------------
 ZERO_D = {
-    "mean": lambda x: x.mean(), "sum": lambda x: x.sum(), "int index": lambda x: x[0], "max": lambda x: x.max(),
-    "min": lambda x: x.min(), "std": lambda x: x.std(), "var": lambda x: x.var(), "norm": lambda x: x.norm(),
-    "prod": lambda x: x.prod(), "logsumexp": lambda x: x.logsumexp(0), "amax": lambda x: x.amax(0),
-    "argmax": lambda x: x.argmax(), "dot": lambda x: x @ x, "product of items": lambda x: x[0] * x[1],
-    "0-d exp": lambda x: x[0].exp(), "0-d add": lambda x: x[0] + x[1], "0-d neg": lambda x: -x[0],
-    "0-d pow": lambda x: x[0] ** 2, "0-d sigmoid": lambda x: x[0].sigmoid(), "0-d relu": lambda x: x[0].relu(),
-    "0-d clamp": lambda x: x[0].clamp(0, 1), "0-d abs": lambda x: x[0].abs(), "0-d where": lambda x: cr.where(
-        x[0] > 0, x[0], x[1]), "unbind": lambda x: x.unbind(0)[0], "0-d sum(0)": lambda x: x.sum(0),
+    "mean": lambda x: x.mean(),
+    "sum": lambda x: x.sum(),
+    "int index": lambda x: x[0],
+    "max": lambda x: x.max(),
+    "min": lambda x: x.min(),
+    "std": lambda x: x.std(),
+    "var": lambda x: x.var(),
+    "norm": lambda x: x.norm(),
+    "prod": lambda x: x.prod(),
+    "logsumexp": lambda x: x.logsumexp(0),
+    "amax": lambda x: x.amax(0),
+    "argmax": lambda x: x.argmax(),
+    "dot": lambda x: x @ x,
+    "product of items": lambda x: x[0] * x[1],
+    "0-d exp": lambda x: x[0].exp(),
+    "0-d add": lambda x: x[0] + x[1],
+    "0-d neg": lambda x: -x[0],
+    "0-d pow": lambda x: x[0] ** 2,
+    "0-d sigmoid": lambda x: x[0].sigmoid(),
+    "0-d relu": lambda x: x[0].relu(),
+    "0-d clamp": lambda x: x[0].clamp(0, 1),
+    "0-d abs": lambda x: x[0].abs(),
+    "0-d where": lambda x: cr.where(x[0] > 0, x[0], x[1]),
+    "unbind": lambda x: x.unbind(0)[0],
+    "0-d sum(0)": lambda x: x.sum(0),
     "0-d cross entropy": lambda x: F.cross_entropy(x.reshape(1, 3), cr.tensor([1])),
 }
 
@@ -59,9 +76,34 @@ def test_a_0d_result_can_be_saved(tmp_path):
     assert back["mean"].item() == pytest.approx(7 / 3) and back["first"].item() == 1.0
 
 
-UNARY = ["erf", "rsqrt", "sqrt", "exp", "log", "sigmoid", "tanh", "abs", "neg", "sin", "cos", "floor", "ceil",
-         "round", "trunc", "frac", "reciprocal", "square", "log1p", "expm1", "exp2", "log2", "log10", "sign", "relu",
-         "fix"]
+UNARY = [
+    "erf",
+    "rsqrt",
+    "sqrt",
+    "exp",
+    "log",
+    "sigmoid",
+    "tanh",
+    "abs",
+    "neg",
+    "sin",
+    "cos",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "frac",
+    "reciprocal",
+    "square",
+    "log1p",
+    "expm1",
+    "exp2",
+    "log2",
+    "log10",
+    "sign",
+    "relu",
+    "fix",
+]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -83,7 +125,7 @@ def test_unary_ops_on_0d_tensors_match_torch(name, dtype):
         np.testing.assert_allclose(cg.numpy(), tg.numpy(), rtol=1e-6, equal_nan=True)
 
 
-# ---- a user Function's gradients, checked as PyTorch checks them ------------------------------------------------
+# ---- a user Function's gradients, checked as PyTorch checks them -------------------------------------------
 def _returning(lib, make, nargs=1):
     """A Function of `nargs` arguments (x times the others) whose backward returns make(lib, g)."""
 
@@ -104,16 +146,30 @@ BAD_RETURNS = {
     "too few": (lambda m, g: g, 2, re.escape("incorrect number of gradients (expected 2, got 1)")),
     "too many": (lambda m, g: (g, g, g), 2, re.escape("incorrect number of gradients (expected 2, got 3)")),
     "trailing Nones": (lambda m, g: (g, None, None), 2, None),
-    "shape [1] for [3]": (lambda m, g: m.ones(1), 1, re.escape(
-        "returned an invalid gradient at index 0 - got [1] but expected shape compatible with [3]")),
-    "shape [4] for [3]": (lambda m, g: m.ones(4), 1, re.escape("got [4] but expected shape compatible with [3]")),
+    "shape [1] for [3]": (
+        lambda m, g: m.ones(1),
+        1,
+        re.escape("returned an invalid gradient at index 0 - got [1] but expected shape compatible with [3]"),
+    ),
+    "shape [4] for [3]": (
+        lambda m, g: m.ones(4),
+        1,
+        re.escape("got [4] but expected shape compatible with [3]"),
+    ),
     "shape [2, 3] for [3]": (lambda m, g: m.ones(2, 3), 1, None),  # summed over the broadcast dim, as PyTorch
     "float64 for float32": (lambda m, g: g.double(), 1, None),  # cast
     "int64 for float32": (lambda m, g: g.long(), 1, None),  # cast
-    "a NumPy array": (lambda m, g: np.ones(3), 1, r"expected (Tensor|Variable) or None \(got numpy.ndarray\)"),
+    "a NumPy array": (
+        lambda m, g: np.ones(3),
+        1,
+        r"expected (Tensor|Variable) or None \(got numpy.ndarray\)",
+    ),
     "a float": (lambda m, g: 1.0, 1, r"expected (Tensor|Variable) or None \(got float\)"),
-    "a gradient for a number": (lambda m, g: (g, g), "number",
-                                "different than None at position 2, but the corresponding forward input was not"),
+    "a gradient for a number": (
+        lambda m, g: (g, g),
+        "number",
+        "different than None at position 2, but the corresponding forward input was not",
+    ),
     "a gradient for a constant tensor": (lambda m, g: (g, g), "constant", None),  # ignored
 }
 
@@ -158,27 +214,32 @@ def test_a_complex_gradient_for_a_real_input_is_refused():
         fn.apply(x).sum().backward()
 
 
-# ---- anomaly mode names the user's line, wherever the checkout is ------------------------------------------------
+# ---- anomaly mode names the user's line, wherever the checkout is ------------------------------------------
 def test_anomaly_frames_are_filtered_by_the_package_directory_not_by_name():
     pkg = os.path.dirname(cr.__file__)
-    user = os.path.join(os.sep, "home", "me", "chainrule", "tests", "test_mine.py")  # a checkout named chainrule
-    stack = traceback.StackSummary.from_list([
-        (user, 10, "test_it", "y = x.sqrt()"),
-        (os.path.join(pkg, "_methods.py"), 20, "sqrt", "return Sqrt.apply(self)"),
-        (os.path.join(pkg, "autograd", "function.py"), 30, "apply", "ctx._stack = ..."),
-    ])
+    user = os.path.join(
+        os.sep, "home", "me", "chainrule", "tests", "test_mine.py"
+    )  # a checkout named chainrule
+    stack = traceback.StackSummary.from_list(
+        [
+            (user, 10, "test_it", "y = x.sqrt()"),
+            (os.path.join(pkg, "_methods.py"), 20, "sqrt", "return Sqrt.apply(self)"),
+            (os.path.join(pkg, "autograd", "function.py"), 30, "apply", "ctx._stack = ..."),
+        ]
+    )
     frames = _user_frames(stack)
     assert [f.filename for f in frames] == [user]
 
 
 def test_anomaly_names_the_user_line_in_a_checkout_named_chainrule(tmp_path):
-    """Run the check from a copy of the package under <tmp>/chainrule/src, with the user's file in the checkout."""
+    """Run the check from a copy of the package in <tmp>/chainrule/src, the user's file in the checkout."""
     root = tmp_path / "chainrule"
     src = os.path.dirname(cr.__file__)
     shutil.copytree(src, root / "src" / "chainrule", ignore=shutil.ignore_patterns("__pycache__", "static"))
     (root / "tests").mkdir()
     script = root / "tests" / "check_anomaly.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import chainrule as cr
         x = cr.tensor([0.0, 1.0], requires_grad=True)
         with cr.autograd.detect_anomaly():
@@ -187,14 +248,17 @@ def test_anomaly_names_the_user_line_in_a_checkout_named_chainrule(tmp_path):
                 y.sum().backward()
             except RuntimeError as e:
                 print(e)
-    """))
+    """)
+    )
     env = dict(os.environ, PYTHONPATH=str(root / "src"))
     out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120)
-    assert "check_anomaly.py" in out.stdout and "x.sqrt()  # the user line" in out.stdout, out.stdout + out.stderr
+    assert "check_anomaly.py" in out.stdout and "x.sqrt()  # the user line" in out.stdout, (
+        out.stdout + out.stderr
+    )
     assert str(root / "src") not in out.stdout.split("created here")[1]
 
 
-# ---- memory after backward, and a second backward ----------------------------------------------------------------
+# ---- memory after backward, and a second backward ----------------------------------------------------------
 def test_backward_frees_every_array_the_graph_holds():
     x = cr.randn(8, 5, requires_grad=True)
     w = cr.randn(5, 3, requires_grad=True)
@@ -208,12 +272,14 @@ def test_backward_frees_every_array_the_graph_holds():
         assert node.inputs == () and node.saved in ((), FREED), type(node).__name__
         for k, v in vars(node).items():
             assert not isinstance(v, (np.ndarray, cr.Tensor)), f"{type(node).__name__}.{k}"
-        stack += [e[0] if type(e) is tuple else e for e in node.next if e is not None and type(e) is not cr.Tensor]
+        stack += [
+            e[0] if type(e) is tuple else e for e in node.next if e is not None and type(e) is not cr.Tensor
+        ]
     assert nodes >= 6
 
 
 def test_holding_losses_keeps_little_alive():
-    """losses.append(loss) kept every step's activations (346 KiB/step here); now only the small nodes stay."""
+    """losses.append(loss) kept every step's activations (346 KiB/step here); now only small nodes stay."""
     cr.manual_seed(0)
     model = cr.nn.Sequential(cr.nn.Linear(784, 256), cr.nn.ReLU(), cr.nn.Linear(256, 10))
     opt = cr.optim.SGD(model.parameters(), lr=0.01)
@@ -247,14 +313,22 @@ def test_holding_losses_keeps_little_alive():
 
 
 SECOND_BACKWARD = {  # does a second backward without retain_graph work (True) or raise (False), as in PyTorch
-    "add": (lambda m, f, x: (x + x).sum(), True), "mean": (lambda m, f, x: x.mean(), True),
-    "reshape": (lambda m, f, x: x.reshape(6).sum(), True), "slice": (lambda m, f, x: x[1:].sum(), True),
-    "int index": (lambda m, f, x: x[0].sum(), True), "cat": (lambda m, f, x: m.cat([x, x]).sum(), True),
-    "expand": (lambda m, f, x: x[:1].expand(4, 3).sum(), True), "pad": (lambda m, f, x: f.pad(x, (1, 1)).sum(), True),
-    "cumsum": (lambda m, f, x: x.cumsum(1).sum(), True), "split": (lambda m, f, x: x.split(1)[0].sum(), True),
-    "mul by a number": (lambda m, f, x: (x * 2.0).sum(), False), "x * x": (lambda m, f, x: (x * x).sum(), False),
-    "exp": (lambda m, f, x: x.exp().sum(), False), "relu": (lambda m, f, x: x.relu().sum(), False),
-    "clamp": (lambda m, f, x: x.clamp(-0.5, 0.5).sum(), False), "max": (lambda m, f, x: x.max(), False),
+    "add": (lambda m, f, x: (x + x).sum(), True),
+    "mean": (lambda m, f, x: x.mean(), True),
+    "reshape": (lambda m, f, x: x.reshape(6).sum(), True),
+    "slice": (lambda m, f, x: x[1:].sum(), True),
+    "int index": (lambda m, f, x: x[0].sum(), True),
+    "cat": (lambda m, f, x: m.cat([x, x]).sum(), True),
+    "expand": (lambda m, f, x: x[:1].expand(4, 3).sum(), True),
+    "pad": (lambda m, f, x: f.pad(x, (1, 1)).sum(), True),
+    "cumsum": (lambda m, f, x: x.cumsum(1).sum(), True),
+    "split": (lambda m, f, x: x.split(1)[0].sum(), True),
+    "mul by a number": (lambda m, f, x: (x * 2.0).sum(), False),
+    "x * x": (lambda m, f, x: (x * x).sum(), False),
+    "exp": (lambda m, f, x: x.exp().sum(), False),
+    "relu": (lambda m, f, x: x.relu().sum(), False),
+    "clamp": (lambda m, f, x: x.clamp(-0.5, 0.5).sum(), False),
+    "max": (lambda m, f, x: x.max(), False),
     "where": (lambda m, f, x: m.where(x > 0, x, x * 0).sum(), False),
     "cross entropy": (lambda m, f, x: f.cross_entropy(x, m.tensor([0, 2])), False),
 }

@@ -43,7 +43,9 @@ def checked_backwards(monkeypatch):
                 assert type(g._data) is np.ndarray, f"{type(ctx).__name__}: a Tensor holding {type(g._data)}"
             else:
                 assert type(g) is np.ndarray, f"{type(ctx).__name__}.backward got {type(g).__name__}"
-            assert g.dtype == ctx._odt, f"{type(ctx).__name__}.backward got {g.dtype}, its output is {ctx._odt}"
+            assert g.dtype == ctx._odt, (
+                f"{type(ctx).__name__}.backward got {g.dtype}, its output is {ctx._odt}"
+            )
             assert tuple(g.shape) == ctx._osh, f"{type(ctx).__name__}.backward got shape {g.shape}"
             return orig(ctx, g)
 
@@ -108,7 +110,9 @@ def test_backward_gets_arrays_of_its_dtype_and_grads_alias_nothing(case, dtype, 
         for a in held:
             assert not np.shares_memory(g._data, a), f"x{i}.grad shares memory with an array of the graph"
         for j, h in enumerate(grads[:i]):
-            assert h is None or not np.shares_memory(g._data, h._data), f"x{i}.grad and x{j}.grad share memory"
+            assert h is None or not np.shares_memory(g._data, h._data), (
+                f"x{i}.grad and x{j}.grad share memory"
+            )
     first = [None if g is None else g._data.copy() for g in grads]
     loss.backward()  # accumulates: exactly twice the first gradient if nothing was aliased
     for i, (x, g1) in enumerate(zip(xs, first)):
@@ -133,10 +137,12 @@ def test_a_loss_times_a_scalar_backpropagates():
     torch = pytest.importorskip("torch")
     logits = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
     target = np.array([0, 1, 2, 0])
-    for build in (lambda m, f, x, t: f.cross_entropy(x, t) * 2.0,
-                  lambda m, f, x, t: 0.5 * f.cross_entropy(x, t, reduction="sum"),
-                  lambda m, f, x, t: f.nll_loss(f.log_softmax(x, 1), t) / 3.0,
-                  lambda m, f, x, t: f.mse_loss(x, x.detach() * 0) * 2.0):
+    for build in (
+        lambda m, f, x, t: f.cross_entropy(x, t) * 2.0,
+        lambda m, f, x, t: 0.5 * f.cross_entropy(x, t, reduction="sum"),
+        lambda m, f, x, t: f.nll_loss(f.log_softmax(x, 1), t) / 3.0,
+        lambda m, f, x, t: f.mse_loss(x, x.detach() * 0) * 2.0,
+    ):
         x = cr.tensor(logits, requires_grad=True)
         build(cr, F, x, cr.tensor(target)).backward()
         tx = torch.tensor(logits, requires_grad=True)
@@ -144,7 +150,7 @@ def test_a_loss_times_a_scalar_backpropagates():
         np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-5, atol=1e-7)
 
 
-# ---- aliasing --------------------------------------------------------------------------------------------------
+# ---- aliasing ----------------------------------------------------------------------------------------------
 def test_a_user_function_returning_a_tensor_it_keeps_is_not_corrupted():
     const = cr.ones(3)
 
@@ -166,8 +172,11 @@ def test_a_user_function_returning_a_tensor_it_keeps_is_not_corrupted():
     np.testing.assert_array_equal(const.numpy(), [1, 1, 1])
 
 
-@pytest.mark.parametrize("build", [lambda x: x + 0, lambda x: x.reshape(3), lambda x: x, lambda x: x * 1],
-                         ids=["add", "reshape", "leaf", "mul"])
+@pytest.mark.parametrize(
+    "build",
+    [lambda x: x + 0, lambda x: x.reshape(3), lambda x: x, lambda x: x * 1],
+    ids=["add", "reshape", "leaf", "mul"],
+)
 def test_the_gradient_argument_is_not_adopted(build):
     x = cr.zeros(3, requires_grad=True)
     v = cr.ones(3)

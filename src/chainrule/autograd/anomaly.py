@@ -64,11 +64,11 @@ def check_grads(node, grads) -> None:
             )
 
 
-# The installed package's own directory (not "any path containing /chainrule/": a checkout is named chainrule too).
+# The package's own directory (not "any path containing /chainrule/": a checkout is named chainrule too).
 _PACKAGE_DIR = os.path.normcase(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ""))
 
 
 def _user_frames(stack, package_dir: str = _PACKAGE_DIR):
-    """Drop chainrule's own frames (files inside the package directory) so the traceback ends at the user's line."""
+    """Drop chainrule's own frames (files in the package directory): the traceback ends at the user's line."""
     frames = [f for f in stack if not os.path.normcase(os.path.abspath(f.filename)).startswith(package_dir)]
     return frames[-6:] if frames else stack[-6:]

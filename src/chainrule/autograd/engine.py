@@ -7,22 +7,20 @@ place, so no op has to unbroadcast.
 The invariants it keeps (docs/ARCHITECTURE.md, asserted by tests/core/test_engine_invariants.py):
 - a node's backward receives, per output, an ndarray of that output's shape and dtype (never a NumPy scalar),
   or a Tensor under create_graph: ops tell the two apart by type (`type(g) is Tensor`);
-- no `.grad` array is shared with memory the user holds (a `gradient=` argument, what a user Function's backward
-  or a hook returned) or with another tensor's gradient: a leaf adopts only arrays the engine's ops made fresh;
+- no `.grad` array is shared with memory the user holds (a `gradient=` argument, what a user Function's
+  backward or a hook returned) or with another tensor's gradient: a leaf adopts only arrays its ops made fresh;
 - without retain_graph, a node drops its inputs and every array it holds once its backward has run.
 """
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
-
 import numpy as np
 
 from ..tensor import EDITS, Tensor
+from .flow import _check_hook_result, _clone, _conform, _run_tensor_hooks, _sum, _user_backward
 from .function import FREED, Function, Op, _freed_message
 from .grad_mode import state as _state
+from .release import _free
 
 _ndarray = np.ndarray
 
@@ -111,27 +109,6 @@ def _root_grad(tensor: Tensor, gradient, where: str):
     return g  # not the engine's: a leaf never adopts it (owned=False where it arrives)
 
 
-def _sum_to(g, shape: tuple):
-    """Sum a broadcast gradient back to the input's shape (the one place where unbroadcasting happens)."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
-    if isinstance(g, Tensor):
-        g = g.sum(dim=axes, keepdim=True) if axes else g
-        return g.reshape(shape)
-    if lead:  # summed away without keepdims, so that the result is a fresh array (a leaf may adopt it)
-        g = g.sum(axis=tuple(range(lead)))
-        axes = axes[lead:]
-        if axes:
-            g = g.sum(axis=tuple(a - lead for a in axes), keepdims=True)
-    elif axes:
-        g = g.sum(axis=axes, keepdims=True)
-    if type(g) is not _ndarray:
-        g = np.asarray(g)
-    return g if g.shape == shape else g.reshape(shape)
-
-
 def _dependencies(roots) -> dict:
     """Count, for every node reachable from the roots, how many edges point at it (iterative DFS)."""
     deps = {}
@@ -201,33 +178,28 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 if on_step is not None:
                     on_step(node, g, gins)
             if not retain_graph:
-                if fresh:  # _free(node) for a built-in op, inlined (the hot path)
-                    keeps = type(node)._ctx_attrs
-                    if keeps is None:
-                        keeps = _learn_ctx_attrs(type(node))
-                    if keeps:  # its forward sets ctx attributes: look at them
-                        _free(node)
-                    else:
-                        if node.saved:
-                            node.saved = FREED
-                        node.inputs = ()
+                if fresh and node._ctx_attrs is False:  # _free(node) inlined: an op that keeps nothing on ctx
+                    if node.saved:
+                        node.saved = FREED
+                    node.inputs = ()
                 else:
                     _free(node)
             for i, e in enumerate(node.next):
                 if e is None:
                     continue
-                raw = gi = gins[i]
+                gi = gins[i]
                 if gi is None:
                     if type(e) is not Tensor:
                         _release(e[0] if type(e) is tuple else e, deps, ready)
                     continue
+                # Invariant 2, checked in one line per edge: the dtype and shape of the input, and an ndarray where
+                # the input is 0-d (NumPy returns scalars for 0-d results); anything else goes to _conform.
                 te = type(e)
                 if te is Tensor:  # a leaf: its gradient goes to .grad
                     d = e._data
-                    if type(gi) is not _ndarray or gi.dtype is not d.dtype or gi.shape != d.shape:
-                        gi = _conform(node, i, gi, d.shape, d.dtype)
-                    if gi is not raw:  # made here (cast, summed): fresh unless only reshaped
-                        owned = type(gi) is _ndarray and gi.base is None
+                    if gi.dtype is not d.dtype or gi.shape != d.shape or not d.ndim and type(gi) is not _ndarray:
+                        raw, gi = gi, _conform(node, i, gi, d.shape, d.dtype)
+                        owned = gi is not raw and type(gi) is _ndarray and gi.base is None  # made fresh here
                     else:  # adopt it only if this op made it for this input alone
                         owned = fresh and gi is not g and gi.base is None and _count(gins, gi) == 1
                     _deliver_leaf(e, gi, found, accumulate_only, create_graph, owned)
@@ -239,7 +211,7 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                         gi = _conform(node, i, gi, shape, e._out_dtypes[k])
                     _add(grads, e, k, gi, e._n_out)
                 else:
-                    if type(gi) is not _ndarray or gi.dtype is not e._odt or gi.shape != e._osh:
+                    if gi.dtype is not e._odt or gi.shape != e._osh or not e._osh and type(gi) is not _ndarray:
                         gi = _conform(node, i, gi, e._osh, e._odt)
                     if e._n_out != 1:
                         _add(grads, e, 0, gi, e._n_out)
@@ -278,14 +250,6 @@ def _count(seq, x) -> int:
     return c
 
 
-def _sum(a, b):
-    """a + b for two pending gradients; NumPy turns the sum of two 0-d arrays into a scalar, made an array again."""
-    s = a + b
-    if type(s) is not _ndarray and type(s) is not Tensor:
-        s = np.asarray(s)
-    return s
-
-
 def _add(grads: dict, node, idx: int, g, n_out: int) -> None:
     """Sum gradient g into the pending gradient of output idx of node."""
     if n_out == 1:
@@ -298,121 +262,11 @@ def _add(grads: dict, node, idx: int, g, n_out: int) -> None:
     slot[idx] = g if slot[idx] is None else _sum(slot[idx], g)
 
 
-def _conform(node, i: int, g, shape, dtype):
-    """Gradient i of node, made what its input needs: an ndarray (a Tensor under create_graph) of the input's
-    dtype and shape, summed over broadcast dimensions; PyTorch's error where that cannot be done.
-
-    The engine's own ops arrive here only for broadcasting and 0-d results (NumPy scalars); a user Function's
-    backward may also return another float dtype (cast, as PyTorch does) or a wrong shape (an error).
-    """
-    if type(g) is not Tensor and type(g) is not _ndarray:
-        g = np.asarray(g)  # a NumPy scalar: what NumPy returns for a 0-d result
-    if dtype is not None and g.dtype != dtype:
-        if g.dtype.kind == "c" and dtype.kind != "c":
-            raise RuntimeError(
-                f"Function {node.name()} returned a complex gradient at index {i} for a real input of dtype "
-                f"{dtype}; return a real gradient (e.g. grad.real)."
-            )
-        g = g.to(dtype) if type(g) is Tensor else g.astype(dtype)
-    if shape is not None and tuple(g.shape) != shape:
-        if not _expandable(shape, tuple(g.shape)):
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} but "
-                f"expected shape compatible with {list(shape)}"
-            )
-        g = _sum_to(g, shape)
-    return g
-
-
-def _expandable(shape: tuple, to: tuple) -> bool:
-    """Whether `shape` broadcasts to `to` (so a gradient of shape `to` sums back to `shape`)."""
-    if len(shape) > len(to):
-        return False
-    for n, m in zip(reversed(shape), reversed(to)):
-        if n != m and n != 1:
-            return False
-    return True
-
-
-# What a spent node keeps after its backward without retain_graph: the graph's shape, not its data.
-_GRAPH_KEYS = frozenset(("next", "needs_input_grad", "_osh", "_odt", "_watched", "_stack", "_n_out", "_out_shapes",
-                         "_out_dtypes", "_materialize", "_non_diff", "_tensor_args"))
-
-
-def _free(node) -> None:
-    """Drop what the node holds for backward once it has run (no retain_graph): PyTorch frees saved tensors.
-
-    Its inputs go (the engine reads shapes from `_osh`/`_odt` and the leaves), and so does every array: what
-    forward saved and, in a built-in op, arrays it kept as ctx attributes (masks, softmax). A node that held
-    arrays is marked FREED, so a second backward through it raises PyTorch's error; one that held none (an add,
-    a sum, a reshape) keeps its plain attributes and can run again, as in PyTorch. The engine's loop inlines the
-    case of a built-in op whose forward sets no ctx attribute.
-    """
-    if not node._is_op:  # a user Function: what it saved and its inputs go; its own attributes stay (PyTorch)
-        if node.saved:
-            node.saved = FREED
-        node.inputs = ()
-        return
-    d = node.__dict__
-    if node.saved:  # spent: only the graph's shape stays
-        node.__dict__ = {k: d[k] for k in _GRAPH_KEYS if k in d}
-        node.saved = FREED
-        return
-    node.inputs = ()
-    _drop_arrays(node, d)
-
-
-def _learn_ctx_attrs(cls) -> bool:
-    """Whether op class cls's forward may keep something on ctx other than through save_for_backward.
-
-    Read once per class from forward's source: any use of ctx but `ctx.save_for_backward(...)` and
-    `ctx.needs_input_grad` (an attribute set, ctx passed to a helper) counts. Without the source: True. Ops that
-    keep nothing on ctx (most) are then freed with two attribute writes, without looking at their attributes.
-    """
-    keeps = True
-    try:
-        fn = ast.parse(textwrap.dedent(inspect.getsource(cls.forward))).body[0]
-        if isinstance(fn, ast.FunctionDef) and fn.args.args:
-            ctx = fn.args.args[0].arg
-            allowed = {id(n.value) for n in ast.walk(fn) if isinstance(n, ast.Attribute)
-                       and isinstance(n.value, ast.Name) and n.value.id == ctx and isinstance(n.ctx, ast.Load)
-                       and n.attr in ("save_for_backward", "needs_input_grad")}
-            keeps = any(isinstance(n, ast.Name) and n.id == ctx and id(n) not in allowed for n in ast.walk(fn))
-    except (OSError, TypeError, SyntaxError, IndexError):
-        pass
-    cls._ctx_attrs = keeps
-    return keeps
-
-
-def _drop_arrays(node, d: dict) -> None:
-    """Delete a built-in op's ctx attributes that hold arrays; if there were any, the node is spent (FREED)."""
-    drop = [k for k, v in d.items() if k not in _GRAPH_KEYS and (
-        type(v) is _ndarray or type(v) is Tensor or ((type(v) is tuple or type(v) is list) and _holds_array(v)))]
-    if drop:
-        for k in drop:
-            del d[k]
-        node.saved = FREED
-
-
-def _holds_array(seq) -> bool:
-    for v in seq:
-        if type(v) is _ndarray or type(v) is Tensor:
-            return True
-    return False
-
-
-def _clone(g: Tensor) -> Tensor:
-    """A copy of a gradient Tensor, itself recorded under create_graph (PyTorch clones what a leaf would adopt)."""
-    from ..ops.cast import clone
-
-    return clone(g)
-
-
 def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owned: bool) -> None:
     """Hand the finished gradient of a leaf to its hooks and then to `.grad` (or to the caller of grad()).
 
-    `owned`: g is an array the engine's own op made for this leaf alone; `.grad` may adopt it. Anything else (a
-    `gradient=` argument, what a user Function or a hook returned, an array a hook saw) is copied first.
+    `owned`: g is an array the engine's own op made for this leaf alone; `.grad` may adopt it. Anything else
+    (a `gradient=` argument, what a user Function or a hook returned, an array a hook saw) is copied first.
     """
     if t._hooks is not None and "fns" in t._hooks:
         owned = False  # a hook may keep the tensor it was handed
@@ -439,41 +293,6 @@ def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owne
         t._grad = Tensor._wrap(g if owned else g.copy())
     else:
         t._grad._data += g
-
-
-def _check_hook_result(fn, g, r) -> None:
-    """A hook may replace a gradient only by one of the same dtype and shape (PyTorch's check)."""
-    name = getattr(fn, "__name__", type(fn).__name__)
-    if not isinstance(r, Tensor):
-        raise TypeError(f"hook '{name}' returned {type(r).__name__}; a hook must return a Tensor or None")
-    if r.dtype != g.dtype:
-        raise RuntimeError(f"hook '{name}' has changed the type of value (was {g.dtype} got {r.dtype})")
-    if tuple(r.shape) != tuple(g.shape):
-        raise RuntimeError(
-            f"hook '{name}' has changed the size of value (was {list(g.shape)} got {list(r.shape)})"
-        )
-
-
-def _run_tensor_hooks(node, g):
-    """Before a node runs: call hooks of its watched outputs and keep retained gradients."""
-    for idx, t in node._watched.items():
-        gi = g[idx] if type(g) is list else g
-        if gi is None:
-            continue
-        hooks = t._hooks or {}
-        for fn in hooks.get("fns", ()):
-            r = fn(gi if isinstance(gi, Tensor) else Tensor._wrap(gi))
-            if r is not None:
-                _check_hook_result(fn, gi, r)
-                gi = r if isinstance(gi, Tensor) else r._data
-        if hooks.get("retain"):
-            val = _clone(gi) if isinstance(gi, Tensor) else Tensor._wrap(gi.copy())
-            t._grad = val if t._grad is None else t._grad + val
-        if type(g) is list:
-            g[idx] = gi
-        else:
-            g = gi
-    return g
 
 
 def _call_backward(node: Function, g, create_graph: bool) -> tuple:
@@ -558,50 +377,3 @@ def _op_backward_differentiable(node: Op, g):
     if type(gins) is not tuple:
         gins = (gins,)
     return tuple(x if (x is None or isinstance(x, Tensor)) else Tensor._wrap(np.asarray(x)) for x in gins)
-
-
-def _user_backward(node: Function, g, create_graph: bool):
-    """Run a user Function's backward: it sees Tensors and returns one Tensor (or None) per forward argument.
-
-    PyTorch's checks on what it returns: the count (trailing Nones beyond it are dropped), the type, and no
-    gradient for an argument that was not a Tensor. Dtype and shape are checked by the engine, as for any node.
-    """
-    if getattr(type(node).backward, "_once_differentiable", False) and create_graph:
-        raise RuntimeError(f"{node.name()}: backward is marked once_differentiable; create_graph is not supported")
-    gs = g if type(g) is list else [g]
-    outs = []
-    for i, gi in enumerate(gs):
-        if gi is None and node._materialize:
-            gi = np.zeros(node._out_shapes[i], dtype=node._out_dtypes[i])
-        outs.append(gi if (gi is None or isinstance(gi, Tensor)) else Tensor._wrap(gi))
-    res = type(node).backward(node, *outs)
-    if type(res) is not tuple:
-        res = (res,)
-    n = len(node.next)
-    if len(res) != n:
-        if len(res) < n or any(r is not None for r in res[n:]):
-            raise RuntimeError(
-                f"function {node.name()} returned an incorrect number of gradients (expected {n}, got {len(res)})"
-            )
-        res = res[:n]
-    conv = []
-    tensor_args = node._tensor_args
-    for i, r in enumerate(res):
-        if r is None:
-            conv.append(None)
-            continue
-        if not isinstance(r, Tensor):
-            kind = type(r)
-            name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
-            raise RuntimeError(
-                f"function {node.name()}: expected Tensor or None (got {name}) as gradient {i}; wrap arrays with "
-                "chainrule.tensor(...)"
-            )
-        if tensor_args is not None and not tensor_args[i]:
-            raise RuntimeError(
-                f"function {node.name()} returned a gradient different than None at position {i + 1}, but the "
-                "corresponding forward input was not a Tensor"
-            )
-        e = node.next[i]
-        conv.append(None if e is None else r if create_graph else r._data)
-    return tuple(conv)

@@ -40,7 +40,7 @@ class Function:
     _odt = None
     _materialize = True
     _non_diff = ()
-    _tensor_args = None  # user Functions: which forward arguments were Tensors (a gradient for others is refused)
+    _tensor_args = None  # user Functions: which forward arguments were Tensors (others get no gradient)
     next = ()
     inputs = ()
     needs_input_grad = ()
@@ -243,8 +243,9 @@ _ONE = (True,)
 
 
 def _as_output_array(ctx, out) -> np.ndarray:
-    """The 0-d array for a forward that returned a NumPy scalar; where forward saved that scalar as its output,
-    the array replaces it, so that backward still knows the saved value is the output (create_graph needs it)."""
+    """The 0-d array for a forward that returned a NumPy scalar; where forward saved that scalar as its
+    output, the array replaces it, so that backward still knows the saved value is the output (create_graph
+    needs it)."""
     arr = np.asarray(out)
     if ctx is not None and ctx.saved:
         ctx.saved = tuple(arr if s is out else s for s in ctx.saved)
@@ -294,10 +295,10 @@ _NULL_CTX = _NullCtx()
 def _freed_message(node) -> str:
     """PyTorch's message, word for word (programs and tests match on it), naming the node."""
     return (
-        "Trying to backward through the graph a second time (or directly access saved tensors after they have "
-        "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
-        "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
-        f"if you need to access saved tensors after calling backward. (The node: {node.name()}.)"
+        "Trying to backward through the graph a second time (or directly access saved tensors after they "
+        "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+        "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+        f"or if you need to access saved tensors after calling backward. (The node: {node.name()}.)"
     )
 
 

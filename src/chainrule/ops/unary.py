@@ -94,7 +94,7 @@ class Log10(Op):
 class Rsqrt(Op):
     @staticmethod
     def forward(ctx, x):
-        out = np.sqrt(x, out=np.empty_like(x))  # an array even for 0-d x (NumPy returns scalars for 0-d results)
+        out = np.sqrt(x, out=np.empty_like(x))  # an array even for 0-d x (NumPy gives scalars for 0-d results)
         np.divide(1, out, out=out)
         ctx.save_for_backward(out)
         return out
