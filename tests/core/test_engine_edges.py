@@ -278,6 +278,16 @@ def test_backward_frees_every_array_the_graph_holds():
     assert nodes >= 6
 
 
+def test_ops_that_keep_attributes_on_ctx_are_told_apart_from_their_source():
+    from chainrule.autograd.release import _learn_ctx_attrs
+    from chainrule.ops.arithmetic import Add, Mul
+    from chainrule.ops.elementwise import Clamp, Tanh
+    from chainrule.ops.nn_loss import CrossEntropy
+
+    assert [_learn_ctx_attrs(c) for c in (Mul, Add, Tanh)] == [False, False, False]
+    assert [_learn_ctx_attrs(c) for c in (Clamp, CrossEntropy)] == [True, True]
+
+
 def test_holding_losses_keeps_little_alive():
     """losses.append(loss) kept every step's activations (346 KiB/step here); now only small nodes stay."""
     cr.manual_seed(0)

@@ -63,6 +63,9 @@ def _free(node) -> None:
     _drop_arrays(node, d)
 
 
+_BY_FORWARD: dict = {}  # forward function -> whether it keeps attributes on ctx
+
+
 def _learn_ctx_attrs(cls) -> bool:
     """Whether op class cls's forward may keep something on ctx other than through save_for_backward.
 
@@ -71,9 +74,19 @@ def _learn_ctx_attrs(cls) -> bool:
     that keep nothing on ctx (most) are then freed with two attribute writes, without a look at their
     attributes.
     """
+    forward = cls.forward
+    keeps = _BY_FORWARD.get(forward)  # classes made at run time share their forward (round(decimals=...))
+    if keeps is None:
+        keeps = _BY_FORWARD[forward] = _forward_keeps_attributes(forward)
+    cls._ctx_attrs = keeps
+    return keeps
+
+
+def _forward_keeps_attributes(forward) -> bool:
+    """True unless forward's source uses ctx only as `ctx.save_for_backward(...)` / `ctx.needs_input_grad`."""
     keeps = True
     try:
-        fn = ast.parse(textwrap.dedent(inspect.getsource(cls.forward))).body[0]
+        fn = ast.parse(textwrap.dedent(inspect.getsource(forward))).body[0]
         if isinstance(fn, ast.FunctionDef) and fn.args.args:
             ctx = fn.args.args[0].arg
             allowed = {
@@ -85,12 +98,9 @@ def _learn_ctx_attrs(cls) -> bool:
                 and isinstance(n.ctx, ast.Load)
                 and n.attr in ("save_for_backward", "needs_input_grad")
             }
-            keeps = any(
-                isinstance(n, ast.Name) and n.id == ctx and id(n) not in allowed for n in ast.walk(fn)
-            )
+            keeps = any(isinstance(n, ast.Name) and n.id == ctx and id(n) not in allowed for n in ast.walk(fn))
     except (OSError, TypeError, SyntaxError, IndexError):
         pass
-    cls._ctx_attrs = keeps
     return keeps
 
 
