@@ -98,7 +98,8 @@ def _forward_keeps_attributes(forward) -> bool:
                 and isinstance(n.ctx, ast.Load)
                 and n.attr in ("save_for_backward", "needs_input_grad")
             }
-            keeps = any(isinstance(n, ast.Name) and n.id == ctx and id(n) not in allowed for n in ast.walk(fn))
+            uses = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == ctx]
+            keeps = any(id(n) not in allowed for n in uses)
     except (OSError, TypeError, SyntaxError, IndexError):
         pass
     return keeps
