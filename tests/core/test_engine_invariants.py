@@ -64,8 +64,8 @@ def _loss(case, xs, seed=0):
     rng = np.random.default_rng(seed)
     total = None
     for o in outs:
-        if isinstance(o, cr.Tensor) and o.dtype.kind == "f" and o.requires_grad:
-            term = (o * cr.tensor(rng.standard_normal(o.shape).astype(o.dtype))).sum()
+        if isinstance(o, cr.Tensor) and o._data.dtype.kind == "f" and o.requires_grad:
+            term = (o * cr.tensor(rng.standard_normal(o.shape).astype(o._data.dtype))).sum()
             total = term if total is None else total + term
     return total * 2.0
 

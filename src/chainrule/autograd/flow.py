@@ -55,8 +55,9 @@ def _conform(node, i: int, g, shape, dtype):
     """
     if type(g) is not Tensor and type(g) is not _ndarray:
         g = np.asarray(g)  # a NumPy scalar: what NumPy returns for a 0-d result
-    if dtype is not None and g.dtype != dtype:
-        if g.dtype.kind == "c" and dtype.kind != "c":
+    have = g._data.dtype if type(g) is Tensor else g.dtype  # NumPy's dtype (a Tensor's .dtype is chainrule's)
+    if dtype is not None and have != dtype:
+        if have.kind == "c" and dtype.kind != "c":
             raise RuntimeError(
                 f"Function {node.name()} returned a complex gradient at index {i} for a real input of dtype "
                 f"{dtype}; return a real gradient (e.g. grad.real)."

@@ -125,8 +125,8 @@ class Function:
         single = not isinstance(outs, tuple)
         outs = (outs,) if single else outs
         ctx._n_out = len(outs)
-        ctx._out_shapes = tuple(o.shape if isinstance(o, Tensor) else None for o in outs)
-        ctx._out_dtypes = tuple(o.dtype if isinstance(o, Tensor) else None for o in outs)
+        ctx._out_shapes = tuple(o._data.shape if isinstance(o, Tensor) else None for o in outs)  # NumPy's
+        ctx._out_dtypes = tuple(o._data.dtype if isinstance(o, Tensor) else None for o in outs)
         ctx._osh, ctx._odt = ctx._out_shapes[0], ctx._out_dtypes[0]
         wrapped = []
         for i, o in enumerate(outs):
