@@ -156,9 +156,10 @@ class Tensor:
     # ---- construction helpers ---------------------------------------------------------------------------
     @staticmethod
     def _wrap(array: np.ndarray, grad_fn=None) -> Tensor:
-        """Wrap an ndarray without copying (the hot path: no checks)."""
+        """Wrap an ndarray without copying (the hot path: one type check). A NumPy scalar (what NumPy returns
+        for 0-d results) becomes a 0-d array: a Tensor always holds an ndarray."""
         t = _new(Tensor)
-        t._data = array
+        t._data = array if type(array) is np.ndarray else np.asarray(array)
         t._rg = grad_fn is not None
         t.grad_fn = grad_fn
         t._grad = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 
 import numpy as np
@@ -63,7 +64,11 @@ def check_grads(node, grads) -> None:
             )
 
 
-def _user_frames(stack):
-    """Drop chainrule's own frames so the traceback ends at the user's line."""
-    frames = [f for f in stack if "/chainrule/" not in f.filename.replace("\\", "/")]
+# The package's own directory (not "any path containing /chainrule/": a checkout is named chainrule too).
+_PACKAGE_DIR = os.path.normcase(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ""))
+
+
+def _user_frames(stack, package_dir: str = _PACKAGE_DIR):
+    """Drop chainrule's own frames (files in the package directory): the traceback ends at the user's line."""
+    frames = [f for f in stack if not os.path.normcase(os.path.abspath(f.filename)).startswith(package_dir)]
     return frames[-6:] if frames else stack[-6:]

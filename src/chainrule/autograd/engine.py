@@ -3,6 +3,13 @@
 Iterative (no recursion: a chain of 100,000 ops works), each node visited once, gradients of inner nodes kept in a
 dict and dropped as soon as their node has run. Gradients are summed back to each input's shape here, in one
 place, so no op has to unbroadcast.
+
+The invariants it keeps (docs/ARCHITECTURE.md, asserted by tests/core/test_engine_invariants.py):
+- a node's backward receives, per output, an ndarray of that output's shape and dtype (never a NumPy scalar),
+  or a Tensor under create_graph: ops tell the two apart by type (`type(g) is Tensor`);
+- no `.grad` array is shared with memory the user holds (a `gradient=` argument, what a user Function's
+  backward or a hook returned) or with another tensor's gradient: a leaf adopts only arrays its ops made fresh;
+- without retain_graph, a node drops its inputs and every array it holds once its backward has run.
 """
 
 from __future__ import annotations
@@ -10,8 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import EDITS, Tensor
+from .flow import _check_hook_result, _clone, _conform, _run_tensor_hooks, _sum, _user_backward
 from .function import FREED, Function, Op, _freed_message
 from .grad_mode import state as _state
+from .release import _free
+
+_ndarray = np.ndarray
 
 
 def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, trace=False):
@@ -83,27 +94,19 @@ def _root_grad(tensor: Tensor, gradient, where: str):
             )
         a = tensor._data
         return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones(a.shape, a.dtype)
+    dtype = tensor._data.dtype
     if isinstance(gradient, Tensor):
         g = gradient if (_state.enabled and gradient._rg) else gradient._data
+        if g.dtype != dtype:  # PyTorch casts the given gradient to the output's dtype
+            g = g.to(dtype) if type(g) is Tensor else g.astype(dtype)
     else:
-        g = np.asarray(gradient, dtype=tensor._data.dtype)
+        g = np.asarray(gradient, dtype=dtype)
     if tuple(g.shape) != tensor.shape:
-        raise RuntimeError(f"{where}: gradient has shape {tuple(g.shape)}, but the output has shape {tuple(tensor.shape)}")
-    return g
-
-
-def _sum_to(g, shape: tuple):
-    """Sum a broadcast gradient back to the input's shape (the one place where unbroadcasting happens)."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1)
-    if isinstance(g, Tensor):
-        g = g.sum(dim=axes, keepdim=True) if axes else g
-        return g.reshape(shape)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+        raise RuntimeError(
+            f"{where}: Mismatch in shape: grad_output[0] has a shape of {list(g.shape)} and output[0] has a "
+            f"shape of {list(tensor.shape)}. Pass a gradient of the output's shape."
+        )
+    return g  # not the engine's: a leaf never adopts it (owned=False where it arrives)
 
 
 def _dependencies(roots, post: dict | None = None) -> dict:
@@ -195,7 +198,9 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 continue
             if node._watched is not None:
                 g = _run_tensor_hooks(node, g)
-            if plain and node._is_op:
+            # fresh: the node is a built-in op on arrays, whose gradients are new arrays unless it passed g on
+            fresh = plain and node._is_op
+            if fresh:
                 if node.saved is FREED:
                     raise RuntimeError(_freed_message(node))
                 if node._edits != EDITS[0] and node._versions:
@@ -210,9 +215,13 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 gins = _call_backward(node, g, create_graph)
                 if on_step is not None:
                     on_step(node, g, gins)
-            if not retain_graph and node.saved:
-                node.saved = FREED
-            inputs = node.inputs
+            if not retain_graph:
+                if fresh and node._ctx_attrs is False:  # _free(node) inlined: an op that keeps nothing on ctx
+                    if node.saved:
+                        node.saved = FREED
+                    node.inputs = ()
+                else:
+                    _free(node)
             for i, e in enumerate(node.next):
                 if e is None:
                     continue
@@ -223,23 +232,34 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                     elif post:
                         _post_edge(post, e, False)
                     continue
-                shape = inputs[i]._data.shape
-                if gi.shape != shape:
-                    gi = _sum_to(gi, shape)
-                if type(e) is Tensor:
-                    owned = gi is not g and getattr(gi, "base", 0) is None and _count(gins, gi) == 1
+                # Invariant 2, checked in one line per edge: the dtype and shape of the input, and an ndarray where
+                # the input is 0-d (NumPy returns scalars for 0-d results); anything else goes to _conform.
+                te = type(e)
+                if te is Tensor:  # a leaf: its gradient goes to .grad
+                    d = e._data
+                    if gi.dtype is not d.dtype or gi.shape != d.shape or not d.ndim and type(gi) is not _ndarray:
+                        raw, gi = gi, _conform(node, i, gi, d.shape, d.dtype)
+                        owned = gi is not raw and type(gi) is _ndarray and gi.base is None  # made fresh here
+                    else:  # adopt it only if this op made it for this input alone
+                        owned = fresh and gi is not g and gi.base is None and _count(gins, gi) == 1
                     _deliver_leaf(e, gi, found, accumulate_only, create_graph, owned)
                     if post:
                         _post_edge(post, e, True)
                     continue
-                if type(e) is tuple:
-                    _add(grads, e[0], e[1], gi, e[0]._n_out)
-                    e = e[0]
-                elif e._n_out != 1:
-                    _add(grads, e, 0, gi, e._n_out)
+                if te is tuple:  # output k of a node with several outputs
+                    e, k = e
+                    shape = e._out_shapes[k]
+                    if type(gi) is not _ndarray or gi.dtype is not e._out_dtypes[k] or gi.shape != shape:
+                        gi = _conform(node, i, gi, shape, e._out_dtypes[k])
+                    _add(grads, e, k, gi, e._n_out)
                 else:
-                    prev = grads.get(e)
-                    grads[e] = gi if prev is None else prev + gi
+                    if gi.dtype is not e._odt or gi.shape != e._osh or not e._osh and type(gi) is not _ndarray:
+                        gi = _conform(node, i, gi, e._osh, e._odt)
+                    if e._n_out != 1:
+                        _add(grads, e, 0, gi, e._n_out)
+                    else:
+                        prev = grads.get(e)
+                        grads[e] = gi if prev is None else _sum(prev, gi)
                 d = deps[e] - 1
                 deps[e] = d
                 if d == 0:
@@ -278,24 +298,30 @@ def _add(grads: dict, node, idx: int, g, n_out: int) -> None:
     """Sum gradient g into the pending gradient of output idx of node."""
     if n_out == 1:
         prev = grads.get(node)
-        grads[node] = g if prev is None else prev + g
+        grads[node] = g if prev is None else _sum(prev, g)
         return
     slot = grads.get(node)
     if slot is None:
         slot = grads[node] = [None] * n_out
-    slot[idx] = g if slot[idx] is None else slot[idx] + g
+    slot[idx] = g if slot[idx] is None else _sum(slot[idx], g)
 
 
 def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owned: bool) -> None:
-    """Hand the finished gradient of a leaf to its hooks and then to `.grad` (or to the caller of grad())."""
+    """Hand the finished gradient of a leaf to its hooks and then to `.grad` (or to the caller of grad()).
+
+    `owned`: g is an array the engine's own op made for this leaf alone; `.grad` may adopt it. Anything else
+    (a `gradient=` argument, what a user Function or a hook returned, an array a hook saw) is copied first.
+    """
     if t._hooks is not None and "fns" in t._hooks:
+        owned = False  # a hook may keep the tensor it was handed
         for fn in t._hooks["fns"]:
             r = fn(g if isinstance(g, Tensor) else Tensor._wrap(g))
             if r is not None:
-                g, owned = (r if create_graph else r._data), False
+                _check_hook_result(fn, g, r)
+                g = r if create_graph else r._data
     if found is not None:
         key = id(t)
-        found[key] = g if key not in found else found[key] + g
+        found[key] = g if key not in found else _sum(found[key], g)
         return
     if accumulate_only is not None and id(t) not in accumulate_only:
         return
@@ -303,7 +329,7 @@ def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owne
     if isinstance(g, Tensor):
         if g.dtype != dtype:
             g = g.to(dtype)
-        t._grad = g if t._grad is None else t._grad + g
+        t._grad = (g if owned else _clone(g)) if t._grad is None else t._grad + g
         return
     if g.dtype != dtype:
         g, owned = g.astype(dtype), True
@@ -311,27 +337,6 @@ def _deliver_leaf(t: Tensor, g, found, accumulate_only, create_graph: bool, owne
         t._grad = Tensor._wrap(g if owned else g.copy())
     else:
         t._grad._data += g
-
-
-def _run_tensor_hooks(node, g):
-    """Before a node runs: call hooks of its watched outputs and keep retained gradients."""
-    for idx, t in node._watched.items():
-        gi = g[idx] if type(g) is list else g
-        if gi is None:
-            continue
-        hooks = t._hooks or {}
-        for fn in hooks.get("fns", ()):
-            r = fn(gi if isinstance(gi, Tensor) else Tensor._wrap(gi))
-            if r is not None:
-                gi = r if isinstance(gi, Tensor) else r._data
-        if hooks.get("retain"):
-            val = gi if isinstance(gi, Tensor) else Tensor._wrap(gi.copy())
-            t._grad = val if t._grad is None else t._grad + val
-        if type(g) is list:
-            g[idx] = gi
-        else:
-            g = gi
-    return g
 
 
 def _call_backward(node: Function, g, create_graph: bool) -> tuple:
@@ -351,7 +356,8 @@ def _call_backward(node: Function, g, create_graph: bool) -> tuple:
         gins = (gins,)
     if len(gins) < len(node.next):
         raise RuntimeError(
-            f"{node.name()}: backward returned {len(gins)} gradients, but forward had {len(node.next)} inputs"
+            f"function {node.name()} returned an incorrect number of gradients (expected {len(node.next)}, "
+            f"got {len(gins)})"
         )
     if _state.anomaly:
         from .anomaly import check_grads
@@ -415,30 +421,3 @@ def _op_backward_differentiable(node: Op, g):
     if type(gins) is not tuple:
         gins = (gins,)
     return tuple(x if (x is None or isinstance(x, Tensor)) else Tensor._wrap(np.asarray(x)) for x in gins)
-
-
-def _user_backward(node: Function, g, create_graph: bool):
-    """Run a user Function's backward: it sees Tensors and returns Tensors."""
-    if getattr(type(node).backward, "_once_differentiable", False) and create_graph:
-        raise RuntimeError(f"{node.name()}: backward is marked once_differentiable; create_graph is not supported")
-    gs = g if type(g) is list else [g]
-    outs = []
-    for i, gi in enumerate(gs):
-        if gi is None and node._materialize:
-            gi = np.zeros(node._out_shapes[i], dtype=node._out_dtypes[i])
-        outs.append(gi if (gi is None or isinstance(gi, Tensor)) else Tensor._wrap(gi))
-    res = type(node).backward(node, *outs)
-    if type(res) is not tuple:
-        res = (res,)
-    if len(res) > len(node.next) and all(r is None for r in res[len(node.next):]):
-        res = res[: len(node.next)]
-    conv = []
-    for r, e in zip(res, node.next):
-        if r is None or e is None:
-            conv.append(None)
-        elif isinstance(r, Tensor):
-            conv.append(r if create_graph else r._data)
-        else:
-            conv.append(np.asarray(r))
-    conv.extend([None] * (len(node.next) - len(conv)))
-    return tuple(conv)

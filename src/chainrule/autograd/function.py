@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import traceback
 
+import numpy as np
+
 from ..tensor import EDITS, Tensor
 from .grad_mode import no_grad
 from .grad_mode import state as _state
 
 _new = object.__new__
+_ndarray = np.ndarray
 FREED = ("<freed>",)
 
 
@@ -33,8 +36,11 @@ class Function:
     _stack = None
     _n_out = 1
     _out_pos = -1
+    _osh = None  # the shape and dtype of output 0: what the gradient flowing into this node must have
+    _odt = None
     _materialize = True
     _non_diff = ()
+    _tensor_args = None  # user Functions: which forward arguments were Tensors (others get no gradient)
     next = ()
     inputs = ()
     needs_input_grad = ()
@@ -111,6 +117,7 @@ class Function:
         ctx.needs_input_grad = tuple(type(a) is Tensor and a._rg for a in args)
         ctx.next = tuple(_edge(a) if type(a) is Tensor and a._rg else None for a in args)
         ctx.inputs = args
+        ctx._tensor_args = tuple(type(a) is Tensor for a in args)
         if _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         with no_grad():
@@ -118,8 +125,9 @@ class Function:
         single = not isinstance(outs, tuple)
         outs = (outs,) if single else outs
         ctx._n_out = len(outs)
-        ctx._out_shapes = tuple(o.shape if isinstance(o, Tensor) else None for o in outs)
-        ctx._out_dtypes = tuple(o.dtype if isinstance(o, Tensor) else None for o in outs)
+        ctx._out_shapes = tuple(o._data.shape if isinstance(o, Tensor) else None for o in outs)  # NumPy's
+        ctx._out_dtypes = tuple(o._data.dtype if isinstance(o, Tensor) else None for o in outs)
+        ctx._osh, ctx._odt = ctx._out_shapes[0], ctx._out_dtypes[0]
         wrapped = []
         for i, o in enumerate(outs):
             if not isinstance(o, Tensor) or id(o) in ctx._non_diff or o._data.dtype.kind not in "fc":
@@ -149,6 +157,11 @@ class Op(Function):
 
     is_view = False  # forward returns a view of its first input: the output shares its version counter
     _is_op = True
+    _ctx_attrs = None  # whether forward keeps attributes on ctx (learned by the engine when it frees a node)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._ctx_attrs = None  # each class learns its own (a subclass may have another forward)
 
     @classmethod
     def apply(cls, *args):
@@ -204,6 +217,8 @@ class Op(Function):
                 out = cls.forward(ctx, *arrays)
             else:
                 out = cls.forward(_NULL_CTX, *arrays)
+        if type(out) is not _ndarray:  # NumPy gives scalars for 0-d results: a Tensor always holds an ndarray
+            out = _as_output_array(ctx, out)
         res = _new(Tensor)  # Tensor._wrap(out, ctx), inlined
         res._data = out
         res._grad = res._hooks = None
@@ -215,6 +230,8 @@ class Op(Function):
             return res
         res._rg = True
         res.grad_fn = ctx
+        ctx._osh = out.shape  # the gradient's shape and dtype, checked by the engine (the inputs are freed)
+        ctx._odt = out.dtype
         if ctx.saved:
             _record_versions(ctx, args, out, res)
         if _state.anomaly:
@@ -223,6 +240,16 @@ class Op(Function):
 
 
 _ONE = (True,)
+
+
+def _as_output_array(ctx, out) -> np.ndarray:
+    """The 0-d array for a forward that returned a NumPy scalar; where forward saved that scalar as its
+    output, the array replaces it, so that backward still knows the saved value is the output (create_graph
+    needs it)."""
+    arr = np.asarray(out)
+    if ctx is not None and ctx.saved:
+        ctx.saved = tuple(arr if s is out else s for s in ctx.saved)
+    return arr
 
 
 def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
@@ -266,10 +293,12 @@ _NULL_CTX = _NullCtx()
 
 
 def _freed_message(node) -> str:
+    """PyTorch's message, word for word (programs and tests match on it), naming the node."""
     return (
-        f"{node.name()}: trying to backward through the graph a second time (or to read saved tensors after "
-        "they were freed). Saved intermediate values are freed by backward(); pass retain_graph=True to the "
-        "first backward() if you need to backward through the graph again."
+        "Trying to backward through the graph a second time (or directly access saved tensors after they "
+        "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+        "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+        f"or if you need to access saved tensors after calling backward. (The node: {node.name()}.)"
     )
 
 

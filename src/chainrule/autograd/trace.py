@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..tensor import Tensor
-from .engine import _sum_to
+from .flow import _sum_to
 
 SMALL = 6  # tensors with more elements are shown as shape and norm
 LOCAL_LIMIT = 4096  # elementwise local gradients of larger outputs are not computed (only named)

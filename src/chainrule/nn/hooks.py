@@ -119,7 +119,8 @@ class _HookInputs(_HookIdentity):
 
 def _zeros_for_none(ctx, grads: list) -> list:
     """Zeros instead of None for a tensor that got no gradient, so every node behind it still runs."""
-    return [np.zeros(ctx._out_shapes[i], ctx._out_dtypes[i]) if g is None else g for i, g in enumerate(grads)]
+    return [Tensor._wrap(np.zeros(ctx._out_shapes[i], ctx._out_dtypes[i])) if g is None else g
+            for i, g in enumerate(grads)]
 
 
 def wrap_inputs(module, args: tuple):

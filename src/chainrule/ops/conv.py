@@ -24,6 +24,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.function import Op
+from ..tensor import Tensor
 from ._util import apply_any, shape_of
 
 __all__ = ["conv2d"]
@@ -239,7 +240,7 @@ class Conv2d(Op):
         # per sample n and group: out = W @ cols + b, cols = im2col(x)
         # dL/dW = sum_n G_n @ cols_n^T ;  dL/db = sum of G over (N, Ho, Wo) ;  dL/dx = col2im(W^T @ G_n)
         x, w = ctx.saved
-        if not isinstance(g, np.ndarray):
+        if type(g) is Tensor:  # create_graph
             return _conv_backward_on_tensors(ctx, x, w, g)
         nig = ctx.needs_input_grad
         gx = _grad_input(ctx, x.shape, w, g) if nig[0] else None

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Op
+from ..tensor import Tensor
 from .nn_loss import (
     BCE,
     L1,
@@ -134,7 +135,7 @@ class BatchNorm(Op):
         # dL/db = sum(G) ;  dL/dw = sum(G * xhat)
         # dL/dx = scale * (G - sum(G)/m - xhat * sum(G * xhat)/m)   (training: mean and invstd depend on x)
         # dL/dx = scale * G                                         (eval: running statistics are constants)
-        if not isinstance(g, np.ndarray):  # create_graph: the same formulas on Tensors
+        if type(g) is Tensor:  # create_graph: the same formulas on Tensors
             return _batch_norm_backward_graph(ctx, g)
         x, w, mean = ctx.saved
         invstd, m, nig, train = ctx.invstd, ctx.m, ctx.needs_input_grad, ctx.training
@@ -207,7 +208,7 @@ class LayerNorm(Op):
         # dL/dw = G * xhat ; dL/db = G   (the engine sums them over the leading axes)
         x, w, xhat = ctx.saved
         axes, invstd = ctx.axes, ctx.invstd
-        if not isinstance(g, np.ndarray):  # create_graph: rebuild xhat from x so that it is differentiated
+        if type(g) is Tensor:  # create_graph: rebuild xhat from x so that it is differentiated
             xc = x - x.mean(axis=axes, keepdims=True)
             invstd = 1.0 / np.sqrt((xc * xc).mean(axis=axes, keepdims=True) + ctx.eps)
             xhat = xc * invstd
@@ -237,7 +238,7 @@ class PReLU(Op):
     def backward(ctx, g):
         # dL/dx = G where x > 0 else G * w ;  dL/dw = sum over all but the channel axis of G * min(x, 0)
         x, w = ctx.saved
-        pos = (x if isinstance(x, np.ndarray) else x._data) > 0
+        pos = (x._data if type(x) is Tensor else x) > 0
         neg = (~pos).astype(g.dtype)
         gx = g * (pos + neg * w.reshape(ctx.wshape))
         gwb = g * (x * neg)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Op
+from ..tensor import Tensor
 
 
 def _reduce(ctx, loss, reduction: str, denom):
@@ -31,7 +32,7 @@ def _reduce(ctx, loss, reduction: str, denom):
 def _coef(ctx, g):
     """dL/d(per-element loss): g itself ('none', 'sum' broadcasts a 0-d g) or g / D ('mean')."""
     if ctx.reduction == "mean":
-        return g / g.dtype.type(ctx.denom) if isinstance(g, np.ndarray) else g / float(ctx.denom)
+        return g / float(ctx.denom) if type(g) is Tensor else g / g.dtype.type(ctx.denom)
     return g
 
 
@@ -105,7 +106,7 @@ class CrossEntropy(Op):
         # dL/dx = (s * softmax(x) - q) * g / D, q the (weighted, smoothed) target distribution, s = sum_c q_c
         # (class indices, no weights or smoothing: (softmax - onehot) * g / N)
         x, p = ctx.saved
-        fast = isinstance(g, np.ndarray)
+        fast = type(g) is not Tensor  # an ndarray; a Tensor under create_graph
         if ctx.rows is not None:  # the common case: (softmax - onehot) * g / N
             if fast:
                 c = _coef(ctx, g)
@@ -154,7 +155,7 @@ class NLL(Op):
         # dL/dx[n, c] = -w[t_n] * g_n / D where c = t_n, else 0
         hit = np.expand_dims(-ctx.wt * _coef(ctx, g), 1)
         t1 = np.expand_dims(ctx.t, 1)
-        if isinstance(g, np.ndarray):
+        if type(g) is not Tensor:
             gx = np.zeros(ctx.t.shape[:1] + (ctx.n_classes,) + ctx.t.shape[1:], dtype=g.dtype)
             np.put_along_axis(gx, t1, hit, axis=1)
             return gx, None, None, None, None
@@ -191,7 +192,7 @@ class BCE(Op):
 
 def _softplus_neg(x):
     """log(1 + exp(-x)), stable for any x (on arrays, and on Tensors when differentiating twice)."""
-    if isinstance(x, np.ndarray):
+    if type(x) is not Tensor:
         return np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
     ax = np.abs(x)
     return np.log(1 + np.exp(-ax)) + (ax - x) * 0.5
@@ -266,7 +267,7 @@ class L1(Op):
         # dL/dx = w sign(x - t) g ;  dL/dt = -dL/dx
         x, t = ctx.saved
         c = _coef(ctx, g) if ctx.w is None else _coef(ctx, g) * ctx.w
-        gx = np.sign((x - t) if isinstance(x, np.ndarray) else (x - t)._data) * c
+        gx = np.sign((x - t)._data if type(x) is Tensor else x - t) * c
         return gx, (-gx if ctx.needs_input_grad[1] else None), None, None, None
 
 

@@ -94,7 +94,7 @@ class Log10(Op):
 class Rsqrt(Op):
     @staticmethod
     def forward(ctx, x):
-        out = np.sqrt(x)
+        out = np.sqrt(x, out=np.empty_like(x))  # an array even for 0-d x (NumPy gives scalars for 0-d results)
         np.divide(1, out, out=out)
         ctx.save_for_backward(out)
         return out
@@ -260,6 +260,8 @@ def _horner_ratio(t: np.ndarray, num_c, den_c, lead: float) -> np.ndarray:
 def erf_array(x) -> np.ndarray:
     """erf of an ndarray, to about 1e-16 in float64 (float32 computed in float32, integers in float64)."""
     x = np.asarray(x)
+    if x.ndim == 0:  # NumPy gives scalars for 0-d results, and the in-place steps below need arrays
+        return erf_array(x.reshape(1)).reshape(())
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
     y = np.abs(x, dtype=dtype)
     # Each branch runs on the whole array and is kept where it applies: cheaper than gathering sub-arrays.

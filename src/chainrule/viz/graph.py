@@ -82,8 +82,12 @@ class BackwardRecord:
         return [s.line for s in self.steps]
 
 
-def record_backward(output: Tensor, gradient=None, retain_graph: bool = False, names=None) -> BackwardRecord:
-    """`output.backward(gradient)` (gradients accumulate into `.grad` as usual), keeping every step."""
+def record_backward(output: Tensor, gradient=None, retain_graph: bool = True, names=None) -> BackwardRecord:
+    """`output.backward(gradient)` (gradients accumulate into `.grad` as usual), keeping every step.
+
+    The graph is retained by default (a plain backward frees each node's inputs and saved arrays), so that it
+    can be drawn with the record afterwards; pass retain_graph=False to free it as `backward()` does.
+    """
     if not output._rg:
         raise RuntimeError("record_backward: the output does not require grad; there is no backward pass")
     rec = BackwardRecord(default_names(output, names))
@@ -213,14 +217,16 @@ class Graph:
             return
         outputs: dict = {fn: {} for fn in order}
         outputs[self.output_tensor.grad_fn][self.output_tensor._out_idx] = self.output_tensor
-        for fn in order:
-            for t in fn.inputs:
-                if isinstance(t, Tensor) and t.grad_fn in outputs:
-                    outputs[t.grad_fn].setdefault(t._out_idx, t)
+        # after a backward without retain_graph a node no longer holds its inputs: named tensors still show
+        for t in [*(fn_in for fn in order for fn_in in fn.inputs), *self.names._keep]:
+            if isinstance(t, Tensor) and t.grad_fn in outputs:
+                outputs[t.grad_fn].setdefault(t._out_idx, t)
         for fn in order:
             pending = []
             nxt = list(fn.next)
-            for slot, a in enumerate(fn.inputs):
+            ins = fn.inputs
+            for slot in range(max(len(ins), len(nxt))):  # inputs freed by backward: the edges remain
+                a = ins[slot] if slot < len(ins) else None
                 e = nxt[slot] if slot < len(nxt) else None
                 src_fn = _edge_fn(e)
                 if src_fn is not None:
