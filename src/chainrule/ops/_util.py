@@ -33,9 +33,13 @@ def shape_of(x) -> tuple:
     return tuple(np.shape(x._data if isinstance(x, Tensor) else x))
 
 
+class BroadcastError(ValueError, RuntimeError):
+    """Shapes that do not broadcast: a RuntimeError as in PyTorch, and a ValueError as in NumPy."""
+
+
 def broadcast_error(op: str, a, b) -> ValueError:
     """A clear error for operands that cannot be broadcast together."""
-    return ValueError(
+    return BroadcastError(
         f"{op}: shapes {shape_of(a)} and {shape_of(b)} cannot be broadcast together "
         "(trailing dimensions must be equal or 1)"
     )

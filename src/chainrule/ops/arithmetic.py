@@ -77,7 +77,12 @@ class Neg(Op):
 class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
-        out = a**b
+        try:
+            out = a**b
+        except ValueError:  # an integer tensor exponent < 0: PyTorch gives 1 / a^|b| in integers, not an error
+            if not isinstance(b, np.ndarray):
+                raise  # a Python int exponent: PyTorch refuses too
+            out = _int_pow_negative(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -91,6 +96,13 @@ class Pow(Op):
         if nig[1]:
             gb = g * out * np.log(np.where(a > 0, a, 1)).astype(out.dtype)  # a Python-float base stays weak
         return ga, gb
+
+
+def _int_pow_negative(a, b):
+    """Integer a ** b where some b < 0, as PyTorch: 1 / a^|b| truncated (1 for a = 1, +-1 for a = -1, else 0)."""
+    pos = np.abs(b)
+    neg_pow = np.where(a == 1, 1, np.where(a == -1, np.where(pos % 2 == 1, -1, 1), 0))
+    return np.where(b < 0, neg_pow, a**pos).astype(np.result_type(a, b))
 
 
 def _binary(cls, name):

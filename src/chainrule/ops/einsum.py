@@ -23,7 +23,9 @@ class Einsum(Op):
     @staticmethod
     def forward(ctx, spec, *xs):
         ins, out = spec
-        res = np.einsum(",".join(ins) + "->" + out, *xs, optimize=len(xs) > 1)
+        # NumPy's optimized path sums a bool operand's letters in bool (logical or) before the product
+        opt = len(xs) > 1 and not any(x.dtype == np.bool_ for x in xs)
+        res = np.einsum(",".join(ins) + "->" + out, *xs, optimize=opt)
         if len(xs) == 1 and np.may_share_memory(res, xs[0]):
             res = res.copy()  # 'ij->ji' and 'ii->i' give views in NumPy; PyTorch's result is its own tensor
         ctx.save_for_backward(*xs)
