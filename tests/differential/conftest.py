@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, Phase, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core"))  # op_registry
 
-_COMMON = {"deadline": None, "database": None, "print_blob": False, "suppress_health_check": list(HealthCheck)}
+_COMMON = {"deadline": None, "database": None, "print_blob": False,
+           "suppress_health_check": list(HealthCheck)}
 settings.register_profile("ci", max_examples=int(os.environ.get("DIFF_EXAMPLES", "12")), derandomize=True,
                           phases=[Phase.explicit, Phase.generate], **_COMMON)
 settings.register_profile("long", max_examples=int(os.environ.get("DIFF_EXAMPLES", "200")),

@@ -21,7 +21,8 @@ rsub_scalar sum_all prod_all max_full min_full norm_2 norm_3 var_all std_all arg
 gelu_wide gelu_tanh silu softplus softplus_beta_threshold hardtanh relu6 gt_scalar roll_flat
 """.split()
 
-BCAST = ["add_bcast", "sub_bcast", "mul_bcast", "div_bcast", "pow", "maximum_bcast", "minimum", "max_binary", "eq"]
+BCAST = ["add_bcast", "sub_bcast", "mul_bcast", "div_bcast", "pow", "maximum_bcast", "minimum", "max_binary",
+         "eq"]
 
 SHAPE_RULE = {**{n: "any" for n in ANY}, **{n: "bcast" for n in BCAST}}
 

@@ -1,11 +1,12 @@
-"""The long differential run: many random examples per (op, dtype configuration), then a table of what differed.
+"""The long differential run: many random examples per (op, dtype configuration), then what differed.
 
     PYTHONPATH=src python tests/differential/run_long.py --examples 200 [-n 2] [-k EXPR] [--out FILE.jsonl]
 
-Runs the suite with Hypothesis's `long` profile (random seeds, DIFF_EXAMPLES examples per test) in survey mode:
-every difference from PyTorch is written to a JSONL file instead of failing its test, then summarised per op and
-kind, each marked `known` (an issue-12 class listed in diff_known.KNOWN, being fixed elsewhere) or `NEW`.
-Exits 1 when something NEW differs.
+Runs the suite with Hypothesis's `long` profile (random seeds, DIFF_EXAMPLES examples per test) in survey
+mode: every difference from PyTorch is written to a JSONL file instead of failing its test, then summarised
+per op and kind, each marked `known` (listed in diff_known.KNOWN for that op and config), `known*` (a class
+listed for the op under other configs: the CI profile's examples did not reach it there) or `NEW`. Exits 1
+when something NEW differs. `--summarise FILE.jsonl` prints the table of an earlier run again.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ def main(argv=None) -> int:
     p.add_argument("-k", default=None, help="pytest -k expression to select ops/configs")
     p.add_argument("--out", default=None, help="JSONL file for the differences (default: a temporary file)")
     p.add_argument("--show", type=int, default=2, help="example messages shown per NEW (op, kind)")
+    p.add_argument("--summarise", default=None, help="only print the table of an earlier run's JSONL file")
     args = p.parse_args(argv)
+    if args.summarise:
+        return summarise(Path(args.summarise), 0.0, args.show)
 
     out = Path(args.out or tempfile.mkstemp(suffix=".jsonl", prefix="differential-")[1])
     out.write_text("")
@@ -59,10 +63,10 @@ def summarise(path: Path, took: float, show: int) -> int:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     table: dict = collections.defaultdict(lambda: [0, set(), []])
     for r in rows:
-        known = known_for(r["op"], r["config"])
-        known_kinds = set().union(*(k for _, k in known)) if known else set()
+        known_kinds = set().union(*(k for _, k in known_for(r["op"], r["config"])))
+        op_kinds = set().union(*(k for _, k in known_for(r["op"])))  # listed for another config of the op
         for kind, msg in r["diffs"]:
-            status = "known" if kind in known_kinds else "NEW"
+            status = "known" if kind in known_kinds else "known*" if kind in op_kinds else "NEW"
             entry = table[(status, r["op"], kind)]
             entry[0] += 1
             entry[1].add(r["config"])
@@ -71,7 +75,7 @@ def summarise(path: Path, took: float, show: int) -> int:
     new = sum(v[0] for (s, _, _), v in table.items() if s == "NEW")
     print(f"{len(rows)} differing examples in {took:.0f} s ({new} NEW differences); details in {path}")
     for (status, op, kind), (n, configs, samples) in sorted(table.items()):
-        print(f"{status:5} {op:28} {kind:14} {n:6} examples, {len(configs)} configs")
+        print(f"{status:6} {op:28} {kind:14} {n:6} examples, {len(configs)} configs")
         if status == "NEW":
             for s in samples:
                 print(f"        {s}")

@@ -62,7 +62,7 @@ def test_matches_torch(case, config):
     examples()
     if seen:
         classes = ", ".join(sorted({cls for cls, _ in known}))
-        raise KnownBug(f"{case.name} [{config}]: {len(seen)} examples differ by {classes}; the first: {seen[0]}")
+        raise KnownBug(f"{case.name} [{config}]: {len(seen)} examples differ by {classes}; first: {seen[0]}")
 
 
 def differences(case, config: str, ex) -> list:
@@ -83,7 +83,7 @@ def differences(case, config: str, ex) -> list:
 
 
 def test_tables_name_registry_ops():
-    """Every op named by the rules and the known list is in the registry (a renamed op leaves no stale row)."""
+    """Every op the rules and the known list name is in the registry (a renamed op leaves no stale row)."""
     from diff_known import KNOWN
     from diff_rules import SCALAR_ARGS, SHAPE_RULE
     from op_registry import BY_NAME

@@ -77,11 +77,12 @@ class Neg(Op):
 class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
+        if isinstance(b, (int, np.integer)) and b < 0 and a.dtype.kind in "biu":  # even if a is empty
+            raise RuntimeError(f"pow: integers to negative integer powers are not allowed ({a.dtype} ** "
+                               f"{b}); use a float exponent")
         try:
             out = a**b
-        except ValueError:  # an integer tensor exponent < 0: PyTorch gives 1 / a^|b| in integers, not an error
-            if not isinstance(b, np.ndarray):
-                raise  # a Python int exponent: PyTorch refuses too
+        except ValueError:  # an integer tensor exponent < 0: PyTorch gives 1 / a^|b| in integers
             out = _int_pow_negative(a, b)
         ctx.save_for_backward(a, b, out)
         return out
@@ -99,7 +100,7 @@ class Pow(Op):
 
 
 def _int_pow_negative(a, b):
-    """Integer a ** b where some b < 0, as PyTorch: 1 / a^|b| truncated (1 for a = 1, +-1 for a = -1, else 0)."""
+    """Integer a ** b where some b < 0, as PyTorch: 1 / a^|b| truncated (1, +-1 for a = -1, else 0)."""
     pos = np.abs(b)
     neg_pow = np.where(a == 1, 1, np.where(a == -1, np.where(pos % 2 == 1, -1, 1), 0))
     return np.where(b < 0, neg_pow, a**pos).astype(np.result_type(a, b))
