@@ -2,9 +2,9 @@
 
     PYTHONPATH=src python tests/differential/run_long.py --examples 200 [-n 2] [-k EXPR] [--out FILE.jsonl]
 
-Runs the suite with Hypothesis's `long` profile (random seeds, DIFF_EXAMPLES examples per test) in survey
-mode: every difference from PyTorch is written to a JSONL file instead of failing its test, then summarised
-per op and kind, each marked `known` (listed in diff_known.KNOWN for that op and config), `known*` (a class
+Runs the suite with the `diff-long` Hypothesis profile (random seeds, DIFF_EXAMPLES examples per test) in
+survey mode: every difference from PyTorch is written to a JSONL file instead of failing its test, then
+summarised per op and kind, each marked `known` (listed in diff_known.KNOWN for that op and config), `known*` (a class
 listed for the op under other configs: the CI profile's examples did not reach it there) or `NEW`. Exits 1
 when something NEW differs. `--summarise FILE.jsonl` prints the table of an earlier run again.
 """
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
 
     out = Path(args.out or tempfile.mkstemp(suffix=".jsonl", prefix="differential-")[1])
     out.write_text("")
-    env = dict(os.environ, HYPOTHESIS_PROFILE="long", DIFF_EXAMPLES=str(args.examples), DIFF_COLLECT=str(out))
+    env = dict(os.environ, DIFF_PROFILE="diff-long", DIFF_EXAMPLES=str(args.examples), DIFF_COLLECT=str(out))
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(HERE), "-W",
            "ignore::DeprecationWarning"]
     if args.n != "0":

@@ -16,12 +16,13 @@ import pytest
 from diff_harness import CR_LIB, TORCH_LIB, Built, KnownBug, build, compare, draw_example, record, run
 from diff_known import known_for, tolerated
 from diff_rules import configs, parse_config
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from op_registry import OPS
 
 torch = pytest.importorskip("torch")
 COLLECT = os.environ.get("DIFF_COLLECT")
+PROFILE = settings.get_profile(os.environ.get("DIFF_PROFILE", "diff-ci"))  # registered in conftest.py
 
 
 def _params():
@@ -45,6 +46,7 @@ def test_matches_torch(case, config):
     known_kinds = set().union(*(kinds for _, kinds in known))
     seen = []
 
+    @settings(PROFILE)
     @given(data=st.data())
     def examples(data):
         ex = draw_example(data, case, config)
