@@ -6,7 +6,7 @@ Runs the suite with the `diff-long` Hypothesis profile (random seeds, DIFF_EXAMP
 survey mode: every difference from PyTorch is written to a JSONL file instead of failing its test, then
 summarised per op and kind, each marked `known` (listed in diff_known.KNOWN for that op and config),
 `known*` (a class listed for the op under other configs: the CI profile's examples did not reach it there)
-or `NEW`. Exits 1 when something NEW differs. `--summarise FILE.jsonl` prints the table of an earlier run again.
+or `NEW`. Exits 1 when something NEW differs. `--summarise FILE.jsonl` prints an earlier run's table again.
 """
 
 from __future__ import annotations
