@@ -92,7 +92,7 @@ def _reduce_dims(x: Tensor, dim, op: str):
 def _empty_check(x: Tensor, axes, op: str, whole=RuntimeError) -> None:
     if x._data.size == 0 and (axes is None or builtins.any(x.shape[a] == 0 for a in axes)):
         error = whole if axes is None else IndexError  # PyTorch's error types: the whole tensor / a dim
-        raise error(f"{op}(): cannot reduce over an empty dimension (shape {x.shape})")
+        raise error(f"{op}(): cannot reduce over an empty dimension (shape {tuple(x.shape)})")
 
 
 def amax(input, dim=(), keepdim: bool = False):
