@@ -225,9 +225,9 @@ def run(built: Built, case, seed: int, with_grad: bool) -> Outcome:
         outs, cots = [], []
         for o in res.outs:
             cot = rng.standard_normal(tuple(o.shape)) if hasattr(o, "shape") else None
-            if getattr(o, "requires_grad", False) and str(o.dtype).replace("torch.", "").startswith("float"):
+            if getattr(o, "requires_grad", False) and dtype_name(o).startswith("float"):
                 outs.append(o)
-                cots.append(lib.tensor(cot.astype(str(o.dtype).replace("torch.", ""))))
+                cots.append(lib.tensor(cot.astype(dtype_name(o))))
         if not outs:
             return res
         try:
@@ -238,7 +238,8 @@ def run(built: Built, case, seed: int, with_grad: bool) -> Outcome:
 
 
 def dtype_name(t) -> str:
-    return str(t.dtype).replace("torch.", "")
+    """'float32' for torch.float32, chainrule.float32 or NumPy's float32."""
+    return str(t.dtype).rsplit(".", 1)[-1]
 
 
 def array_of(t) -> np.ndarray:

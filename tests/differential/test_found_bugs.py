@@ -30,16 +30,16 @@ def test_masked_fill_keeps_the_input_dtype_for_a_0d_tensor_value(dtype):
     mask = np.array([True, False, True])
     out = cr.tensor(x).masked_fill(cr.tensor(mask), cr.tensor(-2.5, dtype=cr.float64))
     want = torch.tensor(x).masked_fill(torch.tensor(mask), torch.tensor(-2.5, dtype=torch.float64))
-    assert str(out.dtype) == str(want.dtype).replace("torch.", "") == dtype
+    assert str(out.dtype).rsplit(".")[-1] == str(want.dtype).rsplit(".")[-1] == dtype
     np.testing.assert_array_equal(out.numpy(), want.numpy())
 
 
 def test_masked_fill_value_gradient_keeps_the_value_dtype():
     v = cr.tensor(2.5, dtype=cr.float64, requires_grad=True)
     out = cr.zeros(2, 3).masked_fill(cr.tensor([True, False, True]), v)
-    assert out.dtype == np.float32
+    assert out.dtype == cr.float32
     out.sum().backward()
-    assert v.grad.dtype == np.float64 and v.grad.item() == 4.0
+    assert v.grad.dtype == cr.float64 and v.grad.item() == 4.0
 
 
 def test_chunk_of_an_empty_dim_gives_every_chunk():
