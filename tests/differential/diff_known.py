@@ -125,7 +125,9 @@ KNOWN: list[tuple[str, str, str, set]] = [
     ("triu_batched", "bool", TRI_BOOL, {"dtype"}),
     # POW_EDGE
     ("pow", "bool+float32", POW_EDGE, {"grad"}),
-    ("self_pow", "-", POW_EDGE, {"grad"}),  # x ** x at x = 0: NaN, PyTorch 0
+    ("self_pow", "float32 float64", POW_EDGE, {"grad"}),  # x ** x at x = 0: NaN, PyTorch 0
+    ("pow", "float32|1=int float32|1=float float32|1=np.float32 float32|1=0d.float32", POW_EDGE, {"grad"}),
+    ("pow", "bool|1=int", PROMOTION, {"dtype"}),
     # ENGINE_0D
     ("abs", "float32 float64 int32 int64", ENGINE_0D, {"0d-scalar"}),
     ("add_bcast", "*", ENGINE_0D, {"0d-scalar"}),
@@ -226,7 +228,7 @@ KNOWN: list[tuple[str, str, str, set]] = [
     ("pad_replicate", "-", ERROR_TYPES, {"error-type"}),
     ("take_along_dim", "-", ERROR_TYPES, {"error-type"}),
     ("argmax", "bool", ERROR_TYPES, {"error-type"}),
-    ("argmax_dim_keepdim", "bool", ERROR_TYPES, {"error-type"}),
+    ("argmax_dim_keepdim", "-", ERROR_TYPES, {"error-type"}),
     ("argmin_dim", "bool", ERROR_TYPES, {"error-type"}),
     ("gather", "*", ERROR_TYPES, {"error-type"}),
     ("gather_smaller_index", "*", ERROR_TYPES, {"error-type"}),
@@ -234,8 +236,8 @@ KNOWN: list[tuple[str, str, str, set]] = [
     ("index_select_dim0", "*", ERROR_TYPES, {"error-type"}),
     ("narrow", "*", ERROR_TYPES, {"error-type"}),
     ("neg", "bool", ERROR_TYPES, {"error-type"}),
-    ("norm_inf", "float32 float64", ERROR_TYPES, {"error-type"}),
-    ("pad_circular", "*", ERROR_TYPES, {"error-type"}),
+    ("norm_inf", "-", ERROR_TYPES, {"error-type"}),
+    ("pad_circular", "-", ERROR_TYPES, {"error-type"}),
     ("pad_reflect", "*", ERROR_TYPES, {"error-type"}),
     ("scatter_add", "*", ERROR_TYPES, {"error-type"}),
     ("scatter_add_dim0_larger_src", "*", ERROR_TYPES, {"error-type"}),
