@@ -38,9 +38,13 @@ def dtype_of(x) -> np.dtype:
     return x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
 
 
+class BroadcastError(ValueError, RuntimeError):
+    """Shapes that do not broadcast: a RuntimeError as in PyTorch, and a ValueError as in NumPy."""
+
+
 def broadcast_error(op: str, a, b) -> ValueError:
     """A clear error for operands that cannot be broadcast together."""
-    return ValueError(
+    return BroadcastError(
         f"{op}: shapes {shape_of(a)} and {shape_of(b)} cannot be broadcast together "
         "(trailing dimensions must be equal or 1)"
     )

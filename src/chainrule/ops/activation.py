@@ -208,7 +208,7 @@ def relu6(input, inplace: bool = False):
 class Softmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
-        e = x - np.max(x, axis=axis, keepdims=True)
+        e = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty slices are allowed
         np.exp(e, out=e)
         e /= np.sum(e, axis=axis, keepdims=True)
         ctx.save_for_backward(e)
@@ -226,7 +226,7 @@ class Softmax(Op):
 class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
-        out = x - np.max(x, axis=axis, keepdims=True)
+        out = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty slices are allowed
         out -= np.log(np.sum(np.exp(out), axis=axis, keepdims=True))
         ctx.save_for_backward(out)
         ctx.axis = axis

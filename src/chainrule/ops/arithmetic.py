@@ -109,6 +109,9 @@ class Pow(Op):
 def _int_pow(a, b):
     """Integer a ** b as PyTorch: a negative tensor exponent gives 1 / a^|b| truncated (0 unless a is +-1);
     a negative scalar exponent is an error."""
+    if not isinstance(b, np.ndarray) and b < 0:  # refused even for an empty a, as PyTorch
+        raise RuntimeError(f"pow: integers to negative integer powers are not allowed ({a.dtype} ** {b}); "
+                           "use a float exponent")
     if not isinstance(b, np.ndarray) or not (b < 0).any():
         try:
             return a**b

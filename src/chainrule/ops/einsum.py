@@ -23,7 +23,9 @@ class Einsum(Op):
     @staticmethod
     def forward(ctx, spec, *xs):
         ins, out = spec
-        res = np.einsum(",".join(ins) + "->" + out, *xs, optimize=len(xs) > 1)
+        # NumPy's optimized path sums a bool operand's letters in bool (logical or) before the product
+        opt = len(xs) > 1 and not any(x.dtype == np.bool_ for x in xs)
+        res = np.einsum(",".join(ins) + "->" + out, *xs, optimize=opt)
         if len(xs) == 1 and np.may_share_memory(res, xs[0]):
             res = res.copy()  # 'ij->ji' and 'ii->i' give views in NumPy; PyTorch's result is its own tensor
         ctx.save_for_backward(*xs)
@@ -122,11 +124,14 @@ def _promoted(equation: str, xs: list) -> list:
     from ._promote import np_result_type
     from .cast import cast
 
-    lhs, _, out = equation.replace(" ", "").replace("...", "").partition("->")
+    lhs, _, out = equation.replace(" ", "").partition("->")
     terms = lhs.split(",")
+    lhs = lhs.replace("...", "")
     if "->" not in equation:
         out = "".join(c for c in set(lhs) if lhs.count(c) == 1)
-    shared = {c for c in set(lhs) - set(out) - {","} if sum(c in t for t in terms) > 1}
+    # a label summed out of two operands where both have it with size > 1 (size-1 dims only broadcast)
+    sizes = [_label_sizes(t, x._data.shape) for t, x in zip(terms, xs)]
+    shared = {c for c in set(lhs) - set(out) - {","} if sum(s.get(c, 1) > 1 for s in sizes) > 1}
     if shared and all(x._data.dtype == np.bool_ for x in xs):
         raise NotImplementedError(f"einsum {equation!r}: \"bmm\" not implemented for 'Bool'")
     if shared:
@@ -135,6 +140,15 @@ def _promoted(equation: str, xs: list) -> list:
                            f"{dtypes}; convert them with .to(dtype)")
     dtype = np_result_type(*xs)
     return [cast(x, dtype) for x in xs]
+
+
+def _label_sizes(term: str, shape: tuple) -> dict:
+    """Each label of one einsum term with its size in that operand (labels after '...' count from the end)."""
+    head, ell, tail = term.partition("...")
+    sizes = dict(zip(head, shape))
+    if ell and tail:
+        sizes.update(zip(tail, shape[len(shape) - len(tail):]))
+    return sizes
 
 
 def outer(input, vec2):

@@ -89,9 +89,10 @@ def _reduce_dims(x: Tensor, dim, op: str):
     return reduce_axes(dim, x.ndim, op)
 
 
-def _empty_check(x: Tensor, axes, op: str) -> None:
+def _empty_check(x: Tensor, axes, op: str, whole=RuntimeError) -> None:
     if x._data.size == 0 and (axes is None or builtins.any(x.shape[a] == 0 for a in axes)):
-        raise RuntimeError(f"{op}(): cannot reduce over an empty dimension (shape {tuple(x.shape)})")
+        error = whole if axes is None else IndexError  # PyTorch's error types: the whole tensor / a dim
+        raise error(f"{op}(): cannot reduce over an empty dimension (shape {tuple(x.shape)})")
 
 
 def amax(input, dim=(), keepdim: bool = False):
@@ -165,7 +166,7 @@ def _arg(find, name):
         x = _as_tensor(input)
         if x._data.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input; convert with .int() or .float()")
-        _empty_check(x, None if dim is None else norm_dim(dim, x.ndim, name), name)
+        _empty_check(x, None if dim is None else norm_dim(dim, x.ndim, name), name, IndexError)
         if dim is None:
             res = np.asarray(find(x._data), dtype=np.int64)
             return Tensor._wrap(res.reshape((1,) * x.ndim) if keepdim else res)

@@ -151,7 +151,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 class LogSumExp(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        m = np.max(x, axis=axes, keepdims=True)
+        m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)  # an empty slice's max: -inf, as PyTorch
         m[~np.isfinite(m)] = 0  # all -inf (or inf) slices: no shift
         e = x - m
         np.exp(e, out=e)

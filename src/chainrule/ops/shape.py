@@ -179,7 +179,9 @@ def chunk(input, chunks: int, dim: int = 0):
         raise ValueError(f"chunk: chunks must be a positive integer, got {chunks}")
     (d,) = norm_dim(dim, input.ndim, "chunk")
     n = input.shape[d]
-    return split(input, max(-(-n // chunks), 1), d)
+    if n == 0:  # PyTorch: `chunks` empty pieces
+        return tuple(narrow(input, d, 0, 0) for _ in range(chunks))
+    return split(input, -(-n // chunks), d)
 
 
 def unbind(input, dim: int = 0):
@@ -217,6 +219,10 @@ def pad(input, pad, mode: str = "constant", value=None):
     for i in range(len(pad) // 2):
         widths[nd - 1 - i] = (pad[2 * i], pad[2 * i + 1])
     if any(lo < 0 or hi < 0 for lo, hi in widths):  # crop first
+        for d, ((lo, hi), n) in enumerate(zip(widths, input.shape)):
+            if n + min(lo, 0) + min(hi, 0) < 0:
+                raise RuntimeError(f"pad: cropping ({lo}, {hi}) removes more than the size {n} of dim {d} "
+                                   f"of a tensor of shape {input.shape}")
         crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, input.shape))
         input = getitem(input, crop)
         widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
@@ -358,15 +364,15 @@ def masked_fill(input, mask, value):
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"masked_fill: value must be a 0-dimensional tensor, got shape {tuple(value.shape)}")
+        if value.dtype != input.dtype:  # PyTorch: the result keeps the input's dtype
+            value = value.to(input.dtype)
     else:
         value = Tensor._wrap(np.asarray(value, dtype=input.dtype))
-    try:
-        ok = np.broadcast_shapes(m.shape, input.shape) == input.shape
+    try:  # PyTorch's out-of-place masked_fill broadcasts the input and the mask together
+        np.broadcast_shapes(m.shape, input.shape)
     except ValueError:
-        ok = False
-    if not ok:
-        raise RuntimeError(f"masked_fill: mask of shape {tuple(m.shape)} cannot be broadcast to the input's shape "
-                           f"{tuple(input.shape)}")
+        raise RuntimeError(f"masked_fill: mask of shape {tuple(m.shape)} and input of shape "
+                           f"{tuple(input.shape)} cannot be broadcast together") from None
     return where(Tensor._wrap(m), value, input)
 
 
