@@ -118,3 +118,61 @@ def test_einsum_with_a_bool_operand_counts_every_term():
     out = cr.einsum("ij,j->", cr.tensor(x), cr.tensor(y))
     want = torch.einsum("ij,j->", torch.tensor(x), torch.tensor(y))
     assert out.item() == want.item() == 2.0
+
+
+def _dtype_name(dtype) -> str:
+    return str(dtype).rsplit(".")[-1]
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8"])
+@pytest.mark.parametrize("bounds", [(-1.5, 2.7), (-0.5, 0.8), (-0.2, -0.1), (0.0, 6.0), (-3.9, 3.9)])
+def test_hardtanh_on_integers_keeps_the_dtype_and_truncates_the_bounds(dtype, bounds):
+    x = np.arange(-5, 8).astype(dtype)
+    if dtype == "uint8" and int(bounds[0]) < 0:
+        for lib in (cr, torch):
+            with pytest.raises(RuntimeError, match="unsigned type"):
+                lib.nn.functional.hardtanh(lib.tensor(x), *bounds)
+        return
+    out = cr.nn.functional.hardtanh(cr.tensor(x), *bounds)
+    want = torch.nn.functional.hardtanh(torch.tensor(x), *bounds)
+    assert _dtype_name(out.dtype) == _dtype_name(want.dtype) == dtype
+    np.testing.assert_array_equal(out.numpy(), want.numpy())
+    if bounds == (0.0, 6.0):
+        relu6 = cr.nn.functional.relu6(cr.tensor(x))
+        assert relu6.dtype == out.dtype
+        np.testing.assert_array_equal(relu6.numpy(), torch.nn.functional.relu6(torch.tensor(x)).numpy())
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 0)])
+def test_square_of_a_bool_tensor_is_int64(shape):
+    x = np.resize(np.array([True, False]), shape)
+    for out in (cr.square(cr.tensor(x)), cr.tensor(x).square()):
+        want = torch.square(torch.tensor(x))
+        assert _dtype_name(out.dtype) == _dtype_name(want.dtype) == "int64"
+        np.testing.assert_array_equal(out.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("op", ["remainder", "floor_divide"])
+@pytest.mark.parametrize("dtypes", [("int64", "int64"), ("int32", "int64"), ("int64", "bool")])
+def test_integer_division_by_zero(op, dtypes):
+    b = np.array([0, 1, 2, 3]).astype(dtypes[1])
+    for shape in ((3, 4), (0, 4), (1, 4)):  # an empty result divides nothing: no error in either
+        a = np.ones(shape, dtype=dtypes[0])
+        try:
+            want = getattr(torch, op)(torch.tensor(a), torch.tensor(b))
+        except RuntimeError as e:
+            with pytest.raises(RuntimeError, match=str(e)):
+                getattr(cr, op)(cr.tensor(a), cr.tensor(b))
+        else:
+            out = getattr(cr, op)(cr.tensor(a), cr.tensor(b))
+            assert out.shape == tuple(want.shape) and _dtype_name(out.dtype) == _dtype_name(want.dtype)
+
+
+@pytest.mark.parametrize("dtype", ["int32", "uint8", "bool", "int64", "float32"])
+@pytest.mark.parametrize("eq,shape", [("ii", (3, 3)), ("ii->i", (3, 3)), ("ij->", (2, 3)), ("ij->i", (2, 3)),
+                                      ("ij->ji", (2, 3)), ("iij->j", (2, 2, 3)), ("ii->", (0, 0))])
+def test_einsum_of_one_integer_operand_sums_to_int64(dtype, eq, shape):
+    x = (np.arange(int(np.prod(shape))).reshape(shape) % 3).astype(dtype)
+    out, want = cr.einsum(eq, cr.tensor(x)), torch.einsum(eq, torch.tensor(x))
+    assert _dtype_name(out.dtype) == _dtype_name(want.dtype)
+    np.testing.assert_array_equal(out.numpy(), want.numpy())

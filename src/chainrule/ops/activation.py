@@ -197,6 +197,12 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool =
     """Clamp to [min_val, max_val]; gradient 1 strictly inside, 0 elsewhere."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not be greater than max_val ({max_val})")
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iu":
+        # an integer tensor keeps its dtype: PyTorch truncates the bounds toward zero, as int() does
+        min_val, max_val = int(min_val), int(max_val)
+        if input._data.dtype.kind == "u" and min_val < 0:
+            raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type ({input.dtype}) with negative "
+                               f"limits (min_val {min_val}); convert the input with .int() first")
     return _finish(input, Hardtanh.apply(input, min_val, max_val), inplace, "hardtanh_")
 
 

@@ -151,9 +151,10 @@ class Remainder(Op):
 
 
 def _check_zero_division(a, b) -> None:
-    """Integer division by zero raises, as in PyTorch (NumPy would give 0 with a warning)."""
-    if np.result_type(b).kind in "biu" and not np.all(b):
-        raise ZeroDivisionError("ZeroDivisionError")
+    """Integer division by zero raises RuntimeError("ZeroDivisionError"), as in PyTorch (NumPy would give 0
+    with a warning); an empty result divides nothing, so it does not raise."""
+    if np.result_type(b).kind in "biu" and not np.all(b) and np.size(a) and np.size(b):
+        raise RuntimeError("ZeroDivisionError")
 
 
 def _is_bool(x) -> bool:

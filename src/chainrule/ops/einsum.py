@@ -111,6 +111,8 @@ def einsum(equation: str, *operands):
     if len(dtypes) > 1 or any(d.kind == "b" for d in dtypes):
         xs = _promoted(equation, xs)
     spec = _parse(equation, [x._data.shape for x in xs])
+    if len(xs) == 1 and xs[0]._data.dtype.kind in "biu" and set(spec[0][0]) - set(spec[1]):
+        xs = [xs[0].long()]  # one operand with a label summed out: a sum, which gives int64 as torch.sum
     try:
         return Einsum.apply(spec, *xs)
     except ValueError as e:

@@ -192,7 +192,16 @@ log2 = _unary(Log2, "log2", "Base-2 logarithm, elementwise.")
 log10 = _unary(Log10, "log10", "Base-10 logarithm, elementwise.")
 rsqrt = _unary(Rsqrt, "rsqrt", "1 / sqrt(x), elementwise.")
 reciprocal = _unary(Reciprocal, "reciprocal", "1 / x, elementwise.")
-square = _unary(Square, "square", "x * x, elementwise (integer tensors stay integer).", floating=False)
+
+
+def square(input):
+    """x * x, elementwise: integer tensors stay integer, and a bool tensor gives int64 (as PyTorch's
+    x.pow(2))."""
+    if isinstance(input, Tensor) and input._data.dtype == np.bool_:
+        input = input.long()
+    return Square.apply(input)
+
+
 erf = _unary(Erf, "erf", "The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt (float64-accurate).")
 frac = _unary(Frac, "frac", "x - trunc(x): the fractional part, with the sign of x.")
 
