@@ -99,6 +99,7 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Run forward; when grad is needed, record the node and connect the outputs to it."""
         need = False
+        _refresh_views(args)
         if _state.enabled:
             for a in args:
                 if type(a) is Tensor and a._rg:
@@ -163,6 +164,8 @@ class Op(Function):
             a = args[0]
             if type(a) is not Tensor:
                 raise TypeError(f"{cls.__name__.lower()}(): expected a Tensor, got {type(a).__name__}")
+            if a._view is not None and a._view[2] != a._version[0]:
+                _refresh(a)  # a view whose memory was written in place since its grad_fn was made
             if a._rg and _state.enabled:
                 ctx = _new(cls)
                 ctx.needs_input_grad = _ONE
@@ -175,6 +178,10 @@ class Op(Function):
         elif n == 2:
             a, b = args
             ta, tb = type(a) is Tensor, type(b) is Tensor
+            if ta and a._view is not None and a._view[2] != a._version[0]:
+                _refresh(a)
+            if tb and b._view is not None and b._view[2] != b._version[0]:
+                _refresh(b)
             a0 = a._data if ta else a
             a1 = b._data if tb else b
             ga, gb = ta and a._rg, tb and b._rg
@@ -194,6 +201,7 @@ class Op(Function):
             else:
                 out = cls.forward(_NULL_CTX, a0, a1)
         else:
+            _refresh_views(args)
             arrays = [a._data if type(a) is Tensor else a for a in args]
             nig = tuple(type(a) is Tensor and a._rg for a in args)
             if True in nig and _state.enabled:
@@ -208,7 +216,12 @@ class Op(Function):
         res._data = out
         res._grad = res._hooks = None
         res._out_idx = 0
-        res._version = args[0]._vc() if cls.is_view else None  # a view shares its base's version counter
+        if cls.is_view:  # a view shares its base's version counter and records how it was made (views.py)
+            vc = args[0]._vc()
+            res._version = vc
+            res._view = (cls, args, vc[0], _state.enabled)
+        else:
+            res._version = res._view = None
         if ctx is None:
             res._rg = False
             res.grad_fn = None
@@ -250,6 +263,13 @@ def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
             return
 
 
+def _refresh_views(args) -> None:
+    """Re-make the grad_fn of the views among args whose memory was written in place since it was made."""
+    for a in args:
+        if type(a) is Tensor and a._view is not None and a._view[2] != a._version[0]:
+            _refresh(a)
+
+
 class _NullCtx:
     """The ctx given to forward when nothing will be differentiated: saving is a no-op."""
 
@@ -277,3 +297,6 @@ def once_differentiable(fn):
     """Decorator for a Function's backward that cannot itself be differentiated (raises under create_graph)."""
     fn._once_differentiable = True
     return fn
+
+
+from .views import refresh as _refresh  # views.py builds on Op, defined above

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, Op
+from ..autograd.grad_mode import state as _grad_state
 from ..tensor import Tensor
 from ._util import apply_any, norm_dim
 from .elementwise import where
@@ -149,9 +150,14 @@ class Unbind(Function):
         return stack(list(grads), ctx.axis), None
 
 
-def _share_version(pieces, x: Tensor) -> tuple:
-    for p in pieces:
-        p._version = x._vc()  # views: an in-place edit of a piece is an edit of x
+def _views_of(pieces, cls, args: tuple) -> tuple:
+    """Mark the pieces as views of args[0]: shared version counter, and the record views.py reads (with the
+    output index: in-place ops on outputs of a function returning several views are refused, as in PyTorch)."""
+    vc = args[0]._vc()
+    mode = _grad_state.enabled
+    for i, p in enumerate(pieces):
+        p._version = vc
+        p._view = (cls, args, vc[0], mode, i)
     return pieces
 
 
@@ -169,7 +175,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise RuntimeError(f"split: split sizes {sizes} must be non-negative and sum to {n}, the size of "
                                f"dimension {d} of a tensor of shape {tensor.shape}")
-    return _share_version(Split.apply(tensor, d, sizes), tensor)
+    return _views_of(Split.apply(tensor, d, sizes), Split, (tensor, d, sizes))
 
 
 def chunk(input, chunks: int, dim: int = 0):
@@ -184,7 +190,7 @@ def chunk(input, chunks: int, dim: int = 0):
 def unbind(input, dim: int = 0):
     """The slices along `dim` (removing it), as views."""
     (d,) = norm_dim(dim, input.ndim, "unbind")
-    return _share_version(Unbind.apply(input, d), input)
+    return _views_of(Unbind.apply(input, d), Unbind, (input, d))
 
 
 class Pad(Op):
@@ -245,7 +251,7 @@ class Flip(Op):
     @staticmethod
     def backward(ctx, g):
         # flipping is its own adjoint
-        return g[ctx.index], None
+        return apply_any(Flip, g, ctx.index), None
 
 
 def flip(input, *dims):
