@@ -217,9 +217,14 @@ class Op(Function):
         res._grad = res._hooks = None
         res._out_idx = 0
         if cls.is_view:  # a view shares its base's version counter and records how it was made (views.py)
-            vc = args[0]._vc()
+            a = args[0]
+            vc = a._vc()
             res._version = vc
             res._view = (cls, args, vc[0], _state.enabled)
+            if ctx is None:
+                res._rg = a._rg and not _state.enabled  # PyTorch: a view made under no_grad requires grad
+                res.grad_fn = None
+                return res
         else:
             res._version = res._view = None
         if ctx is None:

@@ -58,8 +58,8 @@ def refresh(t: Tensor) -> None:
     if root._rg:
         for r in chain:
             if len(r) > 4:
-                raise RuntimeError(_multi_message(r, "its base or another view of its base has been modified "
-                                                     "inplace"))
+                raise RuntimeError(_multi_message(chain[0], "its base or another view of its base has been "
+                                                            "modified inplace"))
             if not r[3]:
                 raise RuntimeError(_NO_GRAD_VIEW.format("its base or another view of its base has been modified "
                                                         "inplace with grad mode enabled"))
@@ -83,6 +83,8 @@ def inplace(self: Tensor, name: str, fn, *args, regen: bool = True) -> Tensor:
     own_memory(self)
     record = _state.enabled and (self._rg or _any_rg(args))
     if not record:
+        if view is not None:
+            check_writable(self, name)
         res = fn(self, *args)
         try:
             np.copyto(self._data, res._data, casting="unsafe")
@@ -170,11 +172,11 @@ def own_memory(t: Tensor) -> None:
 def check_writable(t: Tensor, name: str) -> None:
     """Raise PyTorch's error for memory that several elements share (expanded views), or ours for read-only."""
     a = t._data
-    if a.flags.writeable:
-        return
-    if any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+    if 0 in a.strides and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
+    if a.flags.writeable:
+        return
     raise RuntimeError(f"{name}: the tensor's memory is read-only (it wraps a read-only NumPy array); clone() it "
                        "before modifying it in place")
 
@@ -247,7 +249,7 @@ def _adopt_output(res: Tensor, self: Tensor) -> None:
 def _check_rebase(chain: list, root: Tensor, name: str) -> None:
     for r in chain:
         if len(r) > 4:
-            raise RuntimeError(_multi_message(chain[0] if len(chain[0]) > 4 else r, "is being modified inplace"))
+            raise RuntimeError(_multi_message(chain[0], "is being modified inplace"))
     for r in chain:
         if not r[3]:
             raise RuntimeError(_NO_GRAD_VIEW.format("is being modified inplace with grad mode enabled"))
@@ -258,7 +260,7 @@ def _check_rebase(chain: list, root: Tensor, name: str) -> None:
 
 def _multi_message(rec, what: str) -> str:
     i = rec[4] if len(rec) > 4 else 0
-    return (f"Output {i} of {rec[0].__name__}Backward is a view and {what}. This view is the output of a function "
+    return (f"Output {i} of {rec[0].__name__} is a view and {what}. This view is the output of a function "
             "that returns multiple views. Such functions do not allow the output views to be modified inplace. "
             "You should replace the inplace operation by an out-of-place one.")
 

@@ -143,18 +143,16 @@ def setitem(x: Tensor, idx, value) -> None:
     p = plan(x._data.shape, idx)
     v = _value(x, value, p)
     if not (state.enabled and (x._rg or (type(value) is Tensor and value._rg))):
-        tgt = p.target(x._data)
-        vd = v._data if type(v) is Tensor else v
-        try:
-            if p.adv is None:
-                np.copyto(tgt, vd, casting="unsafe")
-            else:
-                tgt[p.adv] = vd
-        except ValueError:
-            from ..autograd.views import check_writable
+        from ..autograd.views import check_writable
 
-            check_writable(x, "setitem")
-            raise
+        tgt = p.target(x._data)
+        if x._view is not None or not tgt.flags.writeable:
+            check_writable(Tensor._wrap(tgt), "setitem")  # expanded views: elements sharing memory
+        vd = v._data if type(v) is Tensor else v
+        if p.adv is None:
+            np.copyto(tgt, vd, casting="unsafe")
+        else:
+            tgt[p.adv] = vd
         x._bump()
         return
     target = x if p.basic is None else Slice.apply(x, p.basic)

@@ -54,8 +54,11 @@ class Expand(Op):
 
     @staticmethod
     def forward(ctx, x, shape):
-        # a real broadcast shares memory between elements (read-only: in-place ops on it are refused)
-        return x.view() if x.shape == shape else np.broadcast_to(x, shape)
+        # writable like x, as in PyTorch: in-place ops refuse only views where elements share memory
+        out = np.broadcast_to(x, shape)
+        if x.flags.writeable:
+            out.flags.writeable = True
+        return out
 
     @staticmethod
     def backward(ctx, g):

@@ -142,7 +142,7 @@ class Unbind(Function):
     def forward(ctx, x, axis):
         ctx.axis = axis
         lead = (slice(None),) * axis
-        return tuple(Tensor._wrap(x._data[lead + (i,)]) for i in range(x.shape[axis]))
+        return tuple(Tensor._wrap(x._data[lead + (i, Ellipsis)]) for i in range(x.shape[axis]))  # 0-d: views
 
     @staticmethod
     def backward(ctx, *grads):
@@ -158,6 +158,8 @@ def _views_of(pieces, cls, args: tuple) -> tuple:
     for i, p in enumerate(pieces):
         p._version = vc
         p._view = (cls, args, vc[0], mode, i)
+        if not mode and args[0]._rg:
+            p._rg = True  # PyTorch: a view of a tensor that requires grad does, even made under no_grad
     return pieces
 
 
