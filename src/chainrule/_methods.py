@@ -92,7 +92,8 @@ _register_more(
     "var std max min amax amin logsumexp argmax argmin cat split chunk pad gather scatter_add index_select "
     "cumsum einsum softmax log_softmax leaky_relu elu gelu silu softplus hardtanh norm prod square "
     "unbind repeat flip roll tril triu masked_fill take_along_dim outer log1p expm1 exp2 log2 log10 rsqrt "
-    "reciprocal floor ceil round trunc frac erf fix narrow movedim moveaxis tile fliplr flipud ger diagonal select"
+    "reciprocal floor ceil round trunc frac erf fix narrow movedim moveaxis tile fliplr flipud ger diagonal "
+    "select"
 )
 
 
@@ -139,8 +140,8 @@ T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
 
 
 # ---- in-place methods -----------------------------------------------------------------------------------
-# Each runs one op and writes its result into the tensor's memory (autograd/views.py: version bump, graph rebase,
-# views written through).
+# Each runs one op and writes its result into the tensor's memory (autograd/views.py: version bump, graph
+# rebase, views written through).
 def _inplace(name: str, fn):
     """An in-place binary method (add_, mul_, ...): self = fn(self, other), written into self's memory."""
 
@@ -191,7 +192,7 @@ T.sqrt_ = _unary_inplace("sqrt_", ops.sqrt)
 
 
 def _fill(name: str, make):
-    """In-place fills (zero_, fill_, normal_, uniform_ ...): the old value gets a zero gradient when recorded."""
+    """In-place fills (zero_, normal_, uniform_ ...): when recorded, the old value gets a zero gradient."""
 
     def method(self, *args, **kwargs):
         return _views.inplace(self, name, _Fill.apply, make(self, *args, **kwargs))
@@ -217,8 +218,8 @@ def fill_(self, value):
     """Fill with a number or a 0-d tensor (which then gets the gradient, summed)."""
     if isinstance(value, Tensor):
         if value.ndim != 0:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
-                               "dimensions.")
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.ndim} dimensions.")
         return _views.inplace(self, "fill_", _Copy.apply, value)
     return _views.inplace(self, "fill_", _Fill.apply, value)
 
@@ -233,8 +234,8 @@ def _copy_inplace(self, src, non_blocking=False):
     except ValueError:
         ok = False
     if not ok:
-        raise RuntimeError(f"copy_: the source's shape {tuple(src.shape)} cannot be broadcast to the tensor's "
-                           f"shape {tuple(self.shape)}")
+        raise RuntimeError(f"copy_: the source's shape {tuple(src.shape)} cannot be broadcast to the "
+                           f"tensor's shape {tuple(self.shape)}")
     return _views.inplace(self, "copy_", _Copy.apply, src)
 
 

@@ -116,14 +116,14 @@ class Tensor:
 
     @property
     def _base(self) -> Tensor | None:
-        """The tensor this one is a view of (the root, for a view of a view), or None; as PyTorch's `._base`."""
+        """The tensor this one is a view of (the root, for a view of a view), or None: PyTorch's `._base`."""
         t = self
         while t._view is not None:
             t = t._view[1][0]
         return None if t is self else t
 
     def _is_view(self) -> bool:
-        """True for a tensor made by a view op (slicing, view, transpose, ...): it shares its base's memory."""
+        """True for a tensor made by a view op (slicing, view, transpose, ...): it shares its base's data."""
         return self._view is not None
 
     @property
@@ -301,10 +301,10 @@ class Tensor:
 
     # ---- in-place bookkeeping ---------------------------------------------------------------------------
     def _check_inplace(self, name: str) -> bool:
-        """True when an in-place op on this tensor is recorded (grad mode on and it needs grad); raises for leaves.
+        """True when an in-place op on this tensor is recorded (grad on and it needs grad); raises for leaves.
 
-        The in-place ops themselves go through `chainrule.autograd.views.inplace`, which writes the result into
-        this tensor's memory, bumps the version counter and rebases the graph (views included).
+        The in-place ops themselves go through `chainrule.autograd.views.inplace`, which writes the result
+        into this tensor's memory, bumps the version counter and rebases the graph (views included).
         """
         if self._rg and _grad_state.enabled:
             if self.grad_fn is None:

@@ -1,10 +1,11 @@
-"""x[idx] and x[idx] = v against PyTorch over generated indexes: shape, values, view or copy, gradients, errors.
+"""x[idx] and x[idx] = v against PyTorch over generated indexes: shape, values, view or copy, gradients,
+errors.
 
-A seeded generator draws a tensor shape (0- to 4-d, sizes 0 to 4) and an index from a small grammar: ints (also
-negative and out of range), slices (steps 1-3, clamped bounds, and negative steps that must raise), None,
-Ellipsis (sometimes two), Python bools, 0-d int and bool tensors, int64/int32 index tensors (1-d and 2-d, also
-out of range), lists, ndarrays and bool/uint8 masks - in every order, as a tuple, a single item or a list.
-Both libraries run the same index; they must agree on raising (the exception type) or on the result.
+A seeded generator draws a tensor shape (0- to 4-d, sizes 0 to 4) and an index from a small grammar: ints
+(also negative and out of range), slices (steps 1-3, clamped bounds, and negative steps that must raise),
+None, Ellipsis (sometimes two), Python bools, 0-d int and bool tensors, int64/int32 index tensors (1-d and
+2-d, also out of range), lists, ndarrays and bool/uint8 masks - in every order, as a tuple, a single item or a
+list. Both libraries run the same index; they must agree on raising (the exception type) or on the result.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pytest
 import chainrule as cr
 
 torch = pytest.importorskip("torch")
+pytestmark = [pytest.mark.filterwarnings("ignore:indexing with dtype torch.uint8:UserWarning"),
+              pytest.mark.filterwarnings("ignore:Using a non-tuple sequence:UserWarning")]
 
 N_GET = 700
 N_SET = 500
@@ -225,9 +228,9 @@ def test_setitem_matches_torch_on_generated_indexes():
             if grad_x:
                 np.testing.assert_allclose(cx.grad.numpy(), tx.grad.numpy(), err_msg=where + " (x.grad)")
             if not scalar:
-                assert (cv.grad is None) == (tv.grad is None), f"{where}: value.grad {cv.grad} vs torch {tv.grad}"
+                assert (cv.grad is None) == (tv.grad is None), f"{where}: v.grad {cv.grad}, torch {tv.grad}"
                 if tv.grad is not None:
-                    np.testing.assert_allclose(cv.grad.numpy(), tv.grad.numpy(), err_msg=where + " (value.grad)")
+                    np.testing.assert_allclose(cv.grad.numpy(), tv.grad.numpy(), err_msg=where + " (v.grad)")
         checked += 1
     assert checked > N_SET // 3 and raised > N_SET // 20, (checked, raised)
 
@@ -253,6 +256,17 @@ def test_negative_step_is_refused_as_in_pytorch():
 
 
 def test_float_list_index_raises_where_pytorch_truncates():
-    """A documented difference: PyTorch truncates a float list or array index to ints; chainrule refuses it."""
+    """A documented difference: PyTorch truncates a float list or array index to ints; chainrule refuses."""
     with pytest.raises(IndexError, match="long, int, byte or bool"):
         cr.zeros(3)[[0.5]]
+
+
+def test_setitem_accepts_arrays_and_lists_where_pytorch_raises():
+    """A documented difference: NumPy arrays and lists may be assigned (PyTorch raises TypeError for them)."""
+    x = cr.zeros(2, 3)
+    x[0] = np.array([1.0, 2.0, 3.0])
+    x[1] = [4, 5, 6]
+    assert x.tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]] and x._version_count == 2
+    t = torch.zeros(2, 3)
+    with pytest.raises(TypeError, match="can't assign a numpy.ndarray"):
+        t[0] = np.array([1.0, 2.0, 3.0])

@@ -1,8 +1,8 @@
 """The backward engine: walk the graph from the output once, in topological order, applying each node's VJP.
 
-Iterative (no recursion: a chain of 100,000 ops works), each node visited once, gradients of inner nodes kept in a
-dict and dropped as soon as their node has run. Gradients are summed back to each input's shape here, in one
-place, so no op has to unbroadcast.
+Iterative (no recursion: a chain of 100,000 ops works), each node visited once, gradients of inner nodes kept
+in a dict and dropped as soon as their node has run. Gradients are summed back to each input's shape here, in
+one place, so no op has to unbroadcast.
 """
 
 from __future__ import annotations
@@ -344,7 +344,7 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int6
 
 
 def _version_error(node, k: int, cur: int, v: int, src=None):
-    """PyTorch's message: the saved tensor's type and shape, the node that made it, its version now and then."""
+    """PyTorch's message: the saved tensor's type and shape, the node that made it, its versions."""
     s = node.saved[k] if node.saved is not FREED and k < len(node.saved) else None
     arr = s._data if isinstance(s, Tensor) else s
     what = "saved tensor"

@@ -178,12 +178,12 @@ class Op(Function):
         elif n == 2:
             a, b = args
             ta, tb = type(a) is Tensor, type(b) is Tensor
-            if ta and a._view is not None and a._view[2] != a._version[0]:
-                _refresh(a)
-            if tb and b._view is not None and b._view[2] != b._version[0]:
-                _refresh(b)
             a0 = a._data if ta else a
             a1 = b._data if tb else b
+            if ta and a._view is not None and a._view[2] != a._version[0]:
+                _refresh(a)  # a view whose memory was written in place since its grad_fn was made
+            if tb and b._view is not None and b._view[2] != b._version[0]:
+                _refresh(b)
             ga, gb = ta and a._rg, tb and b._rg
             if (ga or gb) and _state.enabled:
                 ctx = _new(cls)
@@ -220,11 +220,15 @@ class Op(Function):
             a = args[0]
             vc = a._vc()
             res._version = vc
-            res._view = (cls, args, vc[0], _state.enabled)
             if ctx is None:
-                res._rg = a._rg and not _state.enabled  # PyTorch: a view made under no_grad requires grad
+                # no node although the input requires grad: made under no_grad (the record's last item; grad
+                # mode is not read - thread-local state is slow - so a no_grad view of a tensor that does not
+                # require grad counts as made in grad mode). PyTorch: such a view still requires grad.
+                res._view = (cls, args, vc[0], not a._rg)
+                res._rg = a._rg
                 res.grad_fn = None
                 return res
+            res._view = (cls, args, vc[0], True)
         else:
             res._version = res._view = None
         if ctx is None:

@@ -1,16 +1,18 @@
-"""Views and in-place ops, as PyTorch does them: a view knows its base, and an in-place op on a view rebases both.
+"""Views and in-place ops as PyTorch does them: a view knows its base; an in-place op on a view rebases both.
 
 A view (made by a view op: slicing, view/reshape when it can, t/transpose/permute, unsqueeze/squeeze, expand,
-narrow, select, diagonal, unbind, split/chunk) shares memory and the version counter with the tensor it was made
-from, and keeps a record of how it was made: `t._view = (op class, the op's args (args[0] the tensor viewed),
-the version its grad_fn was made at, grad mode at creation[, output index for ops returning several views])`.
-Following the records up gives the root base (`t._base`) and the chain of view ops that re-makes the view from it.
+narrow, select, diagonal, unbind, split/chunk) shares memory and the version counter with the tensor it was
+made from, and keeps a record of how it was made: `t._view = (op class, the op's args (args[0] the tensor
+viewed), the version its grad_fn was made at, grad mode at creation[, output index for ops returning several
+views])`. Following the records up gives the root base (`t._base`) and the chain of view ops that re-makes the
+view from it.
 
-An in-place op writes its result into the tensor's memory and bumps the shared version counter. Inside a recorded
-graph it also rebases the graph: a plain tensor takes the op's node as its grad_fn; for a view, the base takes a
-`CopySlices` node (base' = base with the view's region replaced by the op's result, PyTorch's name and idea) and
-the view becomes the chain of view ops re-applied to the new base. Other views of the same base learn that their
-grad_fn is stale from the version counter and re-make it the same way when they are next used (`refresh`).
+An in-place op writes its result into the tensor's memory and bumps the shared version counter. Inside a
+recorded graph it also rebases the graph: a plain tensor takes the op's node as its grad_fn; for a view, the
+base takes a `CopySlices` node (base' = base with the view's region replaced by the op's result, PyTorch's
+name and idea) and the view becomes the chain of view ops re-applied to the new base. Other views of the same
+base learn that their grad_fn is stale from the version counter and re-make it the same way when they are next
+used (`refresh`).
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ def replay(y, chain: list, arrays: bool = False):
 
 
 def refresh(t: Tensor) -> None:
-    """A view whose memory was written since its grad_fn was made: re-make grad_fn from its base's current graph.
+    """A view whose memory was written since its grad_fn was made: re-make it from its base's current graph.
 
-    Only in grad mode (PyTorch does it lazily too, when the view is used). Views made under no_grad and outputs of
-    ops returning several views refuse, with PyTorch's errors, when their base requires grad.
+    Only in grad mode (PyTorch does it lazily too, when the view is used). Views made under no_grad and
+    outputs of ops returning several views refuse, with PyTorch's errors, when their base requires grad.
     """
     if not _state.enabled:
         return
@@ -61,21 +63,22 @@ def refresh(t: Tensor) -> None:
                 raise RuntimeError(_multi_message(chain[0], "its base or another view of its base has been "
                                                             "modified inplace"))
             if not r[3]:
-                raise RuntimeError(_NO_GRAD_VIEW.format("its base or another view of its base has been modified "
-                                                        "inplace with grad mode enabled"))
+                raise RuntimeError(_NO_GRAD_VIEW.format(
+                    "its base or another view of its base has been modified inplace with grad mode enabled"))
         nv = replay(root, chain)
         t.grad_fn, t._rg, t._out_idx = nv.grad_fn, nv._rg, nv._out_idx
     t._view = rec[:2] + (t._version[0],) + rec[3:]
 
 
 def inplace(self: Tensor, name: str, fn, *args, regen: bool = True) -> Tensor:
-    """self.<name>(*args): run the op `fn(self, *args)` and write its result into self's memory, as PyTorch does.
+    """self.<name>(*args): run the op `fn(self, *args)`, write its result into self's memory, as PyTorch does.
 
-    Not recorded (grad mode off, or nothing requires grad): write and bump the version. Recorded: self (or, for
-    a view, its base via CopySlices) takes the op's node. `fn` must be one op (or ops) taking self directly; what
-    it saved of self's memory is copied first, since the write would change it. `regen=False` skips re-making the
-    view's grad_fn (setitem's temporary views). Raises PyTorch's errors for leaves that require grad, views of
-    them, views made under no_grad, outputs of ops returning several views, and overlapping (expanded) memory.
+    Not recorded (grad mode off, or nothing requires grad): write and bump the version. Recorded: self (or,
+    for a view, its base via CopySlices) takes the op's node. `fn` must be one op (or ops) taking self
+    directly; what it saved of self's memory is copied first, since the write would change it. `regen=False`
+    skips re-making the view's grad_fn (setitem's temporary views). Raises PyTorch's errors for leaves that
+    require grad, views of them, views made under no_grad, outputs of ops returning several views, and
+    overlapping (expanded) memory.
     """
     view = self._view
     if view is not None and _state.enabled and view[2] != self._version[0]:
@@ -127,8 +130,8 @@ def inplace(self: Tensor, name: str, fn, *args, regen: bool = True) -> Tensor:
 class CopySlices(Op):
     """base' = base with a view's region replaced by `value` (the result of an in-place op on the view).
 
-    Inputs: the base as it was (its old graph), the value, then constants: the view's own array (forward writes
-    the value through it, into the base's memory) and the chain of view ops from the base to the view.
+    Inputs: the base as it was (its old graph), the value, then constants: the view's own array (forward
+    writes the value through it, into the base's memory) and the chain of view ops from the base to the view.
     """
 
     def name(self) -> str:
@@ -141,7 +144,8 @@ class CopySlices(Op):
 
     @staticmethod
     def backward(ctx, g):
-        # dL/d(old base) = g with the view's region zeroed (it was overwritten) ; dL/d(value) = g's view region
+        # dL/d(old base) = g with the view's region zeroed (it was overwritten) ; dL/d(value) = g's view
+        # region
         chain = ctx.inputs[3]
         nig = ctx.needs_input_grad
         gv = replay(g, chain, arrays=not isinstance(g, Tensor)) if nig[1] else None
@@ -164,21 +168,22 @@ def _outside(g, chain):
 
 
 def own_memory(t: Tensor) -> None:
-    """A 0-d result that an op left as a NumPy scalar gets an array (memory that can be written and viewed)."""
+    """A 0-d result that an op left as a NumPy scalar gets an array (memory to write and to view)."""
     if type(t._data) is not np.ndarray:
         t._data = np.array(t._data)
 
 
 def check_writable(t: Tensor, name: str) -> None:
-    """Raise PyTorch's error for memory that several elements share (expanded views), or ours for read-only."""
+    """Raise PyTorch's error for memory several elements share (expanded views), or ours for read-only."""
     a = t._data
-    if 0 in a.strides and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                           "single memory location. Please clone() the tensor before performing the operation.")
+    if 0 in a.strides and a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to "
+                           "a single memory location. Please clone() the tensor before performing the "
+                           "operation.")
     if a.flags.writeable:
         return
-    raise RuntimeError(f"{name}: the tensor's memory is read-only (it wraps a read-only NumPy array); clone() it "
-                       "before modifying it in place")
+    raise RuntimeError(f"{name}: the tensor's memory is read-only (it wraps a read-only NumPy array); "
+                       "clone() it before modifying it in place")
 
 
 def _any_rg(args) -> bool:
@@ -189,7 +194,7 @@ def _any_rg(args) -> bool:
 
 
 def _alias(t: Tensor) -> Tensor:
-    """A tensor with t's memory and graph place but its own version counter (the op's view of t's old value)."""
+    """A tensor with t's memory and graph place, but its own version counter (t's old value, for the op)."""
     a = Tensor._wrap(t._data)
     a.grad_fn, a._rg, a._out_idx = t.grad_fn, t._rg, t._out_idx
     return a
@@ -205,7 +210,7 @@ def _same_dtype(res: Tensor, self: Tensor) -> Tensor:
 
 
 def _protect(res: Tensor, snap: Tensor, args: tuple) -> None:
-    """Give the op's nodes that saved (part of) snap's memory a copy: the write that follows would change it."""
+    """Give the op's nodes that saved (part of) snap's memory a copy: the write that follows changes it."""
     arr = snap._data
     stop = {id(snap.grad_fn)}
     stop.update(id(a.grad_fn) for a in args if type(a) is Tensor)
@@ -233,7 +238,7 @@ def _protect(res: Tensor, snap: Tensor, args: tuple) -> None:
 
 
 def _adopt_output(res: Tensor, self: Tensor) -> None:
-    """An op that saved its output now saves self (which holds it): a later edit of self is caught, as in PyTorch."""
+    """An op that saved its output now saves self, which holds it: a later edit is caught, as in PyTorch."""
     node = res.grad_fn
     if node is None or not node._is_op or node._out_pos < 0 or res._data.dtype != self._data.dtype:
         return
@@ -254,19 +259,20 @@ def _check_rebase(chain: list, root: Tensor, name: str) -> None:
         if not r[3]:
             raise RuntimeError(_NO_GRAD_VIEW.format("is being modified inplace with grad mode enabled"))
     if root._rg and root.grad_fn is None:
-        raise RuntimeError(f"{name}: a view of a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
+        raise RuntimeError(f"{name}: a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
 
 
 def _multi_message(rec, what: str) -> str:
     i = rec[4] if len(rec) > 4 else 0
     return (f"Output {i} of {rec[0].__name__} is a view and {what}. This view is the output of a function "
-            "that returns multiple views. Such functions do not allow the output views to be modified inplace. "
-            "You should replace the inplace operation by an out-of-place one.")
+            "that returns multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
 
 
 _NO_GRAD_VIEW = (
     "A view was created in no_grad mode and {}. Given that this use case is ambiguous and error-prone, it is "
-    "forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad "
-    "block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+    "forbidden. You can clarify your code by moving both the view and the inplace either both inside the "
+    "no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to "
+    "be tracked)."
 )

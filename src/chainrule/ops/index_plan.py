@@ -8,7 +8,8 @@ items), so its quirks come along: several Ellipses are allowed, a Python bool (o
 tensor on a new axis of size 1, a 0-d integer tensor selects like an int, and a short non-tuple list holding
 sequences, slices, None or Ellipsis is read as a tuple (with PyTorch's deprecation warning).
 
-One deliberate difference: a list or array of floats used as an index raises here; PyTorch truncates it to ints.
+One deliberate difference: a list or array of floats used as an index raises here; PyTorch truncates it to
+ints.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import numpy as np
 
 from ..tensor import Tensor
 
-_BAD_ITEM = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {})"
+_BAD_ITEM = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+             "indices (got {})")
 _BAD_DTYPE = "tensors used as indices must be long, int, byte or bool tensors"
 _EMPTY = np.zeros(0, np.intp)
 _ZERO = np.zeros(1, np.intp)
@@ -27,7 +29,8 @@ _ZERO = np.zeros(1, np.intp)
 
 class Plan:
     """x[idx] in two NumPy steps: `basic` (ints, slices, None; None when it is x itself), then `adv` (index
-    arrays and slices, placed by NumPy's rule; None for a view). `unique`: adv never names an element twice."""
+    arrays and slices, placed by NumPy's rule; None for a view). `unique`: adv never names an element
+    twice."""
 
     __slots__ = ("adv", "basic", "byte_mask", "unique")
 
@@ -64,8 +67,8 @@ def plan(shape: tuple, idx) -> Plan:
         if conv[0][0] == "slice":
             _slice(conv[0][1])  # the step is checked first
         raise IndexError("slice() cannot be applied to a 0-dim tensor." if conv[0][0] == "slice" else
-                         "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
-                         "in C++ to convert a 0-dim tensor to a number")
+                         "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     specified = 0
     for o, c in zip(items, conv):
         if c[0] in ("int", "slice") or (c[0] == "arr" and not isinstance(o, Tensor)):
@@ -99,7 +102,7 @@ def plan(shape: tuple, idx) -> Plan:
             length = len(range(start, stop, step))
             if k >= 0:
                 sel[k] = slice(start, stop, step)
-            elif length == 0:  # a new axis sliced to nothing: an empty index on it (rare; the result is empty)
+            elif length == 0:  # a new axis sliced to nothing: an empty index on it (the result is empty)
                 adv.append((dim, _EMPTY, False))
             sizes[dim] = length
             dim += 1
@@ -128,15 +131,15 @@ def _as_items(idx) -> tuple:
         for e in idx:
             if isinstance(e, (Tensor, np.ndarray, list, tuple, slice)) or e is None or e is Ellipsis:
                 warnings.warn(
-                    "Using a non-tuple sequence for multidimensional indexing is deprecated; use x[tuple(seq)] "
-                    "instead of x[seq] (PyTorch reads it as a tuple, and so does chainrule).", UserWarning,
-                    stacklevel=4)
+                    "Using a non-tuple sequence for multidimensional indexing is deprecated; use "
+                    "x[tuple(seq)] instead of x[seq] (PyTorch reads it as a tuple, and so does chainrule).",
+                    UserWarning, stacklevel=4)
                 return tuple(idx)
     return (idx,)
 
 
 def _item(o) -> tuple:
-    """Classify one index item: ("int", i) ("slice", s) ("none",) ("ellipsis",) ("bool", b) ("arr", a, mask)."""
+    """An index item as ("int", i) ("slice", s) ("none",) ("ellipsis",) ("bool", b) or ("arr", a, mask)."""
     if o is None:
         return ("none",)
     if o is Ellipsis:
@@ -223,7 +226,7 @@ def _adv_tuple(adv: list, sizes: list) -> tuple:
     nd = len(sizes)
     if max(p + (a.ndim if m else 1) for p, a, m in adv) > nd:
         raise IndexError(f"too many indices for tensor of dimension {nd}")
-    tup = [slice(None)] * nd  # one item per dim; a k-dim mask takes its first dim's place and k - 1 are dropped
+    tup = [slice(None)] * nd  # one item per dim; a k-dim mask takes its first dim's place, k - 1 are dropped
     covered, shapes = set(), []
     for p, a, mask in adv:
         if mask:

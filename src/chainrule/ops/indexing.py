@@ -1,9 +1,9 @@
 """Indexing x[...] and x[...] = v with PyTorch's rules (see index_plan.py for how an index is read).
 
-x[ints, slices, None, ...] is a view (`Slice`, sharing memory and version counter with x); an index with tensors,
-lists, arrays or bool masks is a copy (`Index`). Backward scatters the gradient into zeros; repeated indices
-accumulate (np.add.at). x[idx] = v is an in-place copy_ (or index_put_) on the view x[basic], so it writes through
-to x and, inside a recorded graph, rebases x's graph (autograd/views.py).
+x[ints, slices, None, ...] is a view (`Slice`, sharing memory and version counter with x); an index with
+tensors, lists, arrays or bool masks is a copy (`Index`). Backward scatters the gradient into zeros; repeated
+indices accumulate (np.add.at). x[idx] = v is an in-place copy_ (or index_put_) on the view x[basic], so it
+writes through to x and, inside a recorded graph, rebases x's graph (autograd/views.py).
 """
 
 from __future__ import annotations
@@ -114,9 +114,9 @@ def _written_mask(shape, p: Plan, dtype) -> np.ndarray:
 def getitem(x: Tensor, idx):
     """x[idx] with PyTorch's rules: ints, slices, None, Ellipsis, bool masks, index tensors, lists and arrays.
 
-    Ints, slices, None and Ellipsis give a view of x; index tensors a copy, their dims placed as PyTorch places
-    them (after the ints are applied). Raises IndexError for out-of-range or malformed indexes, ValueError for a
-    slice step that is not positive, as PyTorch does.
+    Ints, slices, None and Ellipsis give a view of x; index tensors a copy, their dims placed as PyTorch
+    places them (after the ints are applied). Raises IndexError for out-of-range or malformed indexes,
+    ValueError for a slice step that is not positive, as PyTorch does.
     """
     if type(idx) is int and x._data.ndim:  # x[i], the common case, skips the planner
         n = x._data.shape[0]
@@ -180,9 +180,9 @@ def _value(x: Tensor, value, p: Plan):
     shape = sub.shape if p.adv is None else np.broadcast_to(np.empty((), np.bool_), sub.shape)[p.adv].shape
     if type(value) is Tensor:
         if p.adv is not None and value._data.dtype != x._data.dtype:
-            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                               f"{_tname(x._data.dtype)} for the destination and {_tname(value._data.dtype)} for "
-                               "the source.")
+            raise RuntimeError("Index put requires the source and destination dtypes match, got "
+                               f"{_tname(x._data.dtype)} for the destination and "
+                               f"{_tname(value._data.dtype)} for the source.")
         v = value
     else:
         v = Tensor._wrap(np.asarray(value, dtype=x._data.dtype))
@@ -197,11 +197,11 @@ def _value(x: Tensor, value, p: Plan):
         full = None
     if full != tuple(shape):
         if p.adv is not None:
-            raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be broadcast to indexing "
-                               f"result of shape {list(shape)}")
-        raise RuntimeError(f"setitem: the value's shape {list(vs)} cannot be broadcast to the indexed shape "
-                           f"{list(shape)} (the expanded size of the tensor must match the existing size at each "
-                           "non-singleton dimension)")
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be broadcast to "
+                               f"indexing result of shape {list(shape)}")
+        raise RuntimeError(f"setitem: the value's shape {list(vs)} cannot be broadcast to the indexed "
+                           f"shape {list(shape)} (the expanded size of the tensor must match the existing size "
+                           "at each non-singleton dimension)")
     if vs != tuple(shape):
         v = v.expand(*shape) if v._rg else Tensor._wrap(np.broadcast_to(v._data, shape))
     return v

@@ -195,7 +195,8 @@ def broadcast_to(input, shape):
 
 
 def contiguous(input):
-    """The tensor itself when its memory is C-contiguous, else a contiguous copy (as in PyTorch: an in-place edit
+    """The tensor itself when its memory is C-contiguous, else a contiguous copy (as in PyTorch: an in-place
+    edit
     of the copy leaves the input alone)."""
     if input._data.flags.c_contiguous:
         return input
@@ -252,7 +253,8 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
     """The diagonal elements of dims (dim1, dim2) (offset > 0: above the main diagonal), as a view whose last
     dimension runs along the diagonal."""
     if input.ndim < 2:
-        raise RuntimeError(f"diagonal: expected a tensor of at least 2 dimensions, got shape {tuple(input.shape)}")
+        raise RuntimeError(f"diagonal: expected a tensor of at least 2 dimensions, got shape "
+                           f"{tuple(input.shape)}")
     d1, d2 = norm_dim((dim1, dim2), input.ndim, "diagonal")
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")

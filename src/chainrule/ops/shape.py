@@ -152,7 +152,8 @@ class Unbind(Function):
 
 def _views_of(pieces, cls, args: tuple) -> tuple:
     """Mark the pieces as views of args[0]: shared version counter, and the record views.py reads (with the
-    output index: in-place ops on outputs of a function returning several views are refused, as in PyTorch)."""
+    output index: in-place ops on outputs of a function returning several views are refused, as in
+    PyTorch)."""
     vc = args[0]._vc()
     mode = _grad_state.enabled
     for i, p in enumerate(pieces):
