@@ -118,10 +118,17 @@ def getitem(x: Tensor, idx):
     places them (after the ints are applied). Raises IndexError for out-of-range or malformed indexes,
     ValueError for a slice step that is not positive, as PyTorch does.
     """
-    if type(idx) is int and x._data.ndim:  # x[i], the common case, skips the planner
-        n = x._data.shape[0]
-        if -n <= idx < n:
-            return Slice.apply(x, (idx, Ellipsis))  # Ellipsis: a 0-d view rather than a NumPy scalar
+    basic = _fast_basic(idx)
+    if basic is not None:  # ints, slices, None, one Ellipsis: NumPy's meaning is PyTorch's; errors go on below
+        try:
+            return Slice.apply(x, basic)
+        except IndexError:
+            pass
+    elif type(idx) is Tensor and idx._data.ndim and idx._data.dtype in _FAST_DTYPES:
+        try:  # one index tensor: NumPy's meaning is PyTorch's
+            return Index.apply(x, idx._data)
+        except IndexError:
+            pass
     p = plan(x._data.shape, idx)
     if p.adv is None:
         return Slice.apply(x, (Ellipsis,) if p.basic is None else p.basic)
@@ -140,7 +147,16 @@ def setitem(x: Tensor, idx, value) -> None:
     if idx is False:  # PyTorch returns at once (the value is not even looked at)
         return
     own_memory(x)
-    p = plan(x._data.shape, idx)
+    p = None
+    basic = _fast_basic(idx)
+    if basic is not None:
+        try:
+            x._data[basic]
+            p = Plan(basic, None, True)
+        except IndexError:
+            pass
+    if p is None:
+        p = plan(x._data.shape, idx)
     v = _value(x, value, p)
     if not (state.enabled and (x._rg or (type(value) is Tensor and value._rg))):
         from ..autograd.views import check_writable
@@ -160,6 +176,36 @@ def setitem(x: Tensor, idx, value) -> None:
         inplace(target, "copy_", _copy_value, v, regen=target is x)
     else:
         inplace(target, "index_put_", _index_put, v, p, regen=target is x)
+
+
+_FAST_DTYPES = (np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.bool_))
+
+
+def _fast_basic(idx):
+    """idx as a NumPy basic index when it holds only ints, slices with positive steps, None and at most one
+    Ellipsis (where NumPy and PyTorch agree); Ellipsis appended so that ints give a 0-d view, not a scalar."""
+    t = type(idx)
+    if t is int:
+        return (idx, Ellipsis)
+    if t is slice:
+        st = idx.step
+        return (idx,) if st is None or (type(st) is int and st > 0) else None
+    if t is not tuple:
+        return None
+    ell = False
+    for i in idx:
+        ti = type(i)
+        if ti is int or i is None:
+            continue
+        if ti is slice:
+            st = i.step
+            if st is not None and (type(st) is not int or st <= 0):
+                return None
+        elif i is Ellipsis and not ell:
+            ell = True
+        else:
+            return None
+    return idx if ell else idx + (Ellipsis,)
 
 
 def _copy_value(target, v):
