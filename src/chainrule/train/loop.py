@@ -13,8 +13,13 @@ from .metrics import resolve
 _PER_BATCH = {"OneCycleLR", "CyclicLR"}  # schedules whose step counts iterations, not epochs
 
 
-def _progress(iterable, total: int, desc: str, enabled: bool):
-    """A tqdm bar when tqdm is installed and wanted, else the iterable itself."""
+def _progress(iterable, total: int, desc: str, enabled: bool | None):
+    """A tqdm bar when tqdm is installed and wanted (None: when stderr is a terminal), else the iterable."""
+    if enabled is None:
+        try:
+            enabled = sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            enabled = False
     if not enabled:
         return iterable
     try:
@@ -22,6 +27,14 @@ def _progress(iterable, total: int, desc: str, enabled: bool):
     except ImportError:
         return iterable
     return tqdm(iterable, total=total, desc=desc, leave=False, dynamic_ncols=True, file=sys.stderr)
+
+
+def _empty(loader) -> bool:
+    """Whether a loader with a length has none (a generator without len() is checked as it runs)."""
+    try:
+        return len(loader) == 0
+    except TypeError:
+        return False
 
 
 def _kinds(obj) -> set:
@@ -77,17 +90,21 @@ class _Trainer:
 
 
 def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, scheduler=None,
-        metrics=("accuracy",), callbacks=(), clip_grad_norm=None, progress: bool = True, verbose: bool = False,
-        scheduler_interval: str = "auto") -> History:
+        metrics=("accuracy",), callbacks=(), clip_grad_norm=None, progress: bool | None = None,
+        verbose: bool = False, scheduler_interval: str = "auto") -> History:
     """Train for `epochs` epochs; returns a History of per-epoch loss, metrics, val_*, lr and time.
 
     A OneCycleLR/CyclicLR scheduler is stepped after every batch, any other after every epoch;
     ReduceLROnPlateau gets the epoch's val_loss (the training loss without a val_loader).
     `clip_grad_norm` rescales all gradients to that joint L2 norm before each optimizer step.
+    `progress`: a tqdm bar per epoch (True), none (False), or one only when stderr is a terminal (None, the
+    default: a log file gets no bar). `verbose` prints one line per epoch.
     `lr` is the first group's learning rate at the start of the epoch; `time` the wall time of the epoch's
     training pass (validation excluded).
     """
     fns = resolve(metrics)
+    if _empty(train_loader):
+        raise ValueError("fit: train_loader yields no batches (an empty data set?); nothing to train on")
     history = History()
     trainer = _Trainer(model, optimizer, history)
     interval = None if scheduler is None else step_interval(scheduler, scheduler_interval)
@@ -131,6 +148,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
                 _accumulate(sums, fns, out, yb)
             if bar is not train_loader:
                 bar.set_postfix(loss=f"{total / n:.4f}")
+        if n == 0:
+            raise ValueError(f"fit: train_loader yielded no batches in epoch {epoch} (an empty data set?)")
         elapsed = time.perf_counter() - t0
         logs = {"loss": total / max(n, 1), **{k: s / max(c, 1) for k, (s, c) in sums.items()}}
         if val_loader is not None:
