@@ -33,12 +33,11 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     else:
         mask = (default_rng().random(keep) >= p).astype(x.dtype)
         mask *= x.dtype.type(1.0 / (1.0 - p))
-    if inplace and not input._check_inplace("dropout2d_"):
-        input._data *= mask
-        input._bump()
-        return input
-    out = input * Tensor._wrap(mask)
-    return input._rebase(out) if inplace else out
+    if inplace:  # the same product, written into input (autograd/views.py)
+        from ...autograd.views import inplace as _inplace
+
+        return _inplace(input, "dropout2d_", _mul, Tensor._wrap(mask))
+    return input * Tensor._wrap(mask)
 
 
 def _geometry(op: str, kernel_size, dilation, padding, stride) -> tuple:
@@ -77,3 +76,7 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
             f"kernel {k}, dilation {d}, padding {padding}, stride {s}; got {xs}"
         )
     return Fold.apply(input, hw, k, s, pads, d)
+
+
+def _mul(a, b):
+    return a * b

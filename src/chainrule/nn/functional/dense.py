@@ -40,9 +40,12 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         draw = default_rng().random(x.shape, dtype=x.dtype if x.dtype in (np.float32, np.float64) else np.float64)
         mask = (draw >= p).astype(x.dtype)
         mask *= x.dtype.type(1.0 / (1.0 - p))
-    if inplace and not input._check_inplace("dropout_"):
-        input._data *= mask
-        input._bump()
-        return input
-    out = input * Tensor._wrap(mask)
-    return input._rebase(out) if inplace else out
+    if inplace:  # the same product, written into input (autograd/views.py)
+        from ...autograd.views import inplace as _inplace
+
+        return _inplace(input, "dropout_", _mul, Tensor._wrap(mask))
+    return input * Tensor._wrap(mask)
+
+
+def _mul(a, b):
+    return a * b
