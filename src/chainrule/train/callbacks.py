@@ -33,7 +33,23 @@ class Callback:
 
 
 class EarlyStopping(Callback):
-    """Stop when `monitor` has not improved by `min_delta` for `patience` epochs; then restore the best weights."""
+    """Stops `fit` when `monitor` has not improved by `min_delta` for `patience` epochs.
+
+    Args:
+        monitor: the logged value to watch (default "val_loss"; needs a val_loader).
+        patience: epochs without improvement before stopping (default 3).
+        min_delta: the smallest change that counts as an improvement (default 0.0).
+        mode: "min", "max", or "auto" (default: "max" for names containing "acc", else "min").
+        restore_best: at the end of training, load the weights of the best epoch (default True).
+
+    Raises:
+        ValueError: an invalid `mode`; a `monitor` that fit does not log (when the first epoch ends).
+
+    Example:
+        >>> from chainrule.train import EarlyStopping
+        >>> EarlyStopping(monitor="val_accuracy", patience=5).mode
+        'max'
+    """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 3, min_delta: float = 0.0, mode: str = "auto",
                  restore_best: bool = True):
@@ -67,11 +83,26 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model (and optimizer) to `path` every epoch, or only when `monitor` improves (save_best_only).
+    """Saves the model (and optimizer) to `path` every epoch, or only when `monitor` improves.
 
     `path` may hold format fields: "ckpt-{epoch:02d}-{val_accuracy:.4f}.safetensors". Files are written
     atomically (chainrule.save: a temporary file, then a rename), so a crash never leaves half a checkpoint.
     The file holds {"model": state_dict, "epoch": n, "logs": {...}} and, with save_optimizer, "optimizer".
+
+    Args:
+        path: the file to write (a format string with `epoch` and the logged values as fields).
+        monitor: the logged value that decides "best" (default "val_loss").
+        save_best_only: write only when `monitor` improves (default False: every epoch).
+        mode: "min", "max", or "auto" (default: "max" for names containing "acc", else "min").
+        save_optimizer: include the optimizer's state_dict (default True).
+
+    Raises:
+        ValueError: an invalid `mode`.
+
+    Example:
+        >>> from chainrule.train import ModelCheckpoint
+        >>> ModelCheckpoint("best.safetensors", save_best_only=True).mode
+        'min'
     """
 
     def __init__(self, path: str, monitor: str = "val_loss", save_best_only: bool = False, mode: str = "auto",
