@@ -207,13 +207,14 @@ def api_tensor() -> str:
     return "\n".join(out)
 
 
-MEMBERS = re.compile(r"<!-- chainrule:members ([\w.]+) -->")
+MEMBERS = re.compile(r"<!-- chainrule:members ([\w.]+)( inherited)? -->")
 
 
-def members(module_name: str) -> str:
+def members(module_name: str, inherited: bool = False) -> str:
     """One mkdocstrings directive per public name of a module as it is at run time (modules without `__all__`
     re-export their names by import, which mkdocstrings alone does not list): classes first, then functions.
-    A name made by a factory (a closure) is rendered from `inspect` instead."""
+    A name made by a factory (a closure) is rendered from `inspect` instead. `inherited` also lists the methods a
+    class inherits (for classes whose base is private, such as the classic neurons)."""
     module = importlib.import_module(module_name)
     names = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
     classes, functions = [], []
@@ -228,7 +229,8 @@ def members(module_name: str) -> str:
             out += [f"## `{module_name}.{name}` {{ #{module_name}.{name} }}", "", "```python",
                     f"{module_name}.{name}{_signature(obj)}", "```", "", _doc(obj), ""]
         else:
-            out += [f"::: {module_name}.{name}", ""]
+            out += [f"::: {module_name}.{name}"]
+            out += ["    options:", "      inherited_members: true", ""] if inherited else [""]
     return "\n".join(out)
 
 
@@ -244,6 +246,6 @@ def on_page_markdown(markdown: str, page, config, files):
             markdown = markdown.replace(mark, _CACHE[mark])
     for match in MEMBERS.finditer(markdown):
         if match[0] not in _CACHE:
-            _CACHE[match[0]] = members(match[1])
+            _CACHE[match[0]] = members(match[1], inherited=bool(match[2]))
         markdown = markdown.replace(match[0], _CACHE[match[0]])
     return markdown
