@@ -81,7 +81,28 @@ class SequentialLR(_Composite):
 
 
 class ChainedScheduler(_Composite):
-    """Step every scheduler at each step(); their (chainable) effects multiply."""
+    """Steps every scheduler at each step(); their (chainable) effects multiply.
+
+    Args:
+        schedulers: the schedulers, all on the same optimizer.
+        optimizer: that optimizer (default None: the schedulers').
+
+    Raises:
+        ValueError: the schedulers act on different optimizers.
+
+    Example:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.ChainedScheduler([lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=2), lr_scheduler.ExponentialLR(optimizer, gamma=0.9)])
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.05, 0.045, 0.081]
+    """
 
     def __init__(self, schedulers, optimizer=None):
         optimizer = optimizer or schedulers[0].optimizer
