@@ -43,7 +43,7 @@ class Adaline(_LinearNeuron):
     Warns:
         ConvergenceWarning: the cost became NaN or infinite (lower lr or standardise the features).
 
-    Example:
+    Examples:
         >>> a = Adaline(lr=0.1)
         >>> a.step([1, 1], 1)  # from w = (0, 0), b = 0: z = 0, error t - z = 1
         1.0

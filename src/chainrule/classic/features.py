@@ -21,7 +21,7 @@ def feature_map_xor(X) -> np.ndarray:
     Raises:
         ValueError: the inputs do not have 2 features.
 
-    Example:
+    Examples:
         >>> feature_map_xor([[0, 1], [1, 1]]).tolist()
         [[0.0, 1.0, 0.0], [1.0, 1.0, 1.0]]
     """

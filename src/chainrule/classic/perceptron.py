@@ -40,7 +40,7 @@ class Perceptron(_LinearNeuron):
     Warns:
         ConvergenceWarning: `fit` reached max_epochs with mistakes left (the data may not be linearly separable).
 
-    Example:
+    Examples:
         >>> p = Perceptron(labels=(0, 1)).fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])  # AND
         >>> p.converged_, p.predict([[1, 1], [0, 1]]).tolist()
         (True, [1, 0])

@@ -24,7 +24,7 @@ class ReLU(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.ReLU()(cr.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
@@ -52,7 +52,7 @@ class ReLU6(ReLU):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.ReLU6()(cr.tensor([-1.0, 3.0, 9.0]))
         tensor([0., 3., 6.])
@@ -74,7 +74,7 @@ class LeakyReLU(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.LeakyReLU(0.1)(cr.tensor([-2.0, 3.0]))
         tensor([-0.2,  3. ])
@@ -103,7 +103,7 @@ class ELU(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.ELU()(cr.tensor([-1.0, 2.0]))
         tensor([-0.6321,  2.    ])
@@ -131,7 +131,7 @@ class GELU(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.GELU()(cr.tensor([-1.0, 0.0, 1.0]))
         tensor([-0.1587,  0.    ,  0.8413])
@@ -159,7 +159,7 @@ class SiLU(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.SiLU()(cr.tensor([0.0, 1.0]))
         tensor([0.    , 0.7311])
@@ -184,7 +184,7 @@ class Sigmoid(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Sigmoid()(cr.tensor([0.0, 2.0]))
         tensor([0.5   , 0.8808])
@@ -202,7 +202,7 @@ class Tanh(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Tanh()(cr.tensor([0.0, 1.0]))
         tensor([0.    , 0.7616])
@@ -227,7 +227,7 @@ class Hardtanh(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Hardtanh()(cr.tensor([-3.0, 0.5, 3.0]))
         tensor([-1. ,  0.5,  1. ])
@@ -261,7 +261,7 @@ class Softplus(Module):
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Softplus()(cr.tensor([0.0, 30.0]))
         tensor([ 0.6931, 30.    ])
@@ -290,7 +290,7 @@ class Softmax(Module):
     Shape:
         - Input: (*). Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Softmax(dim=1)(cr.tensor([[1.0, 2.0, 3.0]]))
         tensor([[0.09  , 0.2447, 0.6652]])
@@ -316,7 +316,7 @@ class LogSoftmax(Softmax):
     Shape:
         - Input: (*). Output: the same shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.LogSoftmax(dim=1)(cr.tensor([[0.0, 0.0]]))
         tensor([[-0.6931, -0.6931]])
@@ -332,7 +332,7 @@ class Softmin(Softmax):
     Args:
         dim: the dimension whose entries sum to 1.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Softmin(dim=0)(cr.tensor([0.0, 1.0]))
         tensor([0.7311, 0.2689])
@@ -358,7 +358,7 @@ class PReLU(Module):
     Attributes:
         weight: the slopes, shape (num_parameters,).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.PReLU()(cr.tensor([-2.0, 3.0]))
         tensor([-0.5,  3. ], grad_fn=<PReLUBackward>)

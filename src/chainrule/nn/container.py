@@ -25,7 +25,7 @@ class Sequential(Module):
     Args:
         *args: the modules, or one OrderedDict of name -> module.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> model = cr.nn.Sequential(cr.nn.Linear(4, 8), cr.nn.ReLU(), cr.nn.Linear(8, 3))
         >>> model(cr.randn(16, 4)).shape
@@ -117,7 +117,7 @@ class ModuleList(Module):
     Args:
         modules: an iterable of modules to start with (default None: empty).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> class Stack(cr.nn.Module):
         ...     def __init__(self):
@@ -212,7 +212,7 @@ class ModuleDict(Module):
     Args:
         modules: a mapping or an iterable of (name, module) pairs to start with (default None: empty).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> heads = cr.nn.ModuleDict({"digit": cr.nn.Linear(8, 10), "parity": cr.nn.Linear(8, 2)})
         >>> list(heads), heads["parity"](cr.randn(1, 8)).shape

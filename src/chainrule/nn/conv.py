@@ -52,7 +52,7 @@ class Conv2d(Module):
         ValueError: in_channels or out_channels not divisible by groups, an unknown padding_mode, or
             padding="same" with a stride.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> conv = cr.nn.Conv2d(1, 8, kernel_size=3, padding=1)
         >>> conv(cr.randn(4, 1, 28, 28)).shape
@@ -158,7 +158,7 @@ class BatchNorm2d(_BatchNorm):
     Raises:
         ValueError: an input that is not 4-D or whose channel count is not num_features.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> bn = cr.nn.BatchNorm2d(3)
         >>> y = bn(cr.randn(8, 3, 5, 5) * 4 + 2)
@@ -183,7 +183,7 @@ class Dropout2d(Dropout):
     Raises:
         ValueError: p outside [0, 1].
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> drop = cr.nn.Dropout2d(p=0.5)
         >>> y = drop(cr.ones(1, 6, 2, 2))

@@ -22,7 +22,7 @@ class Dropout(Module):
     Raises:
         ValueError: p outside [0, 1].
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> drop = cr.nn.Dropout(p=0.5)
         >>> y = drop(cr.ones(1000))

@@ -32,7 +32,7 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     Raises:
         ValueError: an unknown nonlinearity, or a param that is not a number.
 
-    Example:
+    Examples:
         >>> from chainrule.nn import init
         >>> init.calculate_gain("relu"), init.calculate_gain("tanh")
         (1.4142135623730951, 1.6666666666666667)
@@ -95,7 +95,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.nn.init.uniform_(cr.empty(3, 5), -0.1, 0.1)
         >>> bool((w.abs() <= 0.1).all())
@@ -118,7 +118,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.init.normal_(cr.empty(2, 3), std=0.01).shape
         (2, 3)
@@ -143,7 +143,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.nn.init.trunc_normal_(cr.empty(100), std=1.0, a=-1.0, b=1.0)
         >>> bool((w.abs() <= 1.0).all())
@@ -175,7 +175,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.init.constant_(cr.empty(3), 0.5)
         tensor([0.5, 0.5, 0.5])
@@ -192,7 +192,7 @@ def ones_(tensor: Tensor) -> Tensor:
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.init.ones_(cr.empty(2))
         tensor([1., 1.])
@@ -209,7 +209,7 @@ def zeros_(tensor: Tensor) -> Tensor:
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.init.zeros_(cr.empty(2))
         tensor([0., 0.])
@@ -229,7 +229,7 @@ def eye_(tensor: Tensor) -> Tensor:
     Raises:
         ValueError: the tensor is not 2-D.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.init.eye_(cr.empty(2, 3))
         tensor([[1., 0., 0.],
@@ -257,7 +257,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor
     Raises:
         ValueError: the tensor has fewer than 2 dimensions (its fans are undefined).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.nn.init.xavier_uniform_(cr.empty(30, 20))
         >>> bool((w.abs() <= (6 / 50) ** 0.5).all())
@@ -282,7 +282,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     Raises:
         ValueError: the tensor has fewer than 2 dimensions (its fans are undefined).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.nn.init.xavier_normal_(cr.empty(200, 200))
         >>> round(w.std().item(), 2)
@@ -314,7 +314,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonline
     Raises:
         ValueError: the tensor has fewer than 2 dimensions, or mode is not "fan_in" or "fan_out".
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.nn.init.kaiming_uniform_(cr.empty(64, 50), nonlinearity="relu")
         >>> bool((w.abs() <= (6 / 50) ** 0.5).all())
@@ -344,7 +344,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinea
     Raises:
         ValueError: the tensor has fewer than 2 dimensions, or mode is not "fan_in" or "fan_out".
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.nn.init.kaiming_normal_(cr.empty(256, 200), nonlinearity="relu")
         >>> round(w.std().item(), 2)
@@ -371,7 +371,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
     Raises:
         ValueError: the tensor has fewer than 2 dimensions.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> q = cr.nn.init.orthogonal_(cr.empty(3, 3))
         >>> bool(((q @ q.T) - cr.eye(3)).abs().max() < 1e-5)
@@ -408,7 +408,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     Raises:
         ValueError: the tensor is not 3-, 4- or 5-D.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.nn.init.dirac_(cr.empty(2, 2, 3, 3))
         >>> x = cr.randn(1, 2, 5, 5)

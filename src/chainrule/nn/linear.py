@@ -15,7 +15,7 @@ from .parameter import empty_parameter
 class Identity(Module):
     """Returns its input unchanged: a placeholder layer (any constructor arguments are ignored).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Identity(54, unused="ignored")(cr.ones(2)).tolist()
         [1.0, 1.0]
@@ -50,7 +50,7 @@ class Linear(Module):
         weight: the learnable weight, shape (out_features, in_features).
         bias: the learnable bias, shape (out_features,), or None.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> layer = cr.nn.Linear(20, 30)
         >>> layer(cr.randn(128, 20)).shape
@@ -100,7 +100,7 @@ class Maxout(Module):
         - Input: (*, in_features).
         - Output: (*, out_features).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Maxout(4, 3, pieces=2)(cr.randn(5, 4)).shape
         (5, 3)
@@ -130,7 +130,7 @@ class Flatten(Module):
         - Input: (N, *dims).
         - Output: (N, prod(dims)) with the defaults.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Flatten()(cr.zeros(32, 1, 28, 28)).shape
         (32, 784)
@@ -154,7 +154,7 @@ class Unflatten(Module):
         dim: the dimension to split.
         unflattened_size: the shape it becomes; its product must equal the size of `dim`.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.Unflatten(1, (1, 28, 28))(cr.zeros(32, 784)).shape
         (32, 1, 28, 28)

@@ -40,7 +40,7 @@ class MSELoss(_Loss):
         ValueError: `reduction` is not "mean", "sum" or "none", or the target's shape does not match the input's
             (the message names both shapes and the likely fix, e.g. a stray (N, 1)).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> loss = cr.nn.MSELoss()
         >>> loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
@@ -69,7 +69,7 @@ class L1Loss(_Loss):
         ValueError: `reduction` is not "mean", "sum" or "none", or the target's shape does not match the input's
             (the message names both shapes and the likely fix, e.g. a stray (N, 1)).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.L1Loss()(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
         tensor(0.75)
@@ -95,7 +95,7 @@ class HuberLoss(_Loss):
         ValueError: `reduction` is not "mean", "sum" or "none", or the target's shape does not match the input's
             (the message names both shapes and the likely fix, e.g. a stray (N, 1)).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.HuberLoss(reduction="none")(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]))
         tensor([0.125, 2.5  ])
@@ -128,7 +128,7 @@ class SmoothL1Loss(_Loss):
         ValueError: `reduction` is not "mean", "sum" or "none", or the target's shape does not match the input's
             (the message names both shapes and the likely fix, e.g. a stray (N, 1)).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.SmoothL1Loss(reduction="none")(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]))
         tensor([0.125, 2.5  ])
@@ -169,7 +169,7 @@ class CrossEntropyLoss(_WeightedLoss):
         IndexError: a class index is outside [0, C) (and is not ignore_index).
         ValueError: an invalid `reduction`, or target and input shapes that do not fit together.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> loss = cr.nn.CrossEntropyLoss()
         >>> logits = cr.tensor([[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]], requires_grad=True)
@@ -212,7 +212,7 @@ class NLLLoss(_WeightedLoss):
         IndexError: a class index is outside [0, C) (and is not ignore_index).
         ValueError: an invalid `reduction`.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> log_p = cr.nn.functional.log_softmax(cr.tensor([[2.0, 1.0, 0.1]]), dim=1)
         >>> cr.nn.NLLLoss()(log_p, cr.tensor([0]))
@@ -250,7 +250,7 @@ class BCELoss(_WeightedLoss):
         ValueError: `reduction` is not "mean", "sum" or "none", or the target's shape does not match the input's
             (the message names both shapes and the likely fix, e.g. a stray (N, 1)).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.BCELoss()(cr.tensor([0.9, 0.2]), cr.tensor([1.0, 0.0]))
         tensor(0.1643)
@@ -283,7 +283,7 @@ class BCEWithLogitsLoss(_Loss):
         ValueError: `reduction` is not "mean", "sum" or "none", or the target's shape does not match the input's
             (the message names both shapes and the likely fix, e.g. a stray (N, 1)).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.BCEWithLogitsLoss()(cr.tensor([2.0, -1.0]), cr.tensor([1.0, 0.0]))
         tensor(0.2201)
@@ -319,7 +319,7 @@ class MultiMarginLoss(_WeightedLoss):
     Raises:
         ValueError: p is not 1 or 2, or an invalid `reduction`.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.MultiMarginLoss()(cr.tensor([[0.1, 0.2, 0.4, 0.8]]), cr.tensor([3]))
         tensor(0.325)

@@ -114,7 +114,7 @@ class BatchNorm1d(_BatchNorm):
         ValueError: an input of another rank, or whose dimension 1 is not num_features; training with a batch
             of one sample per feature (the variance is undefined).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> bn = cr.nn.BatchNorm1d(4)
         >>> y = bn(cr.randn(32, 4) * 3 + 1)
@@ -143,7 +143,7 @@ class LayerNorm(Module):
     Raises:
         ValueError: the input's trailing dimensions are not normalized_shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> ln = cr.nn.LayerNorm(10)
         >>> y = ln(cr.randn(3, 10) * 5)

@@ -22,7 +22,7 @@ class MaxPool2d(Module):
         - Input: (N, C, H, W) or (C, H, W).
         - Output: (N, C, H_out, W_out), H_out = floor((H + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> pool = cr.nn.MaxPool2d(2)
         >>> pool(cr.arange(16.0).reshape(1, 1, 4, 4))
@@ -61,7 +61,7 @@ class AvgPool2d(Module):
         - Input: (N, C, H, W) or (C, H, W).
         - Output: (N, C, H_out, W_out), H_out = floor((H + 2 * padding - kernel_size) / stride) + 1.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.AvgPool2d(2)(cr.arange(16.0).reshape(1, 1, 4, 4))
         tensor([[[[ 2.5,  4.5],
@@ -92,7 +92,7 @@ class AdaptiveAvgPool2d(Module):
     Shape:
         - Input: (N, C, H, W) or (C, H, W). Output: (N, C, oh, ow).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> cr.nn.AdaptiveAvgPool2d(1)(cr.randn(2, 16, 7, 7)).shape
         (2, 16, 1, 1)

@@ -34,7 +34,7 @@ class Adagrad(Optimizer):
     Raises:
         ValueError: a negative lr, lr_decay, weight_decay, initial_accumulator_value or eps.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.tensor([1.0], requires_grad=True)
         >>> optimizer = cr.optim.Adagrad([w], lr=0.5)

@@ -37,7 +37,7 @@ class Adam(Optimizer):
         ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
         NotImplementedError: differentiable=True.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.tensor([1.0, -2.0], requires_grad=True)
         >>> optimizer = cr.optim.Adam([w], lr=0.1)
@@ -113,7 +113,7 @@ class AdamW(Adam):
     Raises:
         ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> model = cr.nn.Linear(4, 2)
         >>> optimizer = cr.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)

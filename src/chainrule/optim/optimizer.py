@@ -77,7 +77,7 @@ class Optimizer:
             ValueError: a parameter that already belongs to a group (or appears twice), or a non-leaf tensor.
             TypeError: param_group is not a dict, "params" is a set, or it holds something other than Tensors.
 
-        Example:
+        Examples:
             >>> import chainrule as cr
             >>> body, head = cr.nn.Linear(4, 4), cr.nn.Linear(4, 2)
             >>> optimizer = cr.optim.SGD(body.parameters(), lr=0.1)
@@ -150,7 +150,7 @@ class Optimizer:
         Args:
             set_to_none: set `.grad` to None (default True, cheaper); False writes zeros into the gradients.
 
-        Example:
+        Examples:
             >>> import chainrule as cr
             >>> w = cr.ones(2, requires_grad=True)
             >>> optimizer = cr.optim.SGD([w], lr=0.1)
@@ -194,7 +194,7 @@ class Optimizer:
         Returns:
             The closure's loss, or None without a closure.
 
-        Example:
+        Examples:
             >>> import chainrule as cr
             >>> w = cr.tensor([1.0], requires_grad=True)
             >>> optimizer = cr.optim.SGD([w], lr=0.5)
@@ -301,10 +301,10 @@ class Optimizer:
         """The optimizer's state, in PyTorch's layout, to save with `chainrule.save` and restore later.
 
         Returns:
-            {"state": {i: {name: Tensor}}, "param_groups": [{options..., "params": [i, ...]}]}, parameters
-            numbered in group order.
+            `{"state": {i: {name: Tensor}}, "param_groups": [{options..., "params": [i, ...]}]}`, the
+            parameters numbered in group order.
 
-        Example:
+        Examples:
             >>> import chainrule as cr
             >>> optimizer = cr.optim.Adam(cr.nn.Linear(2, 1).parameters())
             >>> sorted(optimizer.state_dict()), optimizer.state_dict()["param_groups"][0]["params"]

@@ -34,7 +34,7 @@ class RMSprop(Optimizer):
     Raises:
         ValueError: a negative lr, eps, momentum, weight_decay or alpha.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.tensor([1.0], requires_grad=True)
         >>> optimizer = cr.optim.RMSprop([w], lr=0.01)

@@ -35,7 +35,7 @@ class SGD(Optimizer):
         ValueError: a negative lr, momentum or weight_decay; nesterov without momentum or with dampening.
         NotImplementedError: differentiable=True.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> w = cr.tensor([1.0, -2.0], requires_grad=True)
         >>> optimizer = cr.optim.SGD([w], lr=0.1, momentum=0.9)

@@ -45,7 +45,7 @@ class EarlyStopping(Callback):
     Raises:
         ValueError: an invalid `mode`; a `monitor` that fit does not log (when the first epoch ends).
 
-    Example:
+    Examples:
         >>> from chainrule.train import EarlyStopping
         >>> EarlyStopping(monitor="val_accuracy", patience=5).mode
         'max'
@@ -99,7 +99,7 @@ class ModelCheckpoint(Callback):
     Raises:
         ValueError: an invalid `mode`.
 
-    Example:
+    Examples:
         >>> from chainrule.train import ModelCheckpoint
         >>> ModelCheckpoint("best.safetensors", save_best_only=True).mode
         'min'

@@ -12,7 +12,7 @@ class History:
     `history["loss"]` is the same list; `len(history)` the number of epochs; `history.plot()` draws the curves
     (matplotlib).
 
-    Example:
+    Examples:
         >>> from chainrule.train import History
         >>> h = History()
         >>> h.log(1, loss=0.9, accuracy=0.5)

@@ -63,7 +63,7 @@ def evaluate(model, loader, loss_fn=None, metrics=("accuracy",)) -> dict:
     Raises:
         ValueError: an unknown metric name.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.utils.data import DataLoader, TensorDataset
         >>> from chainrule.train import evaluate
@@ -134,7 +134,7 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
         FloatingPointError: the loss became NaN or infinite (the message names the epoch, the batch and fixes).
         ValueError: ReduceLROnPlateau with scheduler_interval="batch", or an unknown metric.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.utils.data import DataLoader, TensorDataset
         >>> from chainrule.train import fit

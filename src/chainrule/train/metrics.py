@@ -18,7 +18,7 @@ def accuracy(output, target) -> tuple[float, int]:
     Returns:
         (number correct, number of targets), so that `fit` averages exactly over an epoch.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.train import accuracy
         >>> accuracy(cr.tensor([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]]), cr.tensor([0, 1, 1]))

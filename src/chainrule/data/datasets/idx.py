@@ -47,7 +47,7 @@ def read_idx(path: str | os.PathLike, magic: int | None = None) -> np.ndarray:
         IDXError: a truncated or corrupt file, an unknown element type, a size that does not match the header,
             or the wrong magic number (each message names the file and what was found).
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from chainrule.data.datasets import read_idx, write_idx
         >>> write_idx("labels.gz", np.array([5, 0, 4], dtype=np.uint8))
@@ -91,7 +91,7 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
     Raises:
         IDXError: an element type IDX cannot store.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> from chainrule.data.datasets import write_idx
         >>> write_idx("images", np.zeros((2, 28, 28), dtype=np.uint8))

@@ -25,7 +25,7 @@ def xor(n: int = 200, noise: float = 0.0, seed: int | None = None) -> tuple[Tens
     Raises:
         ValueError: n is not a positive integer.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> X, y = datasets.xor(n=4)
         >>> X.tolist(), y.tolist()
@@ -48,7 +48,7 @@ def and_gate(n: int = 4, noise: float = 0.0, seed: int | None = None) -> tuple[T
     Raises:
         ValueError: n is not a positive integer.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> datasets.and_gate()[1].tolist()
         [0, 0, 0, 1]
@@ -76,7 +76,7 @@ def rings(n: int = 1000, r_in: float = 1.0, r_out: float = 2.0, noise: float = 0
     Raises:
         ValueError: n is not a positive integer.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> X, y = datasets.rings(n=6, seed=0)
         >>> X.shape, str(X.dtype), y.tolist()
@@ -105,7 +105,7 @@ def spirals(n: int = 1000, noise: float = 0.05, turns: float = 1.5,
     Raises:
         ValueError: n is not a positive integer.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> datasets.spirals(n=10, seed=0)[0].shape
         (10, 2)
@@ -132,7 +132,7 @@ def moons(n: int = 1000, noise: float = 0.1, seed: int | None = None) -> tuple[T
     Raises:
         ValueError: n is not a positive integer.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> datasets.moons(n=10, seed=0)[0].shape
         (10, 2)
@@ -162,7 +162,7 @@ def blobs(n: int = 1000, centers=3, std: float = 1.0, seed: int | None = None) -
     Raises:
         ValueError: n < 1, centers < 1, or centres that are not a (k, d) array.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> X, y = datasets.blobs(n=9, centers=3, seed=0)
         >>> X.shape, sorted(set(y.tolist()))
@@ -194,7 +194,7 @@ def sine(n: int = 200, noise: float = 0.1, seed: int | None = None) -> tuple[Ten
     Raises:
         ValueError: n is not a positive integer.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> X, y = datasets.sine(n=5, seed=0)
         >>> X.shape, y.shape

@@ -83,7 +83,7 @@ def mnist(root=None, train: bool = True, download: bool = False, normalize: bool
             how to get them).
         IDXError: a file is not a valid IDX file, or images and labels do not match.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> train = datasets.mnist(train=True, flatten=True)
         >>> train.data.shape, train.targets[:5].tolist()
@@ -116,7 +116,7 @@ def fashion_mnist(root=None, train: bool = True, download: bool = False, normali
         FileNotFoundError: the files are not found and download=False.
         IDXError: a file is not a valid IDX file.
 
-    Example:
+    Examples:
         >>> from chainrule.data import datasets
         >>> datasets.fashion_mnist(train=False).classes[:3]
         ['T-shirt/top', 'Trouser', 'Pullover']

@@ -31,7 +31,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     Returns:
         A tensor of the input's shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.prelu(cr.tensor([-2.0, 3.0]), cr.tensor([0.25]))
@@ -61,7 +61,7 @@ def logsigmoid(input: Tensor) -> Tensor:
     Returns:
         A tensor of the input's shape; its gradient is 1 - sigmoid(x).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.logsigmoid(cr.tensor([-200.0, 0.0]))

@@ -31,7 +31,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     Raises:
         ValueError: p outside [0, 1].
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.dropout2d(cr.ones(1, 2, 2, 2), training=False).shape
@@ -84,7 +84,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     Returns:
         (N, C * kh * kw, L).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.unfold(cr.randn(2, 3, 5, 5), kernel_size=3).shape
@@ -117,7 +117,7 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
     Returns:
         (N, C, H, W).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.fold(F.unfold(cr.ones(1, 1, 3, 3), 2), (3, 3), 2)   # each pixel counted once per block covering it

@@ -24,7 +24,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         RuntimeError: the input's last dimension is not in_features, input and weight dtypes differ, or the bias
             has the wrong shape (each message names the shapes and the fix).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.linear(cr.ones(2, 3), cr.ones(4, 3), cr.zeros(4))
@@ -63,7 +63,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     Raises:
         ValueError: p outside [0, 1].
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.dropout(cr.ones(4), p=0.5, training=False)

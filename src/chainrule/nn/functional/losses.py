@@ -108,7 +108,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         ValueError: an invalid reduction or label_smoothing, a 0-d input, or shapes that do not fit.
         TypeError: the input is not a floating-point Tensor.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.cross_entropy(cr.tensor([[2.0, 1.0, 0.1]]), cr.tensor([0]))
@@ -153,7 +153,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
         IndexError: a class index outside [0, C).
         ValueError: an invalid reduction.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.nll_loss(cr.tensor([[-0.5, -1.0]]), cr.tensor([1]))
@@ -216,7 +216,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         RuntimeError: input values outside [0, 1].
         ValueError: an invalid reduction, or a target of another shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.binary_cross_entropy(cr.tensor([0.5]), cr.tensor([1.0]))
@@ -255,7 +255,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     Raises:
         ValueError: an invalid reduction, or a target of another shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.binary_cross_entropy_with_logits(cr.tensor([0.0, -2.0]), cr.tensor([1.0, 0.0]), reduction="none")
@@ -323,7 +323,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     Raises:
         ValueError: an invalid reduction, or a target whose shape does not match (e.g. (N, 1) against (N,)).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.mse_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
@@ -349,7 +349,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
     Raises:
         ValueError: an invalid reduction, or a target of another shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.l1_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
@@ -374,7 +374,7 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
     Raises:
         ValueError: delta <= 0, an invalid reduction, or a target of another shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.huber_loss(cr.tensor([3.0]), cr.tensor([0.0]))
@@ -405,7 +405,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     Raises:
         ValueError: beta < 0, an invalid reduction, or a target of another shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.smooth_l1_loss(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]), reduction="none")
@@ -440,7 +440,7 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
         ValueError: p not 1 or 2, an input that is not 1- or 2-D, or an invalid reduction.
         IndexError: a class index outside [0, C).
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.multi_margin_loss(cr.tensor([[0.1, 0.2, 0.4, 0.8]]), cr.tensor([3]))
@@ -474,7 +474,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         TypeError: the tensor is not of an integer dtype.
         RuntimeError: a negative index, an index >= num_classes, or num_classes=-1 with an empty tensor.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.one_hot(cr.tensor([0, 2]), 3)

@@ -38,7 +38,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     Raises:
         ValueError: an input with fewer than 2 dimensions, or vectors whose length is not C.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> x = cr.tensor([[1.0], [3.0]])
@@ -86,7 +86,7 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: flo
     Raises:
         ValueError: the input's trailing dimensions are not normalized_shape.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.layer_norm(cr.tensor([[1.0, 3.0]]), (2,))

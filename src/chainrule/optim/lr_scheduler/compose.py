@@ -90,7 +90,7 @@ class ChainedScheduler(_Composite):
     Raises:
         ValueError: the schedulers act on different optimizers.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)

@@ -38,7 +38,7 @@ class LambdaLR(_LambdaBase):
         last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
             optimizer's state loaded first, for "initial_lr").
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -65,7 +65,7 @@ class MultiplicativeLR(_LambdaBase):
         last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
             optimizer's state loaded first, for "initial_lr").
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -96,7 +96,7 @@ class StepLR(LRScheduler):
         last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
             optimizer's state loaded first, for "initial_lr").
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -135,7 +135,7 @@ class MultiStepLR(LRScheduler):
         last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
             optimizer's state loaded first, for "initial_lr").
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -180,7 +180,7 @@ class ConstantLR(LRScheduler):
     Raises:
         ValueError: factor outside [0, 1].
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -227,7 +227,7 @@ class LinearLR(LRScheduler):
     Raises:
         ValueError: a factor outside its range.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -276,7 +276,7 @@ class ExponentialLR(LRScheduler):
         last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
             optimizer's state loaded first, for "initial_lr").
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -318,7 +318,7 @@ class InverseTimeLR(LRScheduler):
     Raises:
         ValueError: b <= 0.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -356,7 +356,7 @@ class PolynomialLR(LRScheduler):
         last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
             optimizer's state loaded first, for "initial_lr").
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -398,7 +398,7 @@ class CosineAnnealingLR(LRScheduler):
         last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
             optimizer's state loaded first, for "initial_lr").
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
@@ -449,7 +449,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     Raises:
         ValueError: T_0 < 1 or T_mult < 1.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)

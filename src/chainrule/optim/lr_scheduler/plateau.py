@@ -28,7 +28,7 @@ class ReduceLROnPlateau(LRScheduler):
         ValueError: factor >= 1, an unknown mode or threshold_mode, or min_lr of the wrong length.
         TypeError: `optimizer` is not an Optimizer.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.optim import lr_scheduler
         >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)

@@ -36,7 +36,7 @@ class DataLoader:
         ValueError: num_workers < 0, shuffle=True together with a sampler, or a batch_sampler together with
             batch_size, shuffle, sampler or drop_last.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.utils.data import DataLoader, TensorDataset
         >>> data = TensorDataset(cr.arange(10.0).reshape(5, 2), cr.tensor([0, 1, 0, 1, 1]))

@@ -15,7 +15,7 @@ class Dataset:
 
     `a + b` concatenates two datasets (a ConcatDataset).
 
-    Example:
+    Examples:
         >>> from chainrule.utils.data import Dataset
         >>> class Squares(Dataset):
         ...     def __len__(self):
@@ -45,7 +45,7 @@ class TensorDataset(Dataset):
     Raises:
         ValueError: no tensor is given, a tensor is 0-d, or their first dimensions differ.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.utils.data import TensorDataset
         >>> data = TensorDataset(cr.zeros(100, 3), cr.arange(100))
@@ -123,7 +123,7 @@ class Subset(Dataset):
     Raises:
         IndexError: an index is out of range.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.utils.data import Subset, TensorDataset
         >>> part = Subset(TensorDataset(cr.arange(10)), [9, 0, 4])

@@ -24,7 +24,7 @@ class StandardScaler:
         mean_: the per-feature mean after `fit`.
         scale_: the per-feature standard deviation (population, ddof=0) after `fit`.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.utils.data import StandardScaler
         >>> x = cr.tensor([[1.0, 10.0], [3.0, 30.0]])

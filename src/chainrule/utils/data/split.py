@@ -28,7 +28,7 @@ def random_split(dataset, lengths: Sequence[int | float], generator=None) -> lis
     Raises:
         ValueError: the lengths do not sum to len(dataset) (or the fractions to 1), or one is negative.
 
-    Example:
+    Examples:
         >>> import chainrule as cr
         >>> from chainrule.utils.data import TensorDataset, random_split
         >>> train, val = random_split(TensorDataset(cr.arange(10)), [0.8, 0.2])
