@@ -38,7 +38,7 @@ def public_names(namespace) -> list[str]:
             continue
         try:
             value = getattr(namespace, name)
-        except Exception:  # noqa: BLE001 (a lazy attribute that fails to load is not a usable name)
+        except Exception:  # noqa: BLE001, S112 (a lazy attribute that fails to load is not a usable name)
             continue
         if not inspect.ismodule(value):
             names.append(name)

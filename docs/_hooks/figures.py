@@ -140,7 +140,7 @@ _EXPERIMENTS: dict[str, Path] = {}
 
 def _experiment(name: str, plot: str):
     def make(path: Path) -> None:
-        import chainrule.experiments as experiments
+        from chainrule import experiments
 
         if name not in _EXPERIMENTS:
             out = Path(tempfile.mkdtemp(prefix=f"chainrule-docs-{name}-"))
@@ -190,7 +190,7 @@ def cnn_feature_maps(path: Path) -> None:
     import chainrule
     import chainrule.nn.functional as F
 
-    x, labels, source = _digits(1)
+    x, _, source = _digits(1)
     sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
     kernels = chainrule.tensor(np.stack([sobel, sobel.T])[:, None])  # (2 out, 1 in, 3, 3)
     image = chainrule.tensor(x[:1, None].astype(np.float32))  # (1, 1, 28, 28)

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import ast
-import html
 import importlib
 import inspect
 import io
@@ -41,7 +40,7 @@ CHAINRULE_OF = {  # the torch namespace -> chainrule's
 def torch_names() -> tuple[str, dict[str, list[str]], str]:
     """(torch version, namespace -> public names, where they came from)."""
     try:
-        import torch  # noqa: F401
+        import torch
     except ImportError:
         data = json.loads(DATA.read_text())
         return data["torch_version"], data["namespaces"], "the list kept in docs/_data/torch_names.json"
@@ -57,7 +56,7 @@ def torch_names() -> tuple[str, dict[str, list[str]], str]:
 
 
 def _resolve(dotted: str):
-    module, _, attr = dotted.partition(".Tensor")
+    module, _, _attr = dotted.partition(".Tensor")
     obj = importlib.import_module(module)
     return obj.Tensor if dotted.endswith(".Tensor") else obj
 
@@ -76,8 +75,8 @@ def compare() -> tuple[str, str, list[tuple[str, str, list[str], list[str]]]]:
 
 def pytorch_table() -> str:
     version, source, rows = compare()
-    out = [f"PyTorch {version}'s public names (from {source}; submodules left out), looked up in chainrule when "
-           "this page was built.", "",
+    out = [(f"PyTorch {version}'s public names (from {source}; submodules left out), looked up in chainrule when "
+           "this page was built."), "",
            "| PyTorch namespace | chainrule namespace | provided | not provided | share |",
            "| --- | --- | ---: | ---: | ---: |"]
     for torch_ns, ours, provided, missing in rows:
@@ -124,8 +123,8 @@ def gradient_formulas() -> list[tuple[str, str, str]]:
 
 def gradient_table() -> str:
     rows = gradient_formulas()
-    out = [f"{len(rows)} op classes, read from `src/chainrule/ops/` when this page was built. `g` (or `G`) is the "
-           "upstream gradient dL/d(output); the engine sums each result back to its input's shape.", "",
+    out = [(f"{len(rows)} op classes, read from `src/chainrule/ops/` when this page was built. `g` (or `G`) is the "
+           "upstream gradient dL/d(output); the engine sums each result back to its input's shape."), "",
            "| file | op | derivative (the backward's comment) |", "| --- | --- | --- |"]
     for file, name, formula in rows:
         out.append(f"| `{file}` | `{name}` | `{formula.replace('|', '∣').replace('`', '')}` |")
@@ -194,9 +193,9 @@ def api_tensor() -> str:
     names = sorted(n for n in dir(Tensor) if not n.startswith("_"))
     props = [n for n in names if isinstance(inspect.getattr_static(Tensor, n), property)]
     methods = [n for n in names if n not in props and callable(getattr(Tensor, n))]
-    out = [f"{len(props)} properties and {len(methods)} methods, read from the installed package when this page was "
+    out = [(f"{len(props)} properties and {len(methods)} methods, read from the installed package when this page was "
            "built. Operators (`+ - * / ** @`, comparisons, indexing) call the functions of the same name on the "
-           "[chainrule page](chainrule.md).", "", "## Properties", ""]
+           "[chainrule page](chainrule.md)."), "", "## Properties", ""]
     for name in props:
         out += [f"### `Tensor.{name}` {{ #chainrule.Tensor.{name} }}", "", _doc(getattr(Tensor, name)), ""]
     out += ["## Methods", ""]

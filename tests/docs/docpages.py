@@ -98,8 +98,8 @@ def run_page(path: Path, workdir: Path) -> int:
             buffer = io.StringIO()
             try:
                 with contextlib.redirect_stdout(buffer):
-                    exec(compile(block.code, f"{rel}:{block.line}", "exec"), namespace)
-            except Exception:
+                    exec(compile(block.code, f"{rel}:{block.line}", "exec"), namespace)  # noqa: S102 (the page's code)
+            except Exception:  # noqa: BLE001 (any error of the page's code fails the page, with its traceback)
                 raise PageError(f"{rel}:{block.line}: the block raised\n{block.code}\n{traceback.format_exc()}"
                                 f"printed before that:\n{buffer.getvalue()}") from None
             got, expected = buffer.getvalue(), block.expected or ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from docpages import DOCS, ROOT, blocks, mnist_available, needs, python_blocks, run_page
 
 # The top-level pages that predate the site are run by tests/test_docs.py (their blocks print nothing checked).
