@@ -96,7 +96,21 @@ class TensorDataset(Dataset):
 
 
 class ArrayDataset(TensorDataset):
-    """A TensorDataset of `(data, targets)` with torchvision's names: `.data`, `.targets`, `.classes`."""
+    """A TensorDataset of `(data, targets)` with torchvision's names: `.data`, `.targets`, `.classes` (what
+    `chainrule.data.datasets.mnist` returns).
+
+    Args:
+        data: the inputs, a Tensor or array (N, ...).
+        targets: the labels, a Tensor or array (N, ...).
+        classes: the class names (default None).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import ArrayDataset
+        >>> ds = ArrayDataset(cr.zeros(4, 2), cr.tensor([0, 1, 1, 0]), classes=["no", "yes"])
+        >>> ds.data.shape, ds.targets.tolist(), ds.classes
+        ((4, 2), [0, 1, 1, 0], ['no', 'yes'])
+    """
 
     def __init__(self, data, targets, classes: Sequence[str] | None = None) -> None:
         super().__init__(data, targets)
