@@ -20,16 +20,34 @@ def _metric(who: str, monitor: str, logs: dict) -> float:
 
 
 class Callback:
-    """Hooks called by fit(); `on_epoch_end` may set `trainer.stop = True`."""
+    """Hooks that `fit` calls; subclass and override the ones you need. `on_epoch_end` may set
+    `trainer.stop = True` to end training after this epoch.
+
+    The `trainer` passed to each hook has `.model`, `.optimizer`, `.history` and `.stop`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.train import Callback, fit
+        >>> from chainrule.utils.data import DataLoader, TensorDataset
+        >>> class StopAtLoss(Callback):
+        ...     def on_epoch_end(self, trainer, epoch, logs):
+        ...         trainer.stop = logs["loss"] < 10.0
+        >>> model = cr.nn.Linear(2, 2)
+        >>> loader = DataLoader(TensorDataset(cr.randn(8, 2), cr.tensor([0, 1] * 4)), batch_size=4)
+        >>> history = fit(model, cr.nn.CrossEntropyLoss(), cr.optim.SGD(model.parameters(), lr=0.1), loader,
+        ...               epochs=5, callbacks=[StopAtLoss()], progress=False)
+        >>> len(history)
+        1
+    """
 
     def on_train_begin(self, trainer) -> None:
-        pass
+        """Called once, before the first epoch."""
 
     def on_epoch_end(self, trainer, epoch: int, logs: dict) -> None:
-        pass
+        """Called after each epoch (1-based `epoch`) with its logs: loss, metrics, val_*, lr, time."""
 
     def on_train_end(self, trainer) -> None:
-        pass
+        """Called once, after the last epoch (or after a stop)."""
 
 
 class EarlyStopping(Callback):
