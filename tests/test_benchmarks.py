@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -25,5 +26,8 @@ def test_quick_benchmark_run_writes_every_workload_and_the_targets(tmp_path):
     b128 = res["workloads"]["mlp-epoch-b128"]
     if (DATA / "mnist").is_dir():  # without MNIST the harness times synthetic data, which nothing can learn
         assert b128["chainrule"]["extra"]["test_acc"] > 0.8  # a quick epoch on 6,000 images still learns
-    assert {t["what"][:2] for t in res["targets"]} >= {"1.", "5.", "6.", "8.", "9."}
+    expected = {"5.", "6.", "8.", "9."}  # chainrule alone; the PyTorch ratios (1.) only where torch is installed
+    if importlib.util.find_spec("torch") is not None:
+        expected.add("1.")
+    assert {t["what"][:2] for t in res["targets"]} >= expected
     assert "the issue's targets" in proc.stdout

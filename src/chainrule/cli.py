@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .argtypes import fraction, hidden_sizes, non_negative_int, positive_float, positive_int, probability
 from .recipes import DATASETS
 
 _TOY = {"rings", "xor", "spirals", "moons"}
@@ -12,24 +13,39 @@ _TOY = {"rings", "xor", "spirals", "moons"}
 
 def _train_parser(sub) -> None:
     p = sub.add_parser("train", help="train a network and print its test accuracy")
-    p.add_argument("--dataset", choices=sorted(DATASETS), default=None,
-                   help="default: mnist when its files are found, else the built-in two-rings set")
-    p.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
-    p.add_argument("--hidden", default=None, help="hidden sizes, e.g. 256,128")
-    p.add_argument("--activation", default=None, choices=["relu", "tanh", "sigmoid", "gelu", "leaky_relu", "elu"])
-    p.add_argument("--init", default=None, choices=["he", "xavier", "default"])
-    p.add_argument("--dropout", type=float, default=None)
-    p.add_argument("--optimizer", default=None, choices=["sgd", "momentum", "adam", "adamw", "rmsprop"])
-    p.add_argument("--lr", type=float, default=None)
-    p.add_argument("--schedule", default=None, choices=["none", "onecycle", "cosine", "step"])
-    p.add_argument("--batch-size", type=int, default=None)
-    p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--data-dir", default=None, help="folder holding the IDX files (default: $CHAINRULE_DATA/<name>)")
-    p.add_argument("--subset", type=int, default=None, help="train on the first N training examples only")
-    p.add_argument("--save", default=None, help="write the trained weights here (safetensors)")
-    p.add_argument("--no-progress", action="store_true")
-    p.add_argument("--threads", type=int, default=None, help="pin NumPy's BLAS to this many threads")
+    data = p.add_argument_group("data")
+    data.add_argument("--dataset", choices=sorted(DATASETS), default=None,
+                      help="default: mnist when its files are found, else the built-in two-rings set")
+    data.add_argument("--data-dir", default=None,
+                      help="folder holding the IDX files (default: $CHAINRULE_DATA/<name>)")
+    data.add_argument("--download", action="store_true",
+                      help="fetch a missing MNIST / Fashion-MNIST into the data folder (MD5-checked)")
+    data.add_argument("--subset", type=positive_int, default=None,
+                      help="train on the first N training examples only")
+    data.add_argument("--val-fraction", type=fraction, default=0.1,
+                      help="share of the training set held out for the per-epoch validation figures "
+                           "(default 0.1; 0: none). The test set is evaluated once, at the end")
+    model = p.add_argument_group("model")
+    model.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    model.add_argument("--hidden", type=hidden_sizes, default=None, help="hidden sizes, e.g. 256,128")
+    model.add_argument("--activation", default=None,
+                       choices=["relu", "tanh", "sigmoid", "gelu", "leaky_relu", "elu"])
+    model.add_argument("--init", default=None, choices=["he", "xavier", "default"])
+    model.add_argument("--dropout", type=probability, default=None, help="dropout rate in [0, 1)")
+    opt = p.add_argument_group("optimization")
+    opt.add_argument("--optimizer", default=None, choices=["sgd", "momentum", "adam", "adamw", "rmsprop"])
+    opt.add_argument("--lr", type=positive_float, default=None)
+    opt.add_argument("--schedule", default=None, choices=["none", "onecycle", "cosine", "step"])
+    opt.add_argument("--batch-size", type=positive_int, default=None)
+    opt.add_argument("--epochs", type=positive_int, default=None)
+    opt.add_argument("--seed", type=non_negative_int, default=0)
+    run = p.add_argument_group("running")
+    run.add_argument("--save", default=None, help="write the trained weights here (safetensors); checked "
+                                                  "before training starts")
+    run.add_argument("--no-progress", action="store_true",
+                     help="no progress bar (there is none anyway when the output is not a terminal)")
+    run.add_argument("--threads", type=positive_int, default=None,
+                     help="pin NumPy's BLAS to this many threads")
 
 
 def _evaluate_parser(sub) -> None:
@@ -38,8 +54,10 @@ def _evaluate_parser(sub) -> None:
     p.add_argument("--dataset", choices=sorted(DATASETS), default=None,
                    help="default: the data set the file was trained on")
     p.add_argument("--data-dir", default=None)
-    p.add_argument("--batch-size", type=int, default=1000)
-    p.add_argument("--threads", type=int, default=None, help="pin NumPy's BLAS to this many threads")
+    p.add_argument("--download", action="store_true",
+                   help="fetch a missing MNIST / Fashion-MNIST (MD5-checked)")
+    p.add_argument("--batch-size", type=positive_int, default=1000)
+    p.add_argument("--threads", type=positive_int, default=None, help="pin NumPy's BLAS to this many threads")
 
 
 def main(argv=None) -> int:
@@ -71,8 +89,8 @@ def main(argv=None) -> int:
         if args.command == "train":
             return runner.train(args)
         return runner.evaluate(args)
-    except runner.DataNotFound as e:
-        print(f"chainrule: {e}", file=sys.stderr)
+    except runner.UserError as e:  # a mistake in what was asked: its message, no traceback
+        print(f"chainrule {args.command}: {e}", file=sys.stderr)
         return 2
 
 

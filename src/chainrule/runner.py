@@ -1,14 +1,21 @@
-"""What `chainrule train` and `chainrule evaluate` do: data, model, optimizer, schedule, fit, report, save."""
+"""What `chainrule train` and `chainrule evaluate` do: data, model, optimizer, schedule, fit, report, save.
+
+`chainrule train` holds out a seeded share of the training set (`--val-fraction`, 10% by default) and reports
+its loss and accuracy each epoch as `val_*`; the test set is evaluated once, at the end, as `test accuracy`.
+The saved file's metadata records the three splits' sizes and figures under `splits`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 
 import numpy as np
 
 from .recipes import CNN_RECIPE, RECIPES
+from .runner_checks import UserError, check_meta, check_model_size, check_save_path
 
 _VISION = {"mnist": "mnist", "fashion-mnist": "fashion_mnist"}
 _TOY_SIZE = {"xor": 4}  # training points per toy set (default 1000)
@@ -16,23 +23,33 @@ _MLP_ONLY = {"hidden", "activation", "init", "batchnorm"}
 _KEYS = ("hidden", "activation", "init", "dropout", "optimizer", "lr", "schedule", "batch_size", "epochs")
 
 
-class DataNotFound(RuntimeError):
+class DataNotFound(UserError):
     """No data files for the requested data set (the message says where we looked and how to get them)."""
 
 
 def load_data(name: str, data_dir: str | None, flatten: bool, subset: int | None = None, seed: int = 0,
-              train: bool = True):
-    """(train_dataset, test_dataset, n_inputs, n_classes); train_dataset is None when train=False."""
+              train: bool = True, download: bool = False):
+    """(train_dataset, test_dataset, n_inputs, n_classes); train_dataset is None when train=False.
+
+    MNIST-style sets are read from IDX files (`download=True` fetches missing ones and checks their MD5s); a
+    missing file raises DataNotFound, a corrupt one or a failed download UserError.
+    """
     from .data import TensorDataset, datasets
+    from .data.datasets.idx import IDXError
 
     if name in _VISION:
         fn = getattr(datasets, _VISION[name])
         try:
-            test = fn(root=data_dir, train=False, flatten=flatten)
-            tr = fn(root=data_dir, train=True, flatten=flatten) if train else None
+            test = fn(root=data_dir, train=False, flatten=flatten, download=download)
+            tr = fn(root=data_dir, train=True, flatten=flatten, download=download) if train else None
         except FileNotFoundError as e:
-            raise DataNotFound(f"{e}\nWith the chainrule command: --data-dir <that folder> (or CHAINRULE_DATA); or "
-                               "train on a built-in data set: chainrule train --dataset rings") from None
+            raise DataNotFound(f"{e}\nWith the chainrule command: --download, or --data-dir <that folder> "
+                               "(or CHAINRULE_DATA); or train on a built-in data set: chainrule train "
+                               "--dataset rings") from None
+        except IDXError as e:
+            raise UserError(f"{e}") from None
+        except RuntimeError as e:  # download(): no mirror served the file with the right MD5
+            raise UserError(" ".join(str(e).split())) from None
         if tr is not None and subset:
             tr = TensorDataset(tr.data[:subset], tr.targets[:subset])
         return tr, test, 784, 10
@@ -46,6 +63,20 @@ def load_data(name: str, data_dir: str | None, flatten: bool, subset: int | None
     if subset:
         X, y = X[:subset], y[:subset]
     return TensorDataset(X, y), TensorDataset(Xt, yt), 2, n_classes
+
+
+def split_validation(train_set, fraction: float, seed: int):
+    """(train, validation): a seeded random `fraction` of the training set held out; validation is None when
+    that share is less than one example (the four points of xor, or --val-fraction 0)."""
+    from .data import TensorDataset
+
+    n_val = int(len(train_set) * fraction)
+    if n_val == 0:
+        return train_set, None
+    order = np.random.default_rng(seed).permutation(len(train_set))
+    x, y = train_set.arrays
+    val, keep = order[:n_val], np.sort(order[n_val:])
+    return TensorDataset(x[keep], y[keep]), TensorDataset(x[val], y[val])
 
 
 def mnist_available(data_dir: str | None) -> bool:
@@ -158,6 +189,14 @@ def train(args) -> int:
         return _train(args)
 
 
+def _interactive() -> bool:
+    """Whether stdout is a terminal: progress bars then; one line per epoch when it is piped to a log."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stdout
+        return False
+
+
 def _train(args) -> int:
     import chainrule as cr
 
@@ -165,30 +204,52 @@ def _train(args) -> int:
     from .nn import CrossEntropyLoss
     from .train import evaluate, fit
 
+    if args.save:
+        check_save_path(args.save)
     data_dir = args.data_dir
     dataset = args.dataset or default_dataset(data_dir)
     cfg = config(args, dataset)
     cr.manual_seed(args.seed)
     train_set, test_set, n_in, n_classes = load_data(dataset, data_dir, flatten=args.model == "mlp",
-                                                     subset=args.subset, seed=args.seed)
+                                                     subset=args.subset, seed=args.seed,
+                                                     download=getattr(args, "download", False))
+    if len(train_set) == 0:
+        raise UserError(f"the {dataset} training set is empty; there is nothing to train on")
+    if args.model == "mlp":
+        check_model_size(n_in, cfg, n_classes)
+    fraction = getattr(args, "val_fraction", 0.1)
+    train_set, val_set = split_validation(train_set, fraction, args.seed)
     loader = DataLoader(train_set, batch_size=cfg["batch_size"], shuffle=True, seed=args.seed)
-    test_loader = DataLoader(test_set, batch_size=1000)
+    val_loader = DataLoader(val_set, batch_size=1000) if val_set is not None else None
     model = build_model(args.model, n_in, n_classes, cfg)
     opt, sched = build_optimizer(model, cfg, len(loader))
     loss_fn = CrossEntropyLoss(label_smoothing=cfg.get("label_smoothing", 0.0))
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"chainrule train: {dataset} ({len(train_set)} train / {len(test_set)} test), {args.model} "
+    sizes = f"{len(train_set)} train" + (f" / {len(val_set)} validation" if val_set is not None else "")
+    print(f"chainrule train: {dataset} ({sizes} / {len(test_set)} test), {args.model} "
           f"({n_params:,} parameters), {json.dumps(cfg)}", flush=True)
     t0 = time.perf_counter()
-    history = fit(model, loss_fn, opt, loader, cfg["epochs"], val_loader=test_loader, scheduler=sched,
-                  progress=not args.no_progress, verbose=True)
-    res = evaluate(model, test_loader, CrossEntropyLoss())
+    history = fit(model, loss_fn, opt, loader, cfg["epochs"], val_loader=val_loader, scheduler=sched,
+                  progress=not args.no_progress and _interactive(), verbose=True)
+    res = evaluate(model, DataLoader(test_set, batch_size=1000), CrossEntropyLoss())
     print(f"test accuracy {res['accuracy'] * 100:.2f}%  test loss {res['loss']:.4f}  "
-          f"({time.perf_counter() - t0:.1f} s, {np.median(history['time']):.2f} s/epoch)", flush=True)
+          f"({len(test_set)} test examples, evaluated once; {time.perf_counter() - t0:.1f} s, "
+          f"{np.median(history['time']):.2f} s/epoch)", flush=True)
     if args.save:
+        splits = {"train": {"size": len(train_set), "accuracy": history.last("accuracy")},
+                  "validation": None if val_set is None else {
+                      "size": len(val_set), "fraction": fraction, "seed": args.seed,
+                      "from": "the training set, held out (seeded permutation)",
+                      "accuracy": history.last("val_accuracy"), "loss": history.last("val_loss")},
+                  "test": {"size": len(test_set),
+                           "from": f"the {dataset} test set, evaluated once after training",
+                           "accuracy": res["accuracy"], "loss": res["loss"]}}
         meta = {"dataset": dataset, "model": args.model, "config": cfg, "n_in": n_in, "n_classes": n_classes,
-                "seed": args.seed, "test_accuracy": res["accuracy"]}
-        cr.save({"model": model.state_dict(), "meta": meta}, args.save)
+                "seed": args.seed, "test_accuracy": res["accuracy"], "splits": splits}
+        try:
+            cr.save({"model": model.state_dict(), "meta": meta}, args.save)
+        except OSError as e:  # checked before training; the disk may have filled up since
+            raise UserError(f"--save {args.save}: could not write it: {e.strerror or e}") from None
         print(f"saved weights to {os.path.abspath(args.save)}")
     return 0
 
@@ -206,19 +267,30 @@ def _evaluate(args) -> int:
     from .nn import CrossEntropyLoss
     from .train import evaluate as run_eval
 
-    obj = cr.load(args.load)
+    try:
+        obj = cr.load(args.load)
+    except (OSError, ValueError) as e:  # missing, a folder, truncated, a pickle, corrupt metadata
+        raise UserError(" ".join(str(e).split())) from None
     meta = obj.get("meta") if isinstance(obj, dict) else None
-    if not meta or "model" not in obj:
-        raise SystemExit(f"chainrule evaluate: {args.load} was not written by `chainrule train --save`")
+    if not isinstance(meta, dict) or not isinstance(obj.get("model"), dict):
+        raise UserError(f"{args.load} was not written by `chainrule train --save` (no model and metadata)")
+    meta = check_meta(meta, args.load)
     dataset = args.dataset or meta["dataset"]
+    seed = meta.get("seed")
     _, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=meta["model"] == "mlp",
-                                             seed=meta.get("seed", 0), train=False)
+                                             seed=seed if isinstance(seed, int) and seed >= 0 else 0,
+                                             train=False,
+                                             download=getattr(args, "download", False))
     if (n_in, n_classes) != (meta["n_in"], meta["n_classes"]):
-        raise SystemExit(f"chainrule evaluate: {args.load} holds a model trained on {meta['dataset']} "
-                         f"({meta['n_in']} inputs, {meta['n_classes']} classes); {dataset} has {n_in} inputs and "
-                         f"{n_classes} classes. Pass --dataset {meta['dataset']}")
+        raise UserError(f"{args.load} holds a model trained on {meta['dataset']} ({meta['n_in']} inputs, "
+                        f"{meta['n_classes']} classes); {dataset} has {n_in} inputs and {n_classes} classes. "
+                        f"Pass --dataset {meta['dataset']}")
     model = build_model(meta["model"], meta["n_in"], meta["n_classes"], meta["config"])
-    model.load_state_dict(obj["model"])
+    try:
+        model.load_state_dict(obj["model"])
+    except (KeyError, ValueError, RuntimeError, TypeError) as e:
+        raise UserError(f"{args.load}: the weights do not fit the model its metadata describes: "
+                        + " ".join(str(e).split())) from None
     res = run_eval(model, DataLoader(test_set, batch_size=args.batch_size), CrossEntropyLoss())
     print(f"{dataset}: test accuracy {res['accuracy'] * 100:.2f}%  test loss {res['loss']:.4f}  "
           f"({len(test_set)} examples, {args.load})")

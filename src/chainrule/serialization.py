@@ -5,14 +5,19 @@ strings, lists, tuples, dicts with any keys) goes into the header's metadata as 
 each tensor replaced by {"__tensor__": key}. A model state dict is stored under its own names, so the file
 loads with `safetensors.torch.load_file` into the matching PyTorch model, and a file written by
 `safetensors.torch.save_file` loads here. Files are written atomically: a temporary file in the same
-directory, fsync'ed, then renamed over the target - a crash leaves the old checkpoint or the new one.
+directory, fsync'ed, then renamed over the target - a crash leaves the old checkpoint or the new one. The
+temporary file's name carries the writer's process id; a save removes the ones whose writer has died (a
+SIGKILL mid-save), so they do not pile up. `save` refuses what `load` could not read back (nesting deeper than
+MAX_DEPTH, a tensor inside a dict key); `load` refuses metadata nested deeper than MAX_DEPTH, saying so.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
+import time
 
 import numpy as np
 
@@ -21,6 +26,8 @@ from .tensor import Tensor
 _META_KEY = "chainrule"
 _MARKERS = ("__tensor__", "__ndarray__", "__tuple__", "__dict__")
 _SCALARS = (type(None), bool, int, float, str)
+MAX_DEPTH = 100  # levels of nested lists / tuples / dicts in a checkpoint (a state dict needs about 4)
+_RESERVED = "__metadata__"  # safetensors' header key: no tensor may have that name
 
 
 def save(obj, f) -> None:
@@ -39,7 +46,8 @@ def save(obj, f) -> None:
     if not os.path.isdir(directory):
         raise FileNotFoundError(
             f"chainrule.save: cannot write '{path}': directory '{directory}' does not exist")
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    _remove_orphans(directory, os.path.basename(path))
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
     try:
         mode = os.stat(tmp).st_mode & 0o777  # 0o666 less the umask; save_file itself would leave 0o600
@@ -81,7 +89,10 @@ def load(f, map_location=None, weights_only: bool = True, mmap=None):
     if tree is None:
         return {k: Tensor._wrap(_writable(a)) for k, a in arrays.items()}
     try:
-        return _decode(json.loads(tree), arrays)
+        return _decode(json.loads(tree), arrays, 0)
+    except RecursionError:
+        raise ValueError(f"chainrule.load: '{name}' has chainrule metadata nested deeper than {MAX_DEPTH} "
+                         "levels; chainrule.save never writes that: the file was altered") from None
     except (ValueError, KeyError, TypeError) as e:
         raise ValueError(f"chainrule.load: '{name}' has corrupt chainrule metadata: {e}") from None
 
@@ -153,6 +164,46 @@ def _header_metadata(data: bytes):
     return json.loads(data[8 : 8 + n]).get("__metadata__")
 
 
+def _remove_orphans(directory: str, basename: str) -> None:
+    """Delete temporary files of earlier saves to `basename` whose writer process is gone (killed mid-save).
+
+    A live writer's file (another process, or another thread of this one) is kept; so is a pid-less one
+    (from an older chainrule) younger than an hour.
+    """
+    pattern = re.compile(rf"\.{re.escape(basename)}\.(?:(\d+)\.)?[0-9a-f]{{12}}\.tmp")
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for entry in names:
+        m = pattern.fullmatch(entry)
+        if m is None:
+            continue
+        full = os.path.join(directory, entry)
+        try:
+            if m.group(1):
+                stale = not _alive(int(m.group(1)))
+            else:
+                stale = time.time() - os.stat(full).st_mtime > 3600
+            if stale:
+                os.unlink(full)
+        except OSError:
+            pass  # gone already, or not ours to delete
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists (on this machine)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # exists but is not ours, or cannot be asked: keep its file
+    return True
+
+
 def _fsync_dir(directory: str) -> None:
     """Make the rename durable (POSIX; a no-op where directories cannot be opened)."""
     try:
@@ -172,14 +223,17 @@ def _writable(a: np.ndarray) -> np.ndarray:
 
 
 # ---- the object tree <-> JSON ---------------------------------------------------------------------------
-def _encode(obj, path: str, tensors: dict, where: str):
+def _encode(obj, path: str, tensors: dict, where: str, depth: int = 0):
     """JSON-able form of obj; tensors and arrays go into `tensors` under their dotted path."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"chainrule.save: '{where[:200]}' is nested deeper than {MAX_DEPTH} levels, which "
+                         "chainrule.load refuses; flatten the structure")
     if isinstance(obj, (Tensor, np.ndarray)):
         arr = obj._data if isinstance(obj, Tensor) else obj
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"chainrule.save: cannot store an array of dtype {arr.dtype} at '{where}'")
         key, i = path or "tensor", 1
-        while key in tensors:
+        while key in tensors or key == _RESERVED:
             key, i = f"{path}.{i}", i + 1
         tensors[key] = arr if arr.flags.c_contiguous else arr.copy(order="C")  # (not ascontiguousarray: 0-d)
         return {"__tensor__" if isinstance(obj, Tensor) else "__ndarray__": key}
@@ -187,18 +241,18 @@ def _encode(obj, path: str, tensors: dict, where: str):
         return obj.item()
     if isinstance(obj, _SCALARS):
         return obj
+    d = depth + 1
     if isinstance(obj, (list, tuple)):
-        items = [_encode(v, _join(path, i), tensors, _join(where, i)) for i, v in enumerate(obj)]
+        items = [_encode(v, _join(path, i), tensors, _join(where, i), d) for i, v in enumerate(obj)]
         return {"__tuple__": items} if isinstance(obj, tuple) else items
     if isinstance(obj, dict):
         if all(isinstance(k, str) for k in obj) and not (len(obj) == 1 and next(iter(obj)) in _MARKERS):
-            return {k: _encode(v, _join(path, k), tensors, _join(where, k)) for k, v in obj.items()}
+            return {k: _encode(v, _join(path, k), tensors, _join(where, k), d) for k, v in obj.items()}
         pairs = []
         for k, v in obj.items():
-            if not isinstance(k, (*_SCALARS, tuple)):
-                raise TypeError(
-                    f"chainrule.save: cannot store a dict key of type {type(k).__name__} at '{where}'")
-            pairs.append([_encode(k, "", {}, where), _encode(v, _join(path, k), tensors, _join(where, k))])
+            _check_key(k, where)
+            value = _encode(v, _join(path, k), tensors, _join(where, k), d)
+            pairs.append([_encode(k, "", {}, where, d), value])
         return {"__dict__": pairs}
     raise TypeError(
         f"chainrule.save: cannot store a {type(obj).__name__} at '{where or '<root>'}': only tensors, "
@@ -206,13 +260,29 @@ def _encode(obj, path: str, tensors: dict, where: str):
     )
 
 
+def _check_key(key, where: str) -> None:
+    """A dict key load can rebuild: None, bool, int, float, str, or a tuple of those (tuples nest)."""
+    stack = [key]
+    while stack:
+        k = stack.pop()
+        if isinstance(k, tuple):
+            stack.extend(k)
+        elif not isinstance(k, _SCALARS):
+            raise TypeError(f"chainrule.save: cannot store a dict key {type(key).__name__} holding a "
+                            f"{type(k).__name__} at '{where or '<root>'}': keys may be numbers, strings, "
+                            "None or tuples of those")
+
+
 def _join(path: str, key) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _decode(node, arrays: dict):
+def _decode(node, arrays: dict, depth: int):
+    if depth > MAX_DEPTH:
+        raise RecursionError  # load() turns it into the ValueError that says so
+    d = depth + 1
     if isinstance(node, list):
-        return [_decode(v, arrays) for v in node]
+        return [_decode(v, arrays, d) for v in node]
     if not isinstance(node, dict):
         return node
     if len(node) == 1:
@@ -222,10 +292,10 @@ def _decode(node, arrays: dict):
         if k == "__ndarray__":
             return _writable(arrays[v])
         if k == "__tuple__":
-            return tuple(_decode(x, arrays) for x in v)
+            return tuple(_decode(x, arrays, d) for x in v)
         if k == "__dict__":
-            return {_hashable(_decode(a, arrays)): _decode(b, arrays) for a, b in v}
-    return {k: _decode(v, arrays) for k, v in node.items()}
+            return {_hashable(_decode(a, arrays, d)): _decode(b, arrays, d) for a, b in v}
+    return {k: _decode(v, arrays, d) for k, v in node.items()}
 
 
 def _hashable(key):

@@ -91,7 +91,7 @@ def test_optimizers_momentum_beats_sgd_in_the_valley(tmp_path):
         assert "MNIST" in s["mnist"]["skipped"]
     else:
         assert all(a > 0.5 for a in s["result"]["mnist_test_accuracy"].values())
-        assert "mnist_loss.png" in s["plots"]
+        assert "mnist_loss.png" in s["plots"] or "matplotlib" in s["notes"][0]  # plots need the plot extra
 
 
 def test_lr_schedules_follow_their_formulas(tmp_path):

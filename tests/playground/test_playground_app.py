@@ -16,10 +16,13 @@ with warnings.catch_warnings():  # newer Starlette prefers httpx2 for its test c
 from chainrule.playground.app import STATIC, create_app
 from chainrule.playground.protocol import DEFAULT_CONFIG, MAX_MESSAGE_BYTES
 
+LOCAL = "http://127.0.0.1:8000"  # the Host a browser on this machine sends (others are refused: DNS rebinding)
+WS = "ws://127.0.0.1:8000/ws"
+
 
 @pytest.fixture
 def client():
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), base_url=LOCAL) as client:
         yield client
 
 
@@ -101,7 +104,7 @@ def test_backprop_api_refuses_garbage_and_huge_bodies(client):
 
 
 def test_socket_greets_and_survives_garbage(client):
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         hello, data, frame = greet(ws)
         assert hello["config"] == DEFAULT_CONFIG and hello["limits"]["max_neurons"] == 8
         assert len(data["train"]) == 250 and frame["epoch"] == 0
@@ -131,7 +134,7 @@ def test_socket_greets_and_survives_garbage(client):
 
 
 def test_play_streams_timed_frames_and_pause_stops(client):
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         greet(ws)
         ws.send_json({"type": "play"})
         assert ws.receive_json() == {"type": "state", "running": True}
@@ -146,7 +149,8 @@ def test_play_streams_timed_frames_and_pause_stops(client):
 
 
 def test_no_new_frame_until_the_last_one_is_drawn():
-    with TestClient(create_app(frame_seconds=0.01)) as client, client.websocket_connect("/ws") as ws:
+    app = create_app(frame_seconds=0.01)
+    with TestClient(app, base_url=LOCAL) as client, client.websocket_connect(WS) as ws:
         greet(ws)
         ws.send_json({"type": "play"})
         receive_until(ws, "state")
@@ -162,7 +166,7 @@ def test_no_new_frame_until_the_last_one_is_drawn():
 
 
 def test_config_preset_and_upload_messages(client):
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         greet(ws)
         ws.send_json({"type": "config", "config": {**DEFAULT_CONFIG, "learning_rate": 0.1}})
         assert ws.receive_json()["change"] == "live"
@@ -178,7 +182,7 @@ def test_config_preset_and_upload_messages(client):
 
 
 def test_two_sockets_are_independent(client):
-    with client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
+    with client.websocket_connect(WS) as a, client.websocket_connect(WS) as b:
         ha, hb = greet(a)[0], greet(b)[0]
         assert ha["session"] != hb["session"]
         a.send_json({"type": "preset", "name": "spirals"})
@@ -191,15 +195,16 @@ def test_two_sockets_are_independent(client):
 
 
 def test_full_server_refuses_extra_tabs():
-    with TestClient(create_app(max_sessions=1)) as client, client.websocket_connect("/ws") as first:
+    app = create_app(max_sessions=1)
+    with TestClient(app, base_url=LOCAL) as client, client.websocket_connect(WS) as first:
         greet(first)
-        with client.websocket_connect("/ws") as second:
+        with client.websocket_connect(WS) as second:
             assert "open sessions" in second.receive_json()["message"]
 
 
 def test_idle_sessions_are_freed():
     app = create_app(idle_seconds=0.2, reap_seconds=0.05)
-    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+    with TestClient(app, base_url=LOCAL) as client, client.websocket_connect(WS) as ws:
         greet(ws)
         assert len(app.state.registry) == 1
         freed = receive_until(ws, "freed")
@@ -218,3 +223,107 @@ def test_other_sites_cannot_open_a_socket(client):
         client.websocket_connect("/ws", headers={"origin": "http://evil.example"}) as ws,
     ):
         ws.receive_json()
+
+
+# ---- robustness: DNS rebinding, huge numbers, more work than the server can keep up with ------------------------
+@pytest.mark.parametrize("host", ["evil.example:8000", "attacker.com", "127.0.0.1.nip.io:8000"])
+def test_a_foreign_host_header_gets_neither_the_api_nor_a_socket(host):
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name: its Host header names it, and is refused."""
+    from starlette.websockets import WebSocketDisconnect
+
+    with TestClient(create_app(), base_url=f"http://{host}") as client:
+        r = client.post("/api/backprop", json={"formula": "x * y", "values": {"x": 1, "y": 2}})
+        assert r.status_code == 421 and "--allow-host" in r.json()["error"]
+        assert client.get("/").status_code == 421
+        with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"ws://{host}/ws") as ws:
+            ws.receive_json()
+        assert len(client.app.state.registry) == 0
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "192.168.1.20", "box.lan"])
+def test_local_names_ip_addresses_and_allowed_hosts_are_served(host):
+    with TestClient(create_app(allowed_hosts=("box.lan",)), base_url=f"http://{host}") as client:
+        assert client.get("/api/health").status_code == 200
+
+
+def test_a_400_digit_number_is_a_400_not_a_500(client):
+    huge = int("9" * 400)
+    for body in ({"formula": "x * 2", "values": {"x": huge}}, {"formula": "x * " + "9" * 400, "values": {"x": 1}}):
+        raw = json.dumps(body)
+        r = client.post("/api/backprop", content=raw, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400, r.text
+        assert "x must lie in" in r.json()["error"] or "too large" in r.json()["error"]
+
+
+def test_a_400_digit_number_in_a_socket_message_is_a_clear_error(client):
+    with client.websocket_connect(WS) as ws:
+        greet(ws)
+        ws.send_text('{"type": "step", "epochs": ' + "9" * 400 + "}")
+        reply = ws.receive_json()
+        assert reply["type"] == "error" and reply["field"] == "epochs" and "400-digit" in reply["message"]
+        config = json.dumps({"type": "config", "config": {**DEFAULT_CONFIG, "learning_rate": 0}})
+        ws.send_text(config.replace('"learning_rate": 0', '"learning_rate": ' + "9" * 400))
+        reply = ws.receive_json()
+        assert reply["type"] == "error" and reply["field"] == "learning_rate"
+
+
+def test_backprop_requests_beyond_what_it_can_work_on_are_refused_at_once(monkeypatch):
+    """With max_busy requests in the worker threads, the next is answered 503 at once instead of queued."""
+    import threading
+
+    import httpx
+
+    from chainrule.playground import backprop
+    from chainrule.playground.server import ServerThread
+
+    gate, entered = threading.Event(), threading.Semaphore(0)
+    real = backprop.trace
+
+    def slow(text, values):
+        entered.release()
+        gate.wait(10)
+        return real(text, values)
+
+    monkeypatch.setattr(backprop, "trace", slow)
+    body = {"formula": "x * y", "values": {"x": 1, "y": 2}}
+    with ServerThread(max_busy=2) as server:
+        url = server.url + "api/backprop"
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(httpx.post(url, json=body, timeout=20)))
+                   for _ in range(2)]
+        for t in threads:
+            t.start()
+        assert entered.acquire(timeout=10) and entered.acquire(timeout=10)  # both are being worked on
+        t0 = time.perf_counter()
+        refused = httpx.post(url, json=body, timeout=20)
+        waited = time.perf_counter() - t0
+        gate.set()
+        for t in threads:
+            t.join(20)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "1" and waited < 5
+        assert "busy" in refused.json()["error"]
+        assert [r.status_code for r in results] == [200, 200]
+        assert httpx.post(url, json=body, timeout=20).status_code == 200  # and it recovers
+
+
+def test_a_flood_of_socket_messages_is_dropped_not_queued(client):
+    """60 twenty-epoch steps at once: a few are worked through, the rest answered 'dropped' at once."""
+    from chainrule.playground.app import MAX_PENDING
+
+    with client.websocket_connect(WS) as ws:
+        greet(ws)
+        for _ in range(60):
+            ws.send_json({"type": "step", "epochs": 20})
+        handled = dropped = 0
+        while handled + dropped < 60:
+            reply = ws.receive_json()
+            if reply["type"] == "state":
+                handled += 1
+            elif reply["type"] == "error":
+                assert "dropped this step message" in reply["message"]
+                dropped += 1
+        assert dropped > 0 and handled <= 60 - dropped and handled >= 1
+        assert handled <= MAX_PENDING + 20  # never more than the queue holds plus what finished meanwhile
+        ws.send_json({"type": "ping"})
+        while (reply := ws.receive_json())["type"] != "pong":
+            assert reply["type"] in ("frame", "state")

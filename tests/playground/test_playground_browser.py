@@ -1,7 +1,7 @@
 """End to end in headless Chromium: train xor, step view 2, two tabs at once, a garbage socket.
 
 Marked ``browser``; skipped when Playwright or Chromium is missing. ``CHAINRULE_SCREENSHOTS=docs`` also writes
-docs/playground-train.png and docs/playground-backprop.png.
+docs/playground-train.png, docs/playground-backprop.png and docs/playground-backprop-sigmoid.png.
 """
 
 import json
@@ -213,3 +213,97 @@ def test_garbage_on_a_raw_socket_gets_an_error_and_the_page_still_works(page, se
     page.wait_for_selector("#banner:not([hidden])")
     assert "batch_size" in page.inner_text("#banner-text")
     assert page.input_value("#batch_size") == "10"
+
+
+# ---- the stepper's pictures, checked by geometry: no label box overlaps a node or another label ----------------
+GEOMETRY = """() => {
+  const svg = document.querySelector('#graph');
+  const frame = svg.getBoundingClientRect();
+  const box = (e) => e.getBoundingClientRect();
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const labels = [...svg.querySelectorAll('text.value, text.grad')].map((e) => [e.textContent, box(e)]);
+  const nodes = [...svg.querySelectorAll('.node circle, .node rect')].map((e) => [e.parentNode.dataset.node, box(e)]);
+  const problems = [];
+  labels.forEach(([t, r], i) => {
+    if (r.left < frame.left - 0.5 || r.right > frame.right + 0.5 || r.top < frame.top - 0.5 || r.bottom > frame.bottom + 0.5)
+      problems.push(`label ${t} is clipped by the picture's edge`);
+    labels.slice(i + 1).forEach(([u, q]) => { if (hit(r, q)) problems.push(`labels ${t} and ${u} overlap`); });
+    nodes.forEach(([n, q]) => { if (hit(r, q)) problems.push(`label ${t} covers node ${n}`); });
+  });
+  return { problems, labels: labels.length };
+}"""
+
+
+def build_formula(page, formula, values):
+    """Type a formula and its values, submit with Enter, wait for the new graph."""
+    page.fill("#formula", formula)
+    names = json.dumps(sorted(values), separators=(",", ":"))
+    page.wait_for_function(  # the inputs for this formula's variables (the old ones are replaced)
+        f"() => JSON.stringify([...document.querySelectorAll('input[data-variable]')].map((e) => e.name).sort())"
+        f" === '{names}'")
+    for name, value in values.items():
+        page.fill(f"input[data-variable={name}]", str(value))
+    with page.expect_response("**/api/backprop"):
+        page.press("#formula", "Enter")
+    page.wait_for_function("() => document.querySelector('#bp-status').textContent.includes('forward pass: 0')")
+
+
+@pytest.mark.parametrize("formula, values", [
+    ("1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", {"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3}),
+    ("x * x", {"x": 3}),
+    ("b * 2 + x", {"b": 6.881, "x": 1}),
+    ("x * x * x + x * y", {"x": -123.456, "y": 0.001234}),
+])
+def test_stepper_labels_overlap_nothing_and_nothing_is_clipped(page, formula, values):
+    with page.expect_response("**/api/backprop"):
+        page.click("#tab-backprop")
+    build_formula(page, formula, values)
+    steps, checked = 0, 0
+    while True:
+        geometry = page.evaluate(GEOMETRY)
+        assert geometry["problems"] == [], (formula, steps, geometry["problems"])
+        checked += geometry["labels"]
+        if page.is_disabled("#bp-step"):
+            break
+        page.click("#bp-step")
+        steps += 1
+    assert steps >= 2 and checked > steps
+    if formula == "b * 2 + x":  # the value left of the first variable reads in full
+        assert page.text_content("[data-node-value=b]") == "6.881"
+
+
+def test_the_sigmoid_example_fully_stepped_for_the_docs(page, tmp_path):
+    """The built-in neuron, every gradient shown (docs/playground-backprop-sigmoid.png with CHAINRULE_SCREENSHOTS)."""
+    with page.expect_response("**/api/backprop"):
+        page.click("#tab-backprop")
+    with page.expect_response("**/api/backprop"):
+        page.click("button.example >> nth=1")
+    page.wait_for_function("() => document.querySelector('#bp-status').textContent.includes('forward pass: 0')")
+    while not page.is_disabled("#bp-step"):
+        page.click("#bp-step")
+    assert page.evaluate(GEOMETRY)["problems"] == []
+    path = tmp_path / "playground-backprop-sigmoid.png"
+    page.locator("#view-backprop").screenshot(path=str(path))
+    if os.environ.get("CHAINRULE_SCREENSHOTS") == "docs":
+        shutil.copy(path, DOCS / path.name)
+
+
+def test_a_new_formula_with_a_new_variable_submitted_with_enter_draws_it(page):
+    """Enter right after typing (before the variables were read): the new variable gets a box and the graph."""
+    with page.expect_response("**/api/backprop"):
+        page.click("#tab-backprop")
+    page.wait_for_selector("input[data-variable=z]")
+    page.fill("#formula", "w * 3")
+    with page.expect_response("**/api/backprop") as answer:
+        page.press("#formula", "Enter")  # at once: no time for the debounced variable lookup
+    assert answer.value.status == 200
+    page.wait_for_selector("input[data-variable=w]")
+    page.wait_for_function("() => document.querySelector('#bp-status').textContent.includes('0 / 1')")
+    assert page.is_hidden("#formula-error")
+    assert page.get_attribute("#graph g[data-name=w]", "data-name") == "w"
+    assert page.locator("#graph g[data-name=z]").count() == 0  # the old graph is gone
+    # A formula that cannot be drawn says why and leaves no stale graph behind.
+    page.fill("#formula", "w * (3")
+    page.press("#formula", "Enter")
+    page.wait_for_selector("#formula-error:not([hidden])")
+    page.wait_for_function("() => document.querySelectorAll('#graph g').length === 0")

@@ -220,3 +220,36 @@ def test_a_diverged_network_still_gives_valid_json():
     assert frame["diverged"] and frame["test_loss"] is None
     assert None in frame["layers"][0]["weight"][0]
     json.dumps(frame, allow_nan=False)
+
+
+def test_the_session_cap_holds_when_many_tabs_connect_at_once(monkeypatch):
+    """50 simultaneous creates against a cap of 4: exactly 4 sessions, even though building one is slow."""
+    import threading
+    import time as clock
+
+    from chainrule.playground import session as session_module
+
+    class Slow:
+        def __init__(self, config=None):
+            clock.sleep(0.05)
+            self.running = False
+
+    monkeypatch.setattr(session_module, "Session", Slow)
+    registry = session_module.Registry(max_sessions=4)
+    start, made, refused = threading.Barrier(50), [], []
+
+    def connect():
+        start.wait()
+        try:
+            made.append(registry.create())
+        except RuntimeError:
+            refused.append(1)
+
+    threads = [threading.Thread(target=connect) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 4 and len(refused) == 46 and len(registry) == 4
+    registry.free(made[0][0])
+    assert registry.create()[0] not in {sid for sid, _ in made}  # a freed slot can be taken again

@@ -11,8 +11,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+from ..argtypes import non_negative_int
 
 # name -> (module, one line); the modules are imported only when run
 REGISTRY = {
@@ -63,7 +68,7 @@ def cli(argv=None) -> int:
     p.add_argument("--list", action="store_true", help="list the experiments and exit")
     p.add_argument("--out", default=None, help="output folder (default: experiments/NAME)")
     p.add_argument("--quick", action="store_true", help="small sizes (seconds; what the tests run)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=non_negative_int, default=0)
     p.add_argument("--data-dir", default=None, help="folder holding MNIST (else $CHAINRULE_DATA/mnist)")
     args = p.parse_args(argv)
     if args.list or not args.name:
@@ -74,10 +79,14 @@ def cli(argv=None) -> int:
     if args.name != "all" and args.name not in REGISTRY:
         print(f"chainrule experiment: no experiment {args.name!r}; see --list", file=sys.stderr)
         return 2
-    for name in todo:
-        out = args.out or f"experiments/{name}"
-        if args.name == "all" and args.out:
-            out = f"{args.out}/{name}"
+    every = args.name == "all" and args.out
+    outs = {name: f"{args.out}/{name}" if every else args.out or f"experiments/{name}" for name in todo}
+    for out in outs.values():  # every folder checked before the first experiment runs
+        problem = unwritable(out)
+        if problem:
+            print(f"chainrule experiment: --out {out}: {problem}", file=sys.stderr)
+            return 2
+    for name, out in outs.items():
         t = time.perf_counter()
         summary = run(name, out, quick=args.quick, seed=args.seed, data_dir=args.data_dir)
         print(f"{name}: {time.perf_counter() - t:.1f} s -> {out}/summary.json"
@@ -86,6 +95,21 @@ def cli(argv=None) -> int:
         for note in summary.get("notes", []):
             print(f"  note: {note}")
     return 0
+
+
+def unwritable(out) -> str | None:
+    """Why folder `out` cannot take an experiment's files (created if missing; a probe written), or None."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        return "is a file, not a folder"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".chainrule-probe-", dir=path)
+    except OSError as e:
+        return f"cannot write there: {e.strerror or e}"
+    os.close(fd)
+    os.unlink(probe)
+    return None
 
 
 def _headline(summary: dict) -> str:

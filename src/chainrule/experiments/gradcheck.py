@@ -300,14 +300,16 @@ def _table(rows) -> str:
 
 
 def _plots(r, rows) -> None:
-    fig, ax = r.figure(size=(7, max(4, 0.16 * len(rows) + 1)))
+    fig, ax = r.figure(size=(8, max(4.5, 0.2 * len(rows) + 1.6)))
     errs = [max(row["max_relative_error"], 1e-17) for row in rows]
     ax.barh(range(len(rows)), errs, color=["#2563eb" if row["ok"] else "#dc2626" for row in rows])
-    ax.set_yticks(range(len(rows)), [row["op"] for row in rows], fontsize=6)
-    ax.invert_yaxis()
+    ax.set_yticks(range(len(rows)), [row["op"] for row in rows], fontsize=8)
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # the first case on top
     ax.set_xscale("log")
-    ax.axvline(OK, color="#dc2626", ls="--", lw=0.8)
-    ax.set_xlabel("max relative error (analytic vs numerical)")
-    ax.set_title("gradcheck, float64")
+    ax.axvline(OK, color="#dc2626", ls="--", lw=1.2, label=f"tolerance {OK:g}: a bar past this line fails")
+    ax.set_xlabel("max relative error, analytic vs numerical gradient (log scale; shorter is better)")
+    n_ok = sum(row["ok"] for row in rows)
+    ax.set_title(f"gradcheck in float64: {n_ok} of {len(rows)} ops within tolerance")
+    ax.legend(loc="lower right", fontsize=9, framealpha=0.95)
     ax.grid(alpha=0.3, axis="x")
     r.save(fig, "gradcheck.png")

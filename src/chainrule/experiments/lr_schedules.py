@@ -79,20 +79,46 @@ def run(r) -> dict:
     }
 
 
+# One colour, line style and marker per schedule: the curves stay apart where they overlap, and in grey print.
+STYLES = [{"color": c, "ls": ls, "marker": m, "lw": 1.6, "ms": 5}
+          for c, ls, m in zip(("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"),
+                              ("-", "--", "-.", ":", (0, (6, 1.5, 1, 1.5)), (0, (1, 1))),
+                              ("o", "s", "^", "D", "v", "x"))]
+
+
 def _plots(r, runs, per_epoch: int) -> None:
-    fig, (a, b) = r.figure(2, 1, size=(7.5, 6.5), sharex=True)
-    for name, run_ in runs.items():
-        a.plot(run_["lr"], label=name)
-        c = np.asarray(run_["loss"])
-        w = max(1, per_epoch // 2)
-        smooth = np.convolve(c, np.ones(w) / w, mode="valid")
-        b.plot(np.arange(len(smooth)) + w - 1, smooth, label=f"{name} ({run_['final_train_loss']:.3f})")
+    """The learning rates in one panel; below, one small panel per schedule: its loss in colour, the others in
+    grey (six noisy curves in one panel cannot be told apart)."""
+    from ..viz.plots import _require
+
+    names = list(runs)
+    fig = _require()(figsize=(11, 9), layout="constrained")
+    mosaic = [["lr"] * 3, names[:3], names[3:6]]
+    axes = fig.subplot_mosaic(mosaic, sharex=True)
+    a = axes["lr"]
+    w = max(1, per_epoch)
+    smooth = {}
+    for name, style in zip(names, STYLES):
+        a.plot(runs[name]["lr"], label=name, markevery=max(1, len(runs[name]["lr"]) // 8), **style)
+        c = np.asarray(runs[name]["loss"])
+        smooth[name] = (np.arange(len(c) - w + 1) + w - 1, np.convolve(c, np.ones(w) / w, mode="valid"))
     a.set_ylabel("learning rate")
-    a.legend(fontsize=8)
+    a.set_title("learning rate per step (top); training loss per schedule, moving average over an epoch "
+                "(below)")
+    a.legend(fontsize=9, ncols=2)
     a.grid(alpha=0.3)
-    b.set_yscale("log")
-    b.set_xlabel("step")
-    b.set_ylabel("training loss (moving average)")
-    b.legend(fontsize=8, title="final training loss", title_fontsize=8)
-    b.grid(alpha=0.3)
+    for name, style in zip(names, STYLES):
+        ax = axes[name]
+        for other in names:
+            if other != name:
+                ax.plot(*smooth[other], color="#c8c8c8", lw=0.9)
+        ax.plot(*smooth[name], color=style["color"], ls=style["ls"], lw=1.8)
+        ax.set_yscale("log")
+        ax.set_title(f"{name}: final training loss {runs[name]['final_train_loss']:.3f}", fontsize=10,
+                     color=style["color"])
+        ax.grid(alpha=0.3)
+    for name in names[3:6]:
+        axes[name].set_xlabel("step")
+    for name in (names[0], names[3]):
+        axes[name].set_ylabel("training loss (grey: the others)")
     r.save(fig, "lr_and_loss.png")

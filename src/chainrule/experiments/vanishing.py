@@ -92,7 +92,10 @@ def _plots(r, at_init, during) -> None:
         im = ax.imshow(np.log10(norms.T + 1e-30), aspect="auto", origin="lower", cmap="viridis",
                        extent=(rec["steps"][0], rec["steps"][-1], 0.5, LAYERS + 0.5), vmin=-8, vmax=1)
         ax.set_title(key, fontsize=10)
-        ax.set_xlabel("step")
-        ax.set_ylabel("layer")
-    fig.colorbar(im, ax=axes, label="log10 ||dL/dW||")
+        ax.set_xlabel("training step")
+        ax.set_yticks([1, LAYERS // 2, LAYERS], ["1 input", str(LAYERS // 2), f"{LAYERS} output"])
+    for ax in np.atleast_2d(axes)[:, 0]:
+        ax.set_ylabel("layer (bottom: input side)")
+    fig.suptitle("gradient norm per layer while training: dark at the bottom = vanished near the input")
+    fig.colorbar(im, ax=axes, label="log10 ||dL/dW|| (brighter: larger gradient)")
     r.save(fig, "grad_norms_training.png")

@@ -51,6 +51,15 @@ def train_net(hidden: int, steps: int, seed: int):
     return net, losses, out
 
 
+def outcome(outputs: np.ndarray) -> str:
+    """'solved', 'stuck: ...' (the same output for all four points: a dead ReLU) or 'not solved'."""
+    if np.array_equal((outputs > 0.5).astype(np.float32), TARGET):
+        return "solved"
+    if np.ptp(outputs) < 0.1:
+        return f"stuck (outputs {outputs.mean():.2f} everywhere)"
+    return "not solved"
+
+
 def run(r) -> dict:
     net = explicit_net()
     X = chainrule.tensor(TABLE)
@@ -93,7 +102,7 @@ def _plots(r, net, examples) -> None:
                       title="explicit V, c, w, b")
     for ax, (h, (tnet, _, tout)) in zip(axes[1:], sorted(examples.items())):
         decision_boundary(tnet, TABLE, TARGET, ax=ax, padding=0.6, threshold=0.5,
-                          title=f"trained 2-{h}-1, seed {r.seed * 100}")
+                          title=f"trained 2-{h}-1, seed {r.seed * 100}: {outcome(tout)}")
     r.save(fig, "decision_boundary.png")
     fig, ax = r.figure(size=(5.5, 3.6))
     for h, (_, losses, _) in sorted(examples.items()):

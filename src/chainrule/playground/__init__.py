@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         server = _server()
     except ImportError as error:
-        print(error)
+        import sys
+
+        print(f"chainrule playground: {error}", file=sys.stderr)
         return 1
     return server.main(argv)

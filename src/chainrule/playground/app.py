@@ -1,8 +1,9 @@
 """The ASGI app: the page and its assets, the backprop API (view 2) and one training WebSocket per tab (view 1).
 
-A tab's socket owns one ``Session``. Training runs in a worker thread in time-boxed slices (``frame_seconds`` of
-training, then one frame), so the event loop keeps reading messages; a bad message gets an ``error`` reply and
-changes nothing. A new training frame goes out only after the page says it drew the last one (``drawn``), so a
+A tab's socket owns one ``Session``; its messages are handled in order, at most MAX_PENDING waiting (more are
+dropped with an error reply, so a flood is not queued). Training runs in a worker thread in time-boxed slices
+(``frame_seconds`` of training, then one frame), so the event loop keeps reading messages; a bad message gets
+an ``error`` reply and changes nothing. A new training frame goes out only after the page says it drew the last one (``drawn``), so a
 slow page is never flooded. Sessions that hear nothing for ``idle_seconds`` are freed.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import logging
 import time
@@ -29,6 +31,8 @@ from chainrule.playground.session import Registry, Session
 
 STATIC = Path(__file__).parent / "static"
 MAX_API_BODY = 8_000  # bytes of a backprop request
+MAX_BUSY = 4  # backprop requests traced at once; more are answered 503 at once instead of queueing
+MAX_PENDING = 8  # a tab's socket messages waiting to be handled; more are dropped with an error reply
 # The page loads only its own files: no CDN, no inline script.
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
@@ -50,6 +54,7 @@ class Connection:
         self.drawn = asyncio.Event()  # the page has drawn the last training frame: it may have the next
         self.drawn.set()
         self.pending_batches, self.pending_seconds = 0, 0.0  # training since the last frame, for its timing
+        self.pending: asyncio.Queue = asyncio.Queue(MAX_PENDING)  # messages read, not yet handled
         self.closed = False
 
     async def send(self, message: dict[str, Any] | str) -> None:
@@ -167,6 +172,7 @@ class Connection:
         await self.send(await asyncio.to_thread(self.session.data_message))
         await self._frame()
         trainer = asyncio.create_task(self.trainer())
+        worker = asyncio.create_task(self.worker())
         try:
             while True:
                 raw = await self.ws.receive()
@@ -174,26 +180,43 @@ class Connection:
                     break
                 try:
                     message = protocol.parse_message(raw.get("text"))
-                    if message["type"] != "drawn":  # automatic acknowledgements are not activity
-                        self.registry.touch(self.sid)
-                    await self.handle(message)
                 except protocol.ProtocolError as bad:
                     await self.error(str(bad), bad.field)
-                except WebSocketDisconnect:
-                    break
-                except Exception as crash:  # a bug must not take the server or the other tabs down
-                    if not self.connected():
-                        break
-                    log.exception("playground session %s failed on %s", self.sid, str(raw.get("text"))[:200])
-                    await self.error(f"the server could not do that: {type(crash).__name__}: {crash}")
+                    continue
+                if message["type"] == "drawn":  # an acknowledgement: never dropped, never queued
+                    self.drawn.set()
+                    continue
+                self.registry.touch(self.sid)
+                try:
+                    self.pending.put_nowait((message, raw.get("text")))
+                except asyncio.QueueFull:  # more than this tab's worker can keep up with: drop it, say so
+                    await self.error(f"the server is still busy with this tab's last {MAX_PENDING} requests; "
+                                     f"dropped this {message['type']} message", "type")
         except WebSocketDisconnect:
             pass
         finally:
             self.closed = True
             self.session.running = False
-            trainer.cancel()
-            with contextlib.suppress(BaseException):
-                await trainer
+            for task in (trainer, worker):
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    async def worker(self) -> None:
+        """Handle the tab's messages in order, one at a time (the reader queues at most MAX_PENDING)."""
+        while True:
+            message, text = await self.pending.get()
+            try:
+                await self.handle(message)
+            except protocol.ProtocolError as bad:
+                await self.error(str(bad), bad.field)
+            except WebSocketDisconnect:
+                return
+            except Exception as crash:  # a bug must not take the server or the other tabs down
+                if not self.connected():
+                    return
+                log.exception("playground session %s failed on %s", self.sid, str(text)[:200])
+                await self.error(f"the server could not do that: {type(crash).__name__}: {crash}")
 
     def connected(self) -> bool:
         return (
@@ -244,8 +267,14 @@ def create_app(
     idle_seconds: float = 600.0,
     frame_seconds: float = 0.04,
     reap_seconds: float = 15.0,
+    allowed_hosts: tuple[str, ...] = (),
+    max_busy: int = MAX_BUSY,
 ) -> SecurityHeaders:
-    """The playground app; one ``Registry`` of sessions lives on ``app.state``."""
+    """The playground app; one ``Registry`` of sessions lives on ``app.state``.
+
+    Requests must name this machine in their Host header: localhost, an IP address, or one of
+    ``allowed_hosts`` (any other name is what a DNS-rebinding page sends, and is refused).
+    """
     registry = Registry(max_sessions=max_sessions, idle_seconds=idle_seconds)
     connections: dict[int, Connection] = {}
 
@@ -269,23 +298,37 @@ def create_app(
             raise backprop.BackpropError("the request must be a JSON object")
         return data
 
-    async def formula_api(request: Request) -> JSONResponse:
-        """{"formula": text} -> {"formula", "variables"} or an error with its position."""
+    busy = [0]  # requests in the worker threads now (read and changed only on the event loop)
+
+    async def work(request: Request, fn, *keys: str) -> JSONResponse:
+        """Run fn(*fields) in a worker thread; 400 with the reason for a bad request, and 503 at once when
+        `max_busy` requests are already being worked on (the page retries; nothing piles up)."""
+        if busy[0] >= max_busy:
+            return JSONResponse({"error": "the server is busy; try again in a moment", "position": None},
+                                status_code=503, headers={"Retry-After": "1"})
+        busy[0] += 1
         try:
             data = await read_json(request)
-            expr, names = await asyncio.to_thread(backprop.parse, data.get("formula"))
+            return JSONResponse(await asyncio.to_thread(fn, *(data.get(k) for k in keys)))
         except backprop.BackpropError as bad:
             return JSONResponse({"error": str(bad), "position": bad.position}, status_code=400)
-        return JSONResponse({"formula": expr.to_text(), "variables": names})
+        finally:
+            busy[0] -= 1
+
+    def parse(text: Any) -> dict[str, Any]:
+        expr, names = backprop.parse(text)
+        return {"formula": expr.to_text(), "variables": names}
+
+    async def formula_api(request: Request) -> JSONResponse:
+        """{"formula": text} -> {"formula", "variables"} or an error with its position."""
+        return await work(request, parse, "formula")
 
     async def backprop_api(request: Request) -> JSONResponse:
         """{"formula": text, "values": {name: number}} -> the traced graph (see backprop.trace)."""
-        try:
-            data = await read_json(request)
-            result = await asyncio.to_thread(backprop.trace, data.get("formula"), data.get("values", {}))
-        except backprop.BackpropError as bad:
-            return JSONResponse({"error": str(bad), "position": bad.position}, status_code=400)
-        return JSONResponse(result)
+        def trace(text: Any, values: Any) -> dict[str, Any]:
+            return backprop.trace(text, {} if values is None else values)
+
+        return await work(request, trace, "formula", "values")
 
     async def socket(ws: WebSocket) -> None:
         if not _same_origin(ws):
@@ -342,18 +385,54 @@ def create_app(
     )
     app.state.registry = registry
     app.state.connections = connections
-    return SecurityHeaders(app)
+    return SecurityHeaders(app, allowed_hosts)
+
+
+def host_allowed(host: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a Host header names this machine: localhost, an IP literal, or a name in ``allowed``.
+
+    A DNS-rebinding page reaches 127.0.0.1 under its own domain name, and its requests carry that name.
+    """
+    if not host:
+        return False
+    name = host.lower()
+    if name.startswith("["):  # [::1]:8000
+        name = name[1:].partition("]")[0]
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    if name in allowed or name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 class SecurityHeaders:
-    """ASGI middleware: adds HEADERS to every HTTP response; ``.state`` reaches the wrapped app's state."""
+    """ASGI middleware: refuses requests whose Host is not this machine (HTTP 421, or a WebSocket closed
+    before it opens), adds HEADERS to every HTTP response; ``.state`` reaches the wrapped app's state."""
 
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: Starlette, allowed_hosts: tuple[str, ...] = ()) -> None:
         self.app = app
         self.state = app.state
+        self.allowed = frozenset(h.lower() for h in allowed_hosts if h)
         self._headers = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        if not host_allowed(host, self.allowed):
+            log.warning("playground: refused a request for Host %r", host[:100])
+            if scope["type"] == "websocket":
+                await receive()  # websocket.connect
+                await send({"type": "websocket.close", "code": 1008})
+                return None
+            why = (f"this server answers to localhost and IP addresses, not {host[:100]!r}; start it with "
+                   "--allow-host NAME to allow that name")
+            response = JSONResponse({"error": why}, status_code=421)
+            return await response(scope, receive, send)
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 

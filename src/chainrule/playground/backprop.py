@@ -71,7 +71,11 @@ def _values(names: list[str], values: Any) -> dict[str, float]:
     given = {}
     for name in names:
         v = values.get(name)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise BackpropError(f"give {name} a finite number")
+        if isinstance(v, int) and abs(v) > MAX_ABS_VALUE:  # before float(): a 400-digit int overflows it
+            raise BackpropError(f"{name} must lie in [-{MAX_ABS_VALUE:g}, {MAX_ABS_VALUE:g}]")
+        if not math.isfinite(v):
             raise BackpropError(f"give {name} a finite number")
         if abs(v) > MAX_ABS_VALUE:
             raise BackpropError(f"{name} must lie in [-{MAX_ABS_VALUE:g}, {MAX_ABS_VALUE:g}]")

@@ -93,7 +93,15 @@ class ProtocolError(ValueError):
         self.field = field
 
 
+def _in_float_range(value: Any) -> bool:
+    """False for an int too large for a float (400 digits: math.isfinite would raise OverflowError)."""
+    return not isinstance(value, int) or abs(value) <= 1e300
+
+
 def _number(value: Any, field: str, low: float, high: float) -> float:
+    if isinstance(value, int) and not isinstance(value, bool) and not _in_float_range(value):
+        digits = len(str(abs(value)))
+        raise ProtocolError(f"{field} must lie in [{low:g}, {high:g}], got a {digits}-digit number", field)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ProtocolError(f"{field} must be a number, got {json.dumps(value)[:40]}", field)
     if not low <= value <= high:
@@ -102,6 +110,9 @@ def _number(value: Any, field: str, low: float, high: float) -> float:
 
 
 def _integer(value: Any, field: str, low: int, high: int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+        got = f"a {len(str(abs(value)))}-digit number" if not _in_float_range(value) else str(value)
+        raise ProtocolError(f"{field} must lie in [{low}, {high}], got {got}", field)
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import socket
+import sys
 import threading
 import time
 import webbrowser
@@ -13,6 +15,7 @@ from typing import Any
 import uvicorn
 import uvicorn.config
 
+from chainrule.argtypes import port as port_number
 from chainrule.playground.app import create_app
 from chainrule.playground.protocol import MAX_MESSAGE_BYTES
 
@@ -30,9 +33,30 @@ def _config(host: str, port: int, app: Any | None = None, **app_options: Any) ->
     )
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
-    """Serve the playground at http://host:port/ until Ctrl-C; opens a browser tab unless told not to."""
-    server = uvicorn.Server(_config(host, port))
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port; OSError (port taken, not an address of this machine) at once."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True,
+          allowed_hosts: Sequence[str] = ()) -> None:
+    """Serve the playground at http://host:port/ until Ctrl-C; opens a browser tab unless told not to.
+
+    Raises OSError before serving when host:port cannot be bound (taken, or not an address of this machine).
+    """
+    sock = bind(host, port)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(_config(host, port, allowed_hosts=(host, *allowed_hosts)))
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     print(f"chainrule playground: {url}  (Ctrl-C to stop)", flush=True)
     if open_browser:
@@ -45,7 +69,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
                 time.sleep(0.05)
 
         threading.Thread(target=open_when_started, daemon=True).start()
-    server.run()
+    server.run(sockets=[sock])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,10 +80,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine)"
     )
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--port", type=port_number, default=8000, help="port to listen on (default 8000)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="a host name the page may be reached by besides localhost and IP addresses "
+                             "(requests naming any other Host are refused: DNS rebinding); may be repeated")
     args = parser.parse_args(argv)
-    serve(args.host, args.port, open_browser=not args.no_browser)
+    try:
+        serve(args.host, args.port, open_browser=not args.no_browser, allowed_hosts=args.allow_host)
+    except OSError as error:
+        print(f"chainrule playground: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -345,19 +345,27 @@ class Registry:
         self.sessions: dict[int, Session] = {}
         self.last_seen: dict[int, float] = {}
         self._next = 0
+        self._building = 0  # sessions being built: they hold a slot already
         self._lock = threading.Lock()
 
     def create(self, config: dict[str, Any] | None = None) -> tuple[int, Session]:
         """A new session and its id; raises RuntimeError when the server is full."""
-        with self._lock:
-            if len(self.sessions) >= self.max_sessions:
+        with self._lock:  # the slot is reserved under the lock: simultaneous creates cannot pass the cap
+            if len(self.sessions) + self._building >= self.max_sessions:
                 raise RuntimeError(
                     f"the playground already has {self.max_sessions} open sessions; close a tab"
                 )
             self._next += 1
             sid = self._next
-        session = Session(config)
-        with self._lock:
+            self._building += 1
+        try:
+            session = Session(config)
+        except BaseException:
+            with self._lock:
+                self._building -= 1
+            raise
+        with self._lock:  # the reservation becomes the session in one step
+            self._building -= 1
             self.sessions[sid] = session
             self.last_seen[sid] = self.clock()
         return sid, session

@@ -13,8 +13,13 @@ from .metrics import resolve
 _PER_BATCH = {"OneCycleLR", "CyclicLR"}  # schedules whose step counts iterations, not epochs
 
 
-def _progress(iterable, total: int, desc: str, enabled: bool):
-    """A tqdm bar when tqdm is installed and wanted, else the iterable itself."""
+def _progress(iterable, total: int, desc: str, enabled: bool | None):
+    """A tqdm bar when tqdm is installed and wanted (None: when stderr is a terminal), else the iterable."""
+    if enabled is None:
+        try:
+            enabled = sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            enabled = False
     if not enabled:
         return iterable
     try:
@@ -22,6 +27,14 @@ def _progress(iterable, total: int, desc: str, enabled: bool):
     except ImportError:
         return iterable
     return tqdm(iterable, total=total, desc=desc, leave=False, dynamic_ncols=True, file=sys.stderr)
+
+
+def _empty(loader) -> bool:
+    """Whether a loader with a length has none (a generator without len() is checked as it runs)."""
+    try:
+        return len(loader) == 0
+    except TypeError:
+        return False
 
 
 def _kinds(obj) -> set:
@@ -102,8 +115,8 @@ class _Trainer:
 
 
 def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, scheduler=None,
-        metrics=("accuracy",), callbacks=(), clip_grad_norm=None, progress: bool = True, verbose: bool = False,
-        scheduler_interval: str = "auto") -> History:
+        metrics=("accuracy",), callbacks=(), clip_grad_norm=None, progress: bool | None = None,
+        verbose: bool = False, scheduler_interval: str = "auto") -> History:
     """Trains `model` for `epochs` epochs: for each batch, forward, zero_grad, backward, (clip), step.
 
     After each epoch it evaluates on `val_loader` (in eval mode), steps the scheduler and calls the callbacks.
@@ -121,7 +134,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
         metrics: metric names ("accuracy") or callables `fn(output, target) -> (sum, count)`.
         callbacks: objects with on_train_begin / on_epoch_end / on_train_end (EarlyStopping, ModelCheckpoint).
         clip_grad_norm: if set, rescale all gradients to at most this joint L2 norm before each step.
-        progress: show a tqdm progress bar when tqdm is installed (default True).
+        progress: a tqdm bar per epoch (True), none (False), or one only when stderr is a terminal (None, the
+            default: a log file gets no bar); needs tqdm.
         verbose: print one line per epoch (default False).
         scheduler_interval: "auto" (default), "batch" or "epoch": when to step the scheduler.
 
@@ -132,7 +146,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
 
     Raises:
         FloatingPointError: the loss became NaN or infinite (the message names the epoch, the batch and fixes).
-        ValueError: ReduceLROnPlateau with scheduler_interval="batch", or an unknown metric.
+        ValueError: an empty train_loader, an unknown scheduler_interval or metric, or ReduceLROnPlateau with
+            scheduler_interval="batch".
 
     Examples:
         >>> import chainrule as cr
@@ -146,6 +161,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
         (3, ['accuracy', 'loss', 'lr', 'time'])
     """
     fns = resolve(metrics)
+    if _empty(train_loader):
+        raise ValueError("fit: train_loader yields no batches (an empty data set?); nothing to train on")
     history = History()
     trainer = _Trainer(model, optimizer, history)
     interval = None if scheduler is None else step_interval(scheduler, scheduler_interval)
@@ -189,6 +206,8 @@ def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, s
                 _accumulate(sums, fns, out, yb)
             if bar is not train_loader:
                 bar.set_postfix(loss=f"{total / n:.4f}")
+        if n == 0:
+            raise ValueError(f"fit: train_loader yielded no batches in epoch {epoch} (an empty data set?)")
         elapsed = time.perf_counter() - t0
         logs = {"loss": total / max(n, 1), **{k: s / max(c, 1) for k, (s, c) in sums.items()}}
         if val_loader is not None:

@@ -49,14 +49,32 @@ def formula_graph(text: str, values: dict, **draw_kwargs) -> FormulaGraph:
 def _values(pairs: list[str]) -> dict:
     values = {}
     for p in pairs:
-        name, eq, v = p.partition("=")
+        name, eq, v = p.strip().partition("=")
         if not eq or not name.strip():
-            raise ValueError(f"expected NAME=VALUE, got {p!r}")
+            raise ValueError(f"expected NAME=VALUE, got {p.strip()!r}")
         try:
             values[name.strip()] = float(v)
         except ValueError:
             raise ValueError(f"{name.strip()}: {v!r} is not a number") from None
     return values
+
+
+_OPTIONS = ("-h", "--help", "--quiet", "--out")
+
+
+def _formula_not_option(argv: list[str]) -> list[str]:
+    """argv with a formula that starts with '-' ("-x", "-x*y") marked as an argument, so `graph "-x"` needs no
+    `--`: argparse reads a token with a space as positional, and the formula parser skips the space."""
+    out, skip = [], False
+    for i, tok in enumerate(argv):
+        if tok == "--":
+            return out + argv[i:]
+        if skip or not tok.startswith("-") or tok in _OPTIONS or tok.startswith("--out="):
+            skip = tok == "--out"
+            out.append(tok)
+            continue
+        out.append(" " + tok)
+    return out
 
 
 def cli_graph(argv=None) -> int:
@@ -70,7 +88,8 @@ def cli_graph(argv=None) -> int:
     p.add_argument("--out", action="append", default=[], metavar="FILE",
                    help="write the graph (.svg .png .pdf .dot .gv .json); may be repeated")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    args = p.parse_args(argv)
+    args = p.parse_args(_formula_not_option(list(sys.argv[1:] if argv is None else argv)))
+    args.formula = args.formula.strip()
     try:
         fg = formula_graph(args.formula, _values(args.values))
     except fm.FormulaError as e:

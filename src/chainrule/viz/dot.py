@@ -16,6 +16,8 @@ import numpy as np
 from .graph import Graph, Node
 
 VALUE_COLOR, GRAD_COLOR, MUTED = "#15803d", "#b91c1c", "#6b7280"
+DPI = 192  # bitmap output (PNG, ...) at twice Graphviz's 96 dpi: 10-point labels stay readable when zoomed
+BITMAPS = frozenset({"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"})
 FILL = {"input": "#dbeafe", "param": "#fef3c7", "const": "#f3f4f6", "op": "#ffffff", "module": "#ede9fe"}
 
 
@@ -36,10 +38,32 @@ def run_dot(source: str, format: str = "svg") -> bytes:
             f"rendering to {format} needs the Graphviz `dot` program (Debian/Ubuntu: apt-get install "
             "graphviz; macOS: brew install graphviz). DOT text (.source, .dot) and JSON need nothing."
         )
-    proc = subprocess.run([exe, f"-T{format}"], input=source.encode(), capture_output=True, check=False)
+    dpi = [f"-Gdpi={DPI}"] if format in BITMAPS else []  # not in the DOT text: Graphviz 2.x then clips SVGs
+    proc = subprocess.run([exe, *dpi, f"-T{format}"], input=source.encode(), capture_output=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"dot -T{format} failed: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
+
+
+def graphviz_source(source: str):
+    """A `graphviz.Source` (the `graph` extra) whose bitmap output (PNG, ...) is rendered at DPI."""
+    import graphviz
+
+    class Source(graphviz.Source):
+        def pipe(self, format=None, *args, **kwargs):
+            fmt = format or self.format
+            return run_dot(self.source, fmt) if fmt in BITMAPS else super().pipe(format, *args, **kwargs)
+
+        def render(self, filename=None, directory=None, view=False, cleanup=False, format=None, **kwargs):
+            outfile = kwargs.get("outfile")
+            fmt = format or (os.path.splitext(os.fspath(outfile))[1].lstrip(".") if outfile else self.format)
+            if fmt in BITMAPS and not view:
+                return DotSource(self.source, fmt).render(filename, directory, cleanup=cleanup, format=format,
+                                                          outfile=outfile)
+            return super().render(filename, directory=directory, view=view, cleanup=cleanup, format=format,
+                                  **kwargs)
+
+    return Source(source, format="svg")
 
 
 class DotSource:
@@ -270,12 +294,15 @@ class DotWriter:
         return lines
 
     def _edges(self) -> list[str]:
+        """One DOT edge per graph edge: x * x draws two edges into the mul, each with its own gradient (they
+        add up in x.grad). Only edges into or out of a folded module are merged."""
         lines, seen = [], set()
         g = self.g
         for e in g.edges:
+            folded = e.src in self.group or e.dst in self.group
             a = self._mid(self.group[e.src]) if e.src in self.group else f"n{e.src}"
             b = self._mid(self.group[e.dst]) if e.dst in self.group else f"n{e.dst}"
-            if a == b or (a, b) in seen:
+            if a == b or (folded and (a, b) in seen):
                 continue
             seen.add((a, b))
             attrs = []

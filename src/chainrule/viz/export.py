@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from .dot import DotSource, DotWriter, run_dot
+from .dot import DotSource, DotWriter, graphviz_source, run_dot
 from .graph import Graph
 
 SCHEMA, VERSION = "chainrule.graph", 1
@@ -36,10 +36,9 @@ def draw_graph(output, params=None, show_values=True, show_grads=True, *, names=
     g = _graph(output, params, names, modules, record)
     src = DotWriter(g, show_values, show_grads, show_saved, max_values, fold, max_nodes, rankdir).source()
     try:
-        import graphviz
+        return graphviz_source(src)
     except ImportError:
         return DotSource(src)
-    return graphviz.Source(src, format="svg")
 
 
 def _number(v: float):

@@ -86,7 +86,7 @@ def record_backward(output: Tensor, gradient=None, retain_graph: bool = False, n
     """`output.backward(gradient)` (gradients accumulate into `.grad` as usual), keeping every step."""
     if not output._rg:
         raise RuntimeError("record_backward: the output does not require grad; there is no backward pass")
-    rec = BackwardRecord(names)
+    rec = BackwardRecord(default_names(output, names))
     g = _root_grad(output, gradient, "record_backward")
     rec.output_grad = np.array(g._data if isinstance(g, Tensor) else g)
     run_backward([(output, g)], retain_graph=retain_graph, on_step=rec.on_step)
@@ -139,6 +139,22 @@ def name_intermediates(output: Tensor, names=None, letters: str = "qrstuvwabcdeg
     if given.get(output) is None and output.grad_fn is not None:
         result[output] = final if final not in taken else next(extra)
     return result
+
+
+def default_names(output: Tensor, names=None) -> dict:
+    """The given names, completed as `chainrule graph` names things: unnamed scalar leaves that require grad
+    x, y, z, w, ... (in the order the forward pass used them), inner results q, r, s, ..., the output f."""
+    given = Names(names)
+    result = {t: given.ids[id(t)] for t in given._keep}
+    taken = set(result.values())
+    spare = [c for c in "xyzw" if c not in taken]
+    pool = iter(spare + [f"x{k}" for k in range(1, 10_000) if f"x{k}" not in taken])
+    for fn in forward_order(output):
+        for t in fn.inputs:
+            unnamed_leaf = isinstance(t, Tensor) and t.grad_fn is None and given.get(t) is None
+            if unnamed_leaf and t._rg and t.ndim == 0 and t not in result:
+                result[t] = next(pool)
+    return name_intermediates(output, result)
 
 
 class Graph:

@@ -73,11 +73,12 @@ def _predict_grid(model, xx: np.ndarray, yy: np.ndarray) -> np.ndarray:
 
 
 def decision_boundary(model, X, y, ax=None, resolution: int = 200, padding: float = 0.5, threshold=None,
-                      title: str | None = None):
+                      title: str | None = None, legend: bool = True):
     """The model's decision regions over the 2-D inputs X (n, 2), with the points coloured by label y.
 
     Several outputs: the arg-max class, shaded by its softmax probability. One output: regions above/below
     `threshold` (default 0.5 if outputs lie in [0, 1], else 0 for logits), and the contour at it.
+    `legend`: a key naming each class's colour (the points' true class; the shade: the class predicted there).
     """
     X = np.asarray(getattr(X, "_data", X), dtype=np.float64)
     y = np.asarray(getattr(y, "_data", y)).ravel()
@@ -105,12 +106,29 @@ def decision_boundary(model, X, y, ax=None, resolution: int = 200, padding: floa
             ax.contour(xx, yy, v, levels=[threshold], colors="k", linewidths=0.8)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=60 if len(X) <= 50 else 12, edgecolors="k",
                linewidths=0.4)
+    if legend:
+        _class_key(ax, y)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal")
     if title:
         ax.set_title(title, fontsize=10)
     return fig
+
+
+def _class_key(ax, y) -> None:
+    """A legend: one coloured dot per class, in the colours the points and the regions use."""
+    from matplotlib import colormaps
+    from matplotlib.lines import Line2D
+
+    classes = np.unique(y)
+    lo, hi = float(classes.min()), float(classes.max())
+    cmap = colormaps["coolwarm"]
+    handles = [Line2D([], [], ls="", marker="o", ms=8, markeredgecolor="k", markeredgewidth=0.4,
+                      markerfacecolor=cmap((float(k) - lo) / (hi - lo) if hi > lo else 0.5),
+                      label=f"class {k:g}") for k in classes]
+    ax.legend(handles=handles, title="point: true class\nshade: predicted", fontsize=8, title_fontsize=8,
+              loc="upper right", framealpha=0.9)
 
 
 def layer_grad_norms(model) -> tuple[list[str], list[float]]:

@@ -150,7 +150,7 @@ def load(spec: Spec, root, train: bool, download: bool, normalize: bool, flatten
     np.multiply(images, np.float32(1 / (255 * std)), out=x, dtype=np.float32)
     if normalize:
         x -= np.float32(spec.mean / std)
-    x = x.reshape(len(x), -1) if flatten else x[:, None]
+    x = x.reshape(len(x), int(np.prod(x.shape[1:]))) if flatten else x[:, None]  # (an empty set too)
     return ArrayDataset(x, labels.astype(np.int64), classes=spec.classes)
 
 

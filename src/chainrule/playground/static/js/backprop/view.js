@@ -6,11 +6,17 @@ import { drawGraph } from "./graph.js";
 const byId = (id) => document.getElementById(id);
 
 async function post(path, body) {
-  const response = await fetch(path, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-  });
-  const data = await response.json();
-  return { ok: response.ok, data };
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(path, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    if (response.status === 503 && attempt < 5) { // the server is busy and said so at once: ask again soon
+      await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+      continue;
+    }
+    const data = await response.json();
+    return { ok: response.ok, data };
+  }
 }
 
 export class BackpropView {
@@ -20,6 +26,7 @@ export class BackpropView {
     this.timer = null;
     this.values = { x: -2, y: 5, z: -4 };
     this.variables = [];
+    this.parsed = null;
     this.started = false;
     this.tickets = { formula: 0, trace: 0 }; // only the newest answer of each kind is shown
     const formula = byId("formula");
@@ -44,9 +51,10 @@ export class BackpropView {
     this.go(0);
   }
 
-  /** The first time the tab is shown: draw the default example. */
+  /** The first time the tab is shown: draw the default example; later: redraw (labels are measured, and a
+   * hidden SVG measures nothing). */
   async shown() {
-    if (this.started) return;
+    if (this.started) { this.go(this.step); return; }
     this.started = true;
     await this.refreshVariables();
     await this.build();
@@ -65,11 +73,13 @@ export class BackpropView {
 
   async refreshVariables() {
     const ticket = ++this.tickets.formula;
-    const { ok, data } = await post("/api/formula", { formula: byId("formula").value });
+    const text = byId("formula").value;
+    const { ok, data } = await post("/api/formula", { formula: text });
     if (ticket !== this.tickets.formula) return false; // a newer request is on its way
     if (!ok) { this.showError(data.error, data.position); return false; }
     this.showError(null);
     this.readValues();
+    this.parsed = text; // the formula this.variables belong to
     this.variables = data.variables;
     byId("variables").replaceChildren(...data.variables.map((name) => {
       const input = el("input", { type: "number", step: "any", name, value: this.values[name] ?? 1, "data-variable": name });
@@ -88,17 +98,34 @@ export class BackpropView {
   async build() {
     this.stop();
     this.readValues();
-    const values = Object.fromEntries(this.variables.map((v) => [v, this.values[v] ?? 1]));
+    const text = byId("formula").value;
     const ticket = ++this.tickets.trace;
-    const { ok, data } = await post("/api/backprop", { formula: byId("formula").value, values });
+    // Submitted (Enter) before the variables were read for this text: read them first, so a new variable
+    // gets its input box and a value instead of a refused request.
+    if (text !== this.parsed && !(await this.refreshVariables())) {
+      if (ticket === this.tickets.trace) this.clear();
+      return;
+    }
+    const values = Object.fromEntries(this.variables.map((v) => [v, this.values[v] ?? 1]));
+    const { ok, data } = await post("/api/backprop", { formula: text, values });
     if (ticket !== this.tickets.trace) return; // a newer request is on its way
     if (!ok) {
+      this.clear(); // no old graph left on screen as if it were this formula's
       this.showError(data.error, data.position);
-      if (data.position === null) await this.refreshVariables();
       return;
     }
     this.showError(null);
     this.trace = data;
+    this.go(0);
+  }
+
+  /** No graph: the formula on screen has none (yet). */
+  clear() {
+    this.trace = null;
+    byId("graph").replaceChildren();
+    byId("bp-table").tBodies[0].replaceChildren();
+    byId("bp-explain").textContent = "";
+    byId("bp-status").textContent = "";
     this.go(0);
   }
 
