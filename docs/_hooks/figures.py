@@ -3,7 +3,7 @@
 Graph drawings come from `chainrule.viz` (SVG through Graphviz's `dot`), experiment figures from
 `chainrule.experiments` (their `--quick` sizes, so the build stays short), the other plots from matplotlib, and the
 playground screenshots from headless Chromium. The files are written to a temporary folder once per process and
-added to the site as `figures/NAME` (the English and the Chinese build share them). What needs an optional tool
+added to the site as `generated/NAME` (the English and the Chinese build share them). What needs an optional tool
 (`dot`, Chromium with Playwright) is replaced by a small SVG that says what was missing, and the build log says
 so; everything else that fails stops the build. `CHAINRULE_DOCS_FIGURES=0` makes every figure a placeholder, for a
 quick `mkdocs serve` while writing.
@@ -301,13 +301,13 @@ def build(out: Path) -> dict[str, str]:
 
 
 def on_files(files, config):
-    """Add figures/NAME for every figure (made once per process: the Chinese build reuses them)."""
+    """Add generated/NAME for every figure (made once per process: the Chinese build reuses them)."""
     global _OUT
     if _OUT is None:
         _OUT = Path(tempfile.mkdtemp(prefix="chainrule-docs-"))
-        (_OUT / "figures").mkdir()
+        (_OUT / "generated").mkdir()
         os.environ.setdefault("MPLBACKEND", "Agg")
-        MADE.update(build(_OUT / "figures"))
+        MADE.update(build(_OUT / "generated"))
     for name in FIGURES:
-        files.append(File(f"figures/{name}", str(_OUT), config["site_dir"], config["use_directory_urls"]))
+        files.append(File(f"generated/{name}", str(_OUT), config["site_dir"], config["use_directory_urls"]))
     return files

@@ -215,7 +215,9 @@ def members(module_name: str, inherited: bool = False) -> str:
     A name made by a factory (a closure) is rendered from `inspect` instead. `inherited` also lists the methods a
     class inherits (for classes whose base is private, such as the classic neurons)."""
     module = importlib.import_module(module_name)
-    names = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
+    names = getattr(module, "__all__", None) or [  # without __all__: chainrule's own names, not its imports
+        n for n in dir(module) if not n.startswith("_")
+        and (getattr(getattr(module, n), "__module__", None) or "").startswith("chainrule")]
     classes, functions = [], []
     for name in sorted(names):
         obj = getattr(module, name)
