@@ -53,9 +53,9 @@ def test_nested_checkpoint_structure_round_trips(tmp_path):
     assert list(sd["state"]) == [0, 1]
     assert list(sd["state"][0]) == ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
     np.testing.assert_array_equal(sd["state"][0]["exp_avg"].numpy(), opt.state[p[0]]["exp_avg"].numpy())
-    assert sd["state"][0]["step"].shape == () and sd["state"][0]["step"].dtype == np.float32
+    assert sd["state"][0]["step"].shape == () and sd["state"][0]["step"].dtype == cr.float32
     assert sd["param_groups"][0]["betas"] == (0.8, 0.9) and sd["param_groups"][0]["params"] == [0, 1]
-    assert back["model"]["steps"].dtype == np.int64
+    assert back["model"]["steps"].dtype == cr.int64
     assert (back["epoch"], back["loss"], back["best"], back["name"], back["none"], back["flag"]) == (
         3, 0.25, math.inf, "run-1", None, True)
     assert math.isnan(back["nan"])
@@ -64,7 +64,7 @@ def test_nested_checkpoint_structure_round_trips(tmp_path):
     assert back["int_keys"] == {0: "a", 5: {"b": 1}}
     assert back["mixed_keys"] == {"s": 1, 2: 2, (1, 2): 3, None: 4}
     assert back["marker_like"] == {"__tensor__": "not a tensor"}
-    assert isinstance(back["array"], np.ndarray) and back["array"].dtype == np.int16
+    assert isinstance(back["array"], np.ndarray) and back["array"].dtype == cr.int16
     assert back["np_scalar"] == 2.5
     assert back["rng"] == cr.get_rng_state()
 
@@ -171,7 +171,7 @@ def test_plain_safetensors_files_load_as_a_dict_of_tensors(tmp_path):
 
     save_file({"a": np.arange(3, dtype=np.int64), "b": np.ones((2, 2), np.float32)}, tmp_path / "p")
     back = cr.load(tmp_path / "p")
-    assert set(back) == {"a", "b"} and back["a"].dtype == np.int64 and back["b"].dtype == np.float32
+    assert set(back) == {"a", "b"} and back["a"].dtype == cr.int64 and back["b"].dtype == cr.float32
 
 
 # ---- PyTorch interchange --------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_a_pytorch_safetensors_file_loads_into_the_chainrule_model(tmp_path):
 
     save_file(tm.state_dict(), tmp_path / "torch.safetensors")
     sd = cr.load(tmp_path / "torch.safetensors")
-    assert sd["1.num_batches_tracked"].dtype == np.int64 and sd["1.num_batches_tracked"].item() == 1
+    assert sd["1.num_batches_tracked"].dtype == cr.int64 and sd["1.num_batches_tracked"].item() == 1
     cm.load_state_dict(sd)
     with torch.no_grad():
         want = tm(torch.tensor(x)).numpy()
@@ -231,7 +231,7 @@ def test_bfloat16_from_pytorch_loads_as_float32(tmp_path):
     save_file({"w": w, "n": torch.arange(3)}, tmp_path / "bf16.safetensors")
     for src in (tmp_path / "bf16.safetensors", io.BytesIO((tmp_path / "bf16.safetensors").read_bytes())):
         back = cr.load(src)
-        assert back["w"].dtype == np.float32 and back["n"].dtype == np.int64
+        assert back["w"].dtype == cr.float32 and back["n"].dtype == cr.int64
         np.testing.assert_array_equal(back["w"].numpy(), w.float().numpy())
     save_file({"f8": torch.zeros(2).to(torch.float8_e4m3fn)}, tmp_path / "f8.safetensors")
     with pytest.raises(ValueError, match="tensor 'f8' has dtype F8_E4M3, which chainrule cannot load"):

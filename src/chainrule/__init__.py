@@ -12,14 +12,16 @@ from .creation import (
 )
 from .device import device
 from .dtypes import (
-    bool, double, float, float16, float32, float64, get_default_dtype, half, int8, int16, int32, int64, long,
-    set_default_dtype, uint8,
+    bool, cdouble, cfloat, complex64, complex128, double, dtype, finfo, float, float16, float32, float64,
+    get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8, uint16,
+    uint32, uint64,
 )
 from .ops import *  # noqa: F401,F403
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from .size import Size
 from .tensor import Tensor
 
-Size = tuple
 __version__ = "0.1.0"
 
 
@@ -30,6 +32,16 @@ def is_tensor(obj) -> bool:
 
 def numel(input: Tensor) -> int:
     return input.numel()
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """True when input's dtype is a floating dtype (float16/32/64), as torch.is_floating_point."""
+    return input._data.dtype.kind == "f"
+
+
+def is_complex(input: Tensor) -> bool:
+    """True when input's dtype is complex64 or complex128, as torch.is_complex."""
+    return input._data.dtype.kind == "c"
 
 
 def _lazy(name: str):

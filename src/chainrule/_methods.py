@@ -9,6 +9,7 @@ import numpy as np
 
 from . import ops
 from .autograd.grad_mode import state as _grad_state
+from . import dtypes as _dtypes
 from .dtypes import get_default_dtype
 from .ops import arithmetic as ar
 from .ops import comparison as cmp
@@ -120,7 +121,19 @@ def _is_device(a) -> bool:
 
 T.to = to
 T.astype = lambda self, dtype: ops.cast(self, dtype)
-T.type = lambda self, dtype=None: str(self.dtype) if dtype is None else ops.cast(self, dtype)
+
+
+def _type(self, dtype=None, non_blocking: bool = False, **kwargs):
+    """No argument: PyTorch's type string ('torch.FloatTensor': PyTorch programs compare these exact strings);
+    a dtype or a type string ('torch.DoubleTensor'): the tensor cast to it."""
+    if dtype is None:
+        return _dtypes.type_string(self._data.dtype)
+    if isinstance(dtype, str) and dtype.endswith("Tensor"):
+        dtype = _dtypes.from_type_string(dtype)
+    return ops.cast(self, dtype)
+
+
+T.type = _type
 T.type_as = lambda self, other: ops.cast(self, other.dtype)
 T.float = lambda self: ops.cast(self, np.float32)
 T.double = lambda self: ops.cast(self, np.float64)
@@ -131,7 +144,9 @@ T.bool = lambda self: ops.cast(self, np.bool_)
 T.cpu = lambda self: self
 T.cuda = lambda self, *a, **k: (_ for _ in ()).throw(
     RuntimeError("chainrule runs on the CPU (NumPy); CUDA is not available"))
-T.is_floating_point = lambda self: self.dtype.kind == "f"
+T.is_floating_point = lambda self: self._data.dtype.kind == "f"
+T.is_complex = lambda self: self._data.dtype.kind == "c"
+T.is_signed = lambda self: self._data.dtype.kind in "fci"
 T.argmax = lambda self, dim=None, keepdim=False: ops.argmax(self, dim, keepdim)
 T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
 

@@ -11,25 +11,33 @@ class device:  # noqa: N801 - PyTorch's name
     def __init__(self, type: str = "cpu", index: int | None = None):  # noqa: A002
         if isinstance(type, device):
             type, index = type.type, type.index  # noqa: A001
-        name = str(type).split(":")[0]
+        name, _, idx = str(type).partition(":")
         if name != "cpu":
             raise RuntimeError(
                 f"device {type!r} is not available: chainrule runs on the CPU with NumPy "
                 "(chainrule.cuda.is_available() is False)"
             )
+        if idx:
+            if index is not None:
+                raise RuntimeError(f"device: type {type!r} already names an index; pass the index once")
+            index = int(idx)
         self.type, self.index = "cpu", index
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
+        return "device(type='cpu')" if self.index is None else f"device(type='cpu', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return "cpu" if self.index is None else f"cpu:{self.index}"
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, (device, str)) and str(other).split(":")[0] == "cpu"
+        """Equal to a device of the same type and index (a string is not a device: False, as in PyTorch)."""
+        return isinstance(other, device) and other.type == self.type and other.index == self.index
 
     def __hash__(self) -> int:
-        return hash("cpu")
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return device, (self.type, self.index)
 
 
 cpu = device("cpu")

@@ -6,12 +6,14 @@ holds only the data model: construction, attributes, conversion, backward and in
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
 
 from .autograd.grad_mode import state as _grad_state
-from .dtypes import get_default_dtype, infer_dtype
+from .dtypes import default_np_dtype, from_numpy_dtype, infer_dtype, to_numpy_dtype
+from .size import as_size
 
 _new = object.__new__
 # How many in-place edits have happened so far, in any tensor: backward skips its saved-version checks for the
@@ -27,7 +29,7 @@ class Tensor:
 
     def __init__(self, data=None, dtype=None, requires_grad: bool = False):
         if data is None:
-            data = np.empty(0, dtype=get_default_dtype())
+            data = np.empty(0, dtype=default_np_dtype())
         self._data = _as_array(data, dtype)
         self._rg = False
         self.grad_fn = None
@@ -40,16 +42,18 @@ class Tensor:
 
     # ---- attributes -------------------------------------------------------------------------------------
     @property
-    def shape(self) -> tuple:
-        return self._data.shape
+    def shape(self):
+        """The shape as a chainrule.Size (a tuple); internal code reads `_data.shape` instead."""
+        return as_size(self._data.shape)
 
     @property
     def ndim(self) -> int:
         return self._data.ndim
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._data.dtype
+    def dtype(self):
+        """The element type as a chainrule.dtype (prints `chainrule.float32`); internal code reads `_data.dtype`."""
+        return from_numpy_dtype(self._data.dtype)
 
     @property
     def device(self):
@@ -65,9 +69,9 @@ class Tensor:
         return self._data.ndim
 
     def size(self, dim: int | None = None):
-        """The shape, or one dimension of it (negative dims count from the end)."""
+        """The shape as a chainrule.Size, or one dimension of it (negative dims count from the end)."""
         if dim is None:
-            return self._data.shape
+            return as_size(self._data.shape)
         return self._data.shape[dim]
 
     def numel(self) -> int:
@@ -126,8 +130,10 @@ class Tensor:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad must be a Tensor or None, got {type(value).__name__}")
-            if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has shape {value.shape}, but the tensor has {self.shape}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"assigned grad has shape {value._data.shape}, but the tensor has {self._data.shape}"
+                )
         self._grad = value
 
     @property
@@ -186,7 +192,7 @@ class Tensor:
 
     def item(self):
         if self._data.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted, got shape {self.shape}")
+            raise ValueError(f"item(): only one-element tensors can be converted, got shape {self._data.shape}")
         return self._data.item()
 
     def tolist(self):
@@ -226,17 +232,33 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
-    def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", threshold=1000, edgeitems=3,
-                               precision=4)
-        extras = []
-        if self._data.dtype not in (np.float32, np.int64, np.bool_) or self._data.size == 0:
-            extras.append(f"dtype=chainrule.{self._data.dtype}")
+    def __repr__(self, *, tensor_contents=None) -> str:
+        """PyTorch's text for the tensor (its rules and chainrule.set_printoptions; see _tensor_str)."""
+        from ._tensor_str import tensor_repr
+
+        return tensor_repr(self, tensor_contents=tensor_contents)
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """copy.deepcopy: a leaf with its own copy of the data and of .grad, requires_grad kept (PyTorch's rule:
+        a non-leaf refuses, its graph cannot be copied)."""
         if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
-        elif self._rg:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol; "
+                "deepcopy tensor.detach() instead"
+            )
+        t = memo.get(id(self))
+        if t is None:
+            t = memo[id(self)] = Tensor._wrap(copy.deepcopy(self._data, memo))
+            t._rg = self._rg
+            if self._grad is not None:
+                t._grad = copy.deepcopy(self._grad, memo)
+        return t
+
+    def __format__(self, format_spec: str) -> str:
+        """A 0-d tensor formats its value (`f"{loss:.4f}"`); others as object does (PyTorch's rule)."""
+        if self._data.ndim == 0:
+            return self._data.item().__format__(format_spec)
+        return object.__format__(self, format_spec)
 
     # ---- graph ------------------------------------------------------------------------------------------
     def detach(self) -> Tensor:
@@ -320,15 +342,17 @@ def _as_array(data, dtype=None) -> np.ndarray:
     """Turn data into an ndarray by PyTorch's dtype rules; ndarrays keep their dtype and memory."""
     if isinstance(data, Tensor):
         arr = data._data
-        return arr if dtype is None else arr.astype(dtype, copy=False)
+        return arr if dtype is None else arr.astype(to_numpy_dtype(dtype), copy=False)
     if isinstance(data, np.ndarray):
-        return data if dtype is None else data.astype(dtype, copy=False)
+        return data if dtype is None else data.astype(to_numpy_dtype(dtype), copy=False)
     if isinstance(data, np.generic):
-        return np.asarray(data, dtype=dtype)
+        return np.asarray(data, dtype=to_numpy_dtype(dtype))
     if dtype is None:
         if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flat(data)):
             data = _tensors_to_arrays(data)
         dtype = infer_dtype(data)
+    else:
+        dtype = to_numpy_dtype(dtype)
     try:
         return np.asarray(data, dtype=dtype)
     except (ValueError, TypeError) as e:

@@ -71,7 +71,7 @@ def test_conv2d_unbatched_and_float64_dtype(torch):
     arrays = [rng.standard_normal((3, 8, 8)), rng.standard_normal((5, 3, 3, 3))]
     out, _ = check_against_torch(lambda x, w: conv2d(x, w, padding=1), lambda x, w: torch.nn.functional.conv2d(
         x, w, padding=1), arrays, torch)
-    assert out.shape == (5, 8, 8) and out.dtype == np.float64
+    assert out.shape == (5, 8, 8) and out.dtype == cr.float64
 
 
 def test_conv2d_only_weight_needs_grad_and_no_grad():
@@ -116,7 +116,7 @@ def test_conv2d_default_init_is_torchs():
     m = Conv2d(16, 64, (3, 5), groups=2)
     bound = 1 / math.sqrt(8 * 3 * 5)
     w, b = m.weight.detach().numpy(), m.bias.detach().numpy()
-    assert m.weight.shape == (64, 8, 3, 5) and w.dtype == np.float32
+    assert m.weight.shape == (64, 8, 3, 5) and w.dtype == cr.float32
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound  # the std of U(-a, a) is a / sqrt(3)
     assert np.abs(b).max() <= bound

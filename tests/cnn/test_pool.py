@@ -45,7 +45,7 @@ def test_max_pool2d_matches_torch_with_ties_and_indices(torch):
         check_against_torch(partial(max_pool2d, **kw), partial(torch.nn.functional.max_pool2d, **kw), [x], torch,
                             msg=msg)
         _, idx = max_pool2d(cr.tensor(x), k, s, p, d, ceil, return_indices=True)
-        assert idx.dtype == np.int64
+        assert idx.dtype == cr.int64
         np.testing.assert_array_equal(idx.numpy(), ref[1].numpy(), err_msg=msg)
     assert n > 150
 

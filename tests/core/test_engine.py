@@ -335,13 +335,13 @@ def test_numpy_function_on_tensor_stays_in_graph_or_raises():
 
 def test_dtypes_are_kept():
     x = cr.ones(3, requires_grad=True)
-    assert x.dtype == np.float32
+    assert x.dtype == cr.float32
     y = (x * 2.5 + 1) / 3 - x**2
-    assert y.dtype == np.float32
+    assert y.dtype == cr.float32
     y.sum().backward()
-    assert x.grad.dtype == np.float32
-    assert cr.tensor([1, 2]).dtype == np.int64 and cr.tensor(1.5).dtype == np.float32
-    assert cr.tensor(np.zeros(2, dtype=np.float64)).dtype == np.float64
+    assert x.grad.dtype == cr.float32
+    assert cr.tensor([1, 2]).dtype == cr.int64 and cr.tensor(1.5).dtype == cr.float32
+    assert cr.tensor(np.zeros(2, dtype=np.float64)).dtype == cr.float64
 
 
 def test_broadcast_gradient_is_summed_back():

@@ -17,7 +17,7 @@ DIFF = [c for c in OPS if c.grad]
 def outputs(out) -> list:
     """The float tensors among an op's outputs (a tensor, a tuple of them, or a (values, indices) pair)."""
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    return [o for o in outs if isinstance(o, cr.Tensor) and o.dtype.kind == "f"]
+    return [o for o in outs if isinstance(o, cr.Tensor) and o.dtype.is_floating_point]
 
 
 def leaves(arrays) -> list:

@@ -127,7 +127,7 @@ def test_max_along_dim_sends_gradient_to_the_returned_index():
     assert out.values is values and out.indices is indices
     assert type(out).__name__ == "max" and "values" in repr(out)
     np.testing.assert_array_equal(indices.numpy(), [1, 0])  # the first maximum, as PyTorch
-    assert indices.dtype == np.int64 and not indices.requires_grad
+    assert indices.dtype == cr.int64 and not indices.requires_grad
     values.sum().backward()
     np.testing.assert_array_equal(grad_of(x), [[0, 1, 0, 0], [1, 0, 0, 0]])
     v, i = cr.min(x, 0, keepdim=True)
@@ -281,7 +281,7 @@ def test_boolean_mask_indexing():
 def test_comparisons_return_bool_tensors_without_grad():
     x, y = leaf([1.0, 2.0, 3.0]), leaf([3.0, 2.0, 1.0])
     for r in (x < y, x <= y, x > y, x >= y, x == y, x != y, cr.eq(x, 2.0), x.gt(1)):
-        assert r.dtype == np.bool_ and not r.requires_grad and r.grad_fn is None
+        assert r.dtype == cr.bool and not r.requires_grad and r.grad_fn is None
     np.testing.assert_array_equal((x < y).numpy(), [True, False, False])
 
 
@@ -304,11 +304,11 @@ def test_split_pieces_are_views_that_share_the_version_counter():
 def test_float32_in_float32_out_and_float32_gradients(case):
     xs = [cr.tensor(a.astype(np.float32), requires_grad=case.grad) for a in make_inputs(case)]
     out = case.fn(CR, *xs)
-    outs = [o for o in (list(out) if isinstance(out, (tuple, list)) else [out]) if o.dtype.kind == "f"]
-    assert all(o.dtype == np.float32 for o in outs), [o.dtype for o in outs]
+    outs = [o for o in (list(out) if isinstance(out, (tuple, list)) else [out]) if o.dtype.is_floating_point]
+    assert all(o.dtype == cr.float32 for o in outs), [o.dtype for o in outs]
     if case.grad and outs:
         gs = cr.autograd.grad(outs, xs, [cr.ones_like(o) for o in outs], allow_unused=True)
-        assert all(g is None or g.dtype == np.float32 for g in gs), [g.dtype for g in gs if g is not None]
+        assert all(g is None or g.dtype == cr.float32 for g in gs), [g.dtype for g in gs if g is not None]
 
 
 # ---- bad input: errors name the op, the shapes and the fix -------------------------------------------------

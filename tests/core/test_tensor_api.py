@@ -10,7 +10,7 @@ def test_creation_dtypes_follow_pytorch():
     assert cr.tensor([1.0, 2.0]).dtype == cr.float32
     assert cr.tensor([1, 2]).dtype == cr.int64
     assert cr.tensor([True, False]).dtype == cr.bool
-    assert cr.tensor(np.arange(3, dtype=np.int32)).dtype == np.int32
+    assert cr.tensor(np.arange(3, dtype=np.int32)).dtype == cr.int32
     assert cr.tensor([1, 2], dtype=cr.float64).dtype == cr.float64
     assert cr.zeros(2, 3).shape == (2, 3) and cr.zeros((2, 3)).dtype == cr.float32
     assert cr.ones(2, dtype=cr.int64).dtype == cr.int64

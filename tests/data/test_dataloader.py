@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import chainrule as cr
 import chainrule.random as crandom
 from chainrule.data import (
     BatchSampler,
@@ -109,14 +110,14 @@ def test_batches_keep_the_stored_dtype(xdtype):
     for loader in (DataLoader(ds, batch_size=4), DataLoader(ds, batch_size=4, shuffle=True),
                    DataLoader(ds, batch_size=4, sampler=SubsetRandomSampler(range(10)))):
         xb, yb = next(iter(loader))
-        assert xb.dtype == xdtype and xb.shape == (4, 3, 2)
-        assert yb.dtype == np.int64 and yb.shape == (4,)
+        assert np.dtype(xb.dtype) == xdtype and xb.shape == (4, 3, 2)
+        assert yb.dtype == cr.int64 and yb.shape == (4,)
 
 
 def test_lists_become_float32_and_int64():
     ds = TensorDataset([[0.5, 1.0], [2.0, 3.0]], [0, 1])
     xb, yb = next(iter(DataLoader(ds, batch_size=2)))
-    assert xb.dtype == np.float32 and yb.dtype == np.int64
+    assert xb.dtype == cr.float32 and yb.dtype == cr.int64
 
 
 def test_unshuffled_batches_are_read_only_views():
@@ -173,8 +174,8 @@ def test_generic_dataset_is_collated_per_sample():
     loader = DataLoader(Items(7), batch_size=3, shuffle=True, seed=0)
     seen = []
     for sample, target in loader:
-        assert sample["x"].shape[1:] == (2,) and sample["x"].dtype == np.float32
-        assert sample["i"].dtype == np.int64 and target.dtype == np.float32
+        assert sample["x"].shape[1:] == (2,) and sample["x"].dtype == cr.float32
+        assert sample["i"].dtype == cr.int64 and target.dtype == cr.float32
         np.testing.assert_array_equal(sample["x"]._data[:, 0], sample["i"]._data)
         seen += sample["i"]._data.tolist()
     assert sorted(seen) == list(range(7)) and len(loader) == 3

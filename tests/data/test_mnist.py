@@ -9,6 +9,7 @@ import urllib.request
 import numpy as np
 import pytest
 
+import chainrule as cr
 from chainrule.data import ArrayDataset, DataLoader
 from chainrule.data.datasets import IDXError, fashion_mnist, mnist, vision, write_idx
 
@@ -29,16 +30,16 @@ def fake_mnist(folder, n_train=12, n_test=6, gz=True, labels_of=lambda n: np.ara
 def test_real_mnist_train_and_test(mnist_dir):
     train = mnist(root=mnist_dir)
     assert isinstance(train, ArrayDataset) and len(train) == 60000
-    assert train.data.shape == (60000, 1, 28, 28) and train.data.dtype == np.float32
+    assert train.data.shape == (60000, 1, 28, 28) and train.data.dtype == cr.float32
     y = train.targets._data
-    assert y.dtype == np.int64 and y.min() == 0 and y.max() == 9 and len(np.unique(y)) == 10
+    assert y.dtype == cr.int64 and y.min() == 0 and y.max() == 9 and len(np.unique(y)) == 10
     x = train.data._data
     assert abs(x.mean()) < 1e-3 and abs(x.std() - 1) < 1e-2  # normalised with the train mean/std
     test = mnist(root=mnist_dir, train=False, normalize=False, flatten=True)
     assert len(test) == 10000 and test.data.shape == (10000, 784)
     assert test.data._data.min() == 0.0 and test.data._data.max() == 1.0
     xb, yb = next(iter(DataLoader(test, batch_size=128, shuffle=True, seed=0)))
-    assert xb.shape == (128, 784) and xb.dtype == np.float32 and yb.dtype == np.int64
+    assert xb.shape == (128, 784) and xb.dtype == cr.float32 and yb.dtype == cr.int64
 
 
 def test_real_fashion_mnist_via_env(fashion_dir, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import chainrule as cr
 from chainrule import Tensor, tensor
 from chainrule.data import StandardScaler, TensorDataset, random_split
 
@@ -40,13 +41,13 @@ def test_float32_stays_float32_and_tensors_give_tensors():
     x = data()
     scaler = StandardScaler()
     z = scaler.fit_transform(tensor(x))
-    assert isinstance(z, Tensor) and z.dtype == np.float32
-    assert scaler.mean_.dtype == np.float32
+    assert isinstance(z, Tensor) and z.dtype == cr.float32
+    assert scaler.mean_.dtype == cr.float32
     back = scaler.inverse_transform(z)
-    assert isinstance(back, Tensor) and back.dtype == np.float32
+    assert isinstance(back, Tensor) and back.dtype == cr.float32
     np.testing.assert_allclose(back._data, x, rtol=1e-5, atol=1e-4)
-    assert scaler.transform(x.astype(np.float64)).dtype == np.float64
-    assert StandardScaler().fit_transform(np.arange(6).reshape(3, 2)).dtype == np.float32  # ints -> float32
+    assert scaler.transform(x.astype(np.float64)).dtype == cr.float64
+    assert StandardScaler().fit_transform(np.arange(6).reshape(3, 2)).dtype == cr.float32  # ints -> float32
 
 
 def test_constant_feature_and_images():

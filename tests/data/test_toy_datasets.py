@@ -24,7 +24,7 @@ def test_shapes_dtypes_determinism(name):
     make = CLASSIFIERS[name]
     x, y = make(seed=0)
     assert isinstance(x, Tensor) and isinstance(y, Tensor)
-    assert x.dtype == np.float32 and x.ndim == 2 and x.shape[1] == 2 and y.dtype == np.int64
+    assert x.dtype == cr.float32 and x.ndim == 2 and x.shape[1] == 2 and y.dtype == cr.int64
     assert y.shape == (x.shape[0],) and np.isfinite(x._data).all()
     x2, y2 = make(seed=0)
     np.testing.assert_array_equal(x._data, x2._data)
@@ -92,7 +92,7 @@ def test_moons_and_blobs_geometry():
 
 def test_sine_regression():
     x, y = ds.sine(300, noise=0.0, seed=0)
-    assert x.shape == (300, 1) and y.shape == (300, 1) and x.dtype == y.dtype == np.float32
+    assert x.shape == (300, 1) and y.shape == (300, 1) and x.dtype == y.dtype == cr.float32
     np.testing.assert_allclose(y._data, np.sin(x._data), atol=1e-6)
     x1, y1 = ds.sine(300, noise=0.1, seed=0)
     assert 0.08 < np.std(y1._data - np.sin(x1._data)) < 0.12

@@ -23,7 +23,7 @@ def compare(fn_cr, fn_torch, arrays, torch, grads=(True,), atol=1e-5, rtol=1e-4,
     out_c = fn_cr(*[p[0] for p in pairs])
     out_t = fn_torch(*[p[1] for p in pairs])
     assert out_c.shape == tuple(out_t.shape), f"{msg}: shape {out_c.shape} vs torch {tuple(out_t.shape)}"
-    assert str(out_c.dtype) == str(out_t.dtype).replace("torch.", ""), f"{msg}: dtype {out_c.dtype} vs {out_t.dtype}"
+    assert str(out_c.dtype) == str(out_t.dtype).replace("torch.", "chainrule."), f"{msg}: dtype {out_c.dtype} vs {out_t.dtype}"
     np.testing.assert_allclose(out_c.detach().numpy(), out_t.detach().numpy(), atol=atol, rtol=rtol, err_msg=msg)
     if not out_t.requires_grad:
         return out_c, out_t

@@ -72,7 +72,7 @@ def test_linear_default_init_is_pytorchs():
     bound = 1 / math.sqrt(300)
     _uniform_ok(lin.weight, bound)
     assert np.abs(lin.bias.detach().numpy()).max() <= bound
-    assert lin.weight.dtype == np.float32 and nn.Linear(3, 2, dtype=cr.float64).weight.dtype == np.float64
+    assert lin.weight.dtype == cr.float32 and nn.Linear(3, 2, dtype=cr.float64).weight.dtype == cr.float64
 
 
 def test_constant_eye_orthogonal_dirac():

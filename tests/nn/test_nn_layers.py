@@ -79,7 +79,7 @@ def test_batchnorm1d_train_and_eval_match_torch(shape):
     for _ in range(3):
         check_layer(ours, ref, (rng.standard_normal(shape) * 2 + 1).astype(np.float32), train=True)
         copy_weights(ours, ref, torch)  # buffers agree already; this keeps the comparison exact
-    assert ours.num_batches_tracked.item() == 3 and ours.num_batches_tracked.dtype == np.int64
+    assert ours.num_batches_tracked.item() == 3 and ours.num_batches_tracked.dtype == cr.int64
     check_layer(ours, ref, rng.standard_normal(shape).astype(np.float32), train=False)
     assert repr(ours) == repr(ref)
 

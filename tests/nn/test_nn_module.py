@@ -106,7 +106,7 @@ def test_state_dict_keys_match_pytorch_and_tensors_are_detached_views():
     ours, ref = mlp(nn), mlp(torch.nn)
     assert list(ours.state_dict()) == list(ref.state_dict())
     sd = ours.state_dict()
-    assert sd["1.num_batches_tracked"].dtype == np.int64 and isinstance(sd, OrderedDict)
+    assert sd["1.num_batches_tracked"].dtype == cr.int64 and isinstance(sd, OrderedDict)
     assert not sd["0.weight"].requires_grad and not isinstance(sd["0.weight"], nn.Parameter)
     assert np.shares_memory(sd["0.weight"].numpy(), ours[0].weight.detach().numpy())
     assert list(Net().state_dict()) == ["scale", "steps", "body.0.weight", "body.0.bias", "alias.weight",
@@ -181,12 +181,12 @@ def test_to_dtype_keeps_parameter_objects_and_integer_buffers():
     model(cr.randn(3, 4)).sum().backward()
     assert model.double() is model
     assert [id(p) for p in model.parameters()] == [id(p) for p in params]
-    assert all(p.dtype == np.float64 and p.grad.dtype == np.float64 for p in model.parameters())
+    assert all(p.dtype == cr.float64 and p.grad.dtype == cr.float64 for p in model.parameters())
     assert all(isinstance(p, nn.Parameter) for p in model.parameters())
-    assert model[1].running_mean.dtype == np.float64 and model[1].num_batches_tracked.dtype == np.int64
-    assert model(cr.randn(3, 4, dtype=cr.float64)).dtype == np.float64
+    assert model[1].running_mean.dtype == cr.float64 and model[1].num_batches_tracked.dtype == cr.int64
+    assert model(cr.randn(3, 4, dtype=cr.float64)).dtype == cr.float64
     model.to(cr.float32).to("cpu").to(cr.device("cpu")).cpu()
-    assert model[0].weight.dtype == np.float32
+    assert model[0].weight.dtype == cr.float32
     with pytest.raises(RuntimeError, match="not available"):
         model.to("cuda")
     with pytest.raises(TypeError, match="floating point"):

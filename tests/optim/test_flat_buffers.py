@@ -136,7 +136,7 @@ def test_a_dtype_change_rebuilds_the_layout_and_keeps_state():
     grads(ps, seed=3)
     ps[0].grad = cr.tensor(ps[0].grad.numpy().astype(np.float64))
     opt.step()
-    assert ps[0].dtype == np.float64 and opt.state[ps[0]]["exp_avg"].dtype == np.float64
+    assert ps[0].dtype == cr.float64 and opt.state[ps[0]]["exp_avg"].dtype == cr.float64
     assert len(opt._layouts[0][1]) == 2
     g = ps[0].grad.numpy()
     np.testing.assert_allclose(opt.state[ps[0]]["exp_avg"].numpy(), 0.9 * m + 0.1 * g, rtol=1e-6)
@@ -149,7 +149,7 @@ def test_mixed_dtypes_get_one_bucket_each(monkeypatch):
     grads(ps)
     opt.step()
     assert sorted(calls) == [9, 23]
-    assert opt.state[ps[3]]["momentum_buffer"].dtype == np.float64
+    assert opt.state[ps[3]]["momentum_buffer"].dtype == cr.float64
 
 
 def test_params_without_grad_split_the_run_and_get_no_state(monkeypatch):

@@ -85,7 +85,7 @@ def assert_state(oc, ot, rtol=2e-5, atol=2e-6):
                 assert sc["state"][i][k] is None
                 continue
             a = sc["state"][i][k].numpy()
-            assert a.dtype == np.float32 and a.shape == tuple(v.shape)
+            assert a.dtype == cr.float32 and a.shape == tuple(v.shape)
             np.testing.assert_allclose(a, v.numpy(), rtol=rtol, atol=atol, err_msg=k)
     for gc, gt in zip(sc["param_groups"], st["param_groups"]):
         assert gc["params"] == gt["params"]
@@ -224,7 +224,7 @@ def test_state_dict_layout_is_pytorchs():
     assert list(sd["state"]) == [0, 1, 2, 3]
     assert list(sd["state"][0]) == ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
     step = sd["state"][0]["step"]
-    assert isinstance(step, cr.Tensor) and step.shape == () and step.dtype == np.float32
+    assert isinstance(step, cr.Tensor) and step.shape == () and step.dtype == cr.float32
     assert step.item() == 3.0
     assert sd["param_groups"][0]["params"] == [0, 1, 2, 3]
     assert "Adam (" in repr(oc) and "amsgrad: True" in repr(oc)

@@ -22,7 +22,7 @@ def _outputs(fn, inputs) -> list[Tensor]:
 def _diff_inputs(inputs) -> list[int]:
     idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     for i in idx:
-        if inputs[i].dtype != np.float64:
+        if inputs[i]._data.dtype != np.float64:
             raise GradcheckError(
                 f"gradcheck: input {i} is {inputs[i].dtype}; gradcheck needs float64 inputs. With float32 "
                 "(about 7 significant digits) a central difference with eps=1e-6 loses nearly all precision, "

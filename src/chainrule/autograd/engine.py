@@ -79,7 +79,7 @@ def _root_grad(tensor: Tensor, gradient, where: str):
         if tensor._data.size != 1:
             raise RuntimeError(
                 f"{where}: grad can be implicitly created only for scalar outputs, but the output has shape "
-                f"{tensor.shape}. Pass gradient= (e.g. chainrule.ones_like(out)) or reduce it first (.sum())."
+                f"{tuple(tensor.shape)}. Pass gradient= (e.g. chainrule.ones_like(out)) or reduce it first (.sum())."
             )
         a = tensor._data
         return np.array(1, dtype=a.dtype) if a.ndim == 0 else np.ones(a.shape, a.dtype)
@@ -88,7 +88,7 @@ def _root_grad(tensor: Tensor, gradient, where: str):
     else:
         g = np.asarray(gradient, dtype=tensor._data.dtype)
     if tuple(g.shape) != tensor.shape:
-        raise RuntimeError(f"{where}: gradient has shape {tuple(g.shape)}, but the output has shape {tensor.shape}")
+        raise RuntimeError(f"{where}: gradient has shape {tuple(g.shape)}, but the output has shape {tuple(tensor.shape)}")
     return g
 
 

@@ -80,7 +80,8 @@ def _fill(tensor: Tensor, values) -> Tensor:
 
 
 def _dtype(tensor: Tensor):
-    return tensor.dtype if tensor.dtype in (np.float32, np.float64) else np.float64
+    d = tensor._data.dtype
+    return d if d in (np.float32, np.float64) else np.float64
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:

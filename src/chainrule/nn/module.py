@@ -68,7 +68,7 @@ class Module:
         if is_parameter(value):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            _remove_from(self, name)
+            _remove_from(self, name, "_buffers", "_modules")  # a reassigned parameter keeps its place
             self.register_parameter(name, value)
             return
         if params is not None and name in params:
@@ -82,7 +82,7 @@ class Module:
         if isinstance(value, Module):
             if "_modules" not in d:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            _remove_from(self, name)
+            _remove_from(self, name, "_parameters", "_buffers")  # a reassigned child keeps its place
             d["_modules"][name] = value
             return
         modules = d.get("_modules")
@@ -203,12 +203,14 @@ class Module:
 
     # ---- iteration --------------------------------------------------------------------------------------
     def named_modules(self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True):
+        """(dotted name, module) for self and every submodule, depth first; a module shared by several parents
+        comes once unless remove_duplicate=False. `memo`: a set of modules to skip (filled as they are seen)."""
         if memo is None:
             memo = set()
+        if self in memo:
+            return
         if remove_duplicate:
-            if id(self) in memo:
-                return
-            memo.add(id(self))
+            memo.add(self)
         yield prefix, self
         for name, m in self._modules.items():
             if m is None:
@@ -362,10 +364,12 @@ def _addindent(s: str, n: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * n + line for line in lines[1:])
 
 
-def _remove_from(module: Module, name: str) -> None:
+def _remove_from(module: Module, name: str, *stores: str) -> None:
+    """Drop `name` from the instance dict and the given stores (not its own store: a reassignment of an existing
+    parameter or child replaces it in place, so named_children and state_dict keep their order, as PyTorch's)."""
     d = module.__dict__
     d.pop(name, None)
-    for store in ("_parameters", "_buffers", "_modules"):
+    for store in stores:
         s = d.get(store)
         if s is not None:
             s.pop(name, None)

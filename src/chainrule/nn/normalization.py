@@ -61,7 +61,7 @@ class _BatchNorm(Module):
         if input.ndim not in self._ndims:
             want = " or ".join(f"{n}D" for n in self._ndims)
             raise ValueError(f"{type(self).__name__}: expected {want} input, got {input.ndim}D {tuple(input.shape)}")
-        if input.shape[1] != self.num_features:
+        if input._data.shape[1] != self.num_features:
             raise ValueError(
                 f"{type(self).__name__}({self.num_features}): input {tuple(input.shape)} has {input.shape[1]} "
                 f"channels in dim 1, expected {self.num_features}"

@@ -19,7 +19,7 @@ def _describe(key, p) -> str:
         return f"  ({key}): Object of type: {type(p).__name__}"
     size = "x".join(str(s) for s in p.shape)
     kind = "Parameter containing" if is_parameter(p) else "Tensor"
-    return f"  ({key}): {kind}: [chainrule.{p.dtype} of size {size}]"
+    return f"  ({key}): {kind}: [chainrule.{p._data.dtype} of size {size}]"
 
 
 class ParameterList(Module):

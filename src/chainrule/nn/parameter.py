@@ -7,6 +7,7 @@ the registry. `repr(p)` reads "Parameter containing:\\ntensor(...)" as in PyTorc
 
 from __future__ import annotations
 
+import copy
 import weakref
 
 import numpy as np
@@ -18,7 +19,7 @@ _REGISTRY: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # id(ten
 
 def is_parameter(obj) -> bool:
     """True when obj is a Tensor made by (or registered as) a Parameter."""
-    return _REGISTRY.get(id(obj)) is obj
+    return obj is not None and _REGISTRY.get(id(obj)) is obj  # get() answers None for ids it lacks
 
 
 def mark_parameter(t: Tensor) -> Tensor:
@@ -29,7 +30,7 @@ def mark_parameter(t: Tensor) -> Tensor:
 
 class _ParameterMeta(type):
     def __instancecheck__(cls, obj) -> bool:
-        return _REGISTRY.get(id(obj)) is obj
+        return is_parameter(obj)
 
     def __call__(cls, data=None, requires_grad: bool = True) -> Tensor:
         if data is None:
@@ -54,9 +55,24 @@ def _parameter_repr(self) -> str:
     return "Parameter containing:\n" + text if _REGISTRY.get(id(self)) is self else text
 
 
+def _parameter_deepcopy(self, memo: dict) -> Tensor:
+    """A deep copy of a Parameter is a Parameter with copied data and no .grad (PyTorch's rule; tensors keep it)."""
+    if _REGISTRY.get(id(self)) is not self:
+        return _plain_deepcopy(self, memo)
+    t = memo.get(id(self))
+    if t is None:
+        t = memo[id(self)] = mark_parameter(Tensor._wrap(copy.deepcopy(self._data, memo)))
+        t._rg = self._rg
+    return t
+
+
 _plain_repr = getattr(Tensor.__repr__, "_plain", Tensor.__repr__)
 _parameter_repr._plain = _plain_repr
-Tensor.__repr__ = _parameter_repr  # the one edit nn makes to Tensor: Parameters print as PyTorch's do
+_plain_deepcopy = getattr(Tensor.__deepcopy__, "_plain", Tensor.__deepcopy__)
+_parameter_deepcopy._plain = _plain_deepcopy
+# the edits nn makes to Tensor: Parameters print as PyTorch's do, and a deep copy of one is a Parameter
+Tensor.__repr__ = _parameter_repr
+Tensor.__deepcopy__ = _parameter_deepcopy
 
 
 def empty_parameter(*shape, dtype=None, device=None) -> Tensor:

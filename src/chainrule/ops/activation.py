@@ -66,7 +66,8 @@ class LeakyReLU(Op):
     def backward(ctx, g):
         # d/dx = 1 where x > 0, else negative_slope (x = 0 included, as in PyTorch)
         (x,) = ctx.saved
-        return g * np.where(_raw(x) > 0, g.dtype.type(1), g.dtype.type(ctx.slope)), None
+        scalar = getattr(g, "_data", g).dtype.type  # g is a Tensor under create_graph
+        return g * np.where(_raw(x) > 0, scalar(1), scalar(ctx.slope)), None
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):

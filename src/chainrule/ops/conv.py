@@ -371,7 +371,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
         raise RuntimeError(f"conv2d: weight {ws}: out_channels {o} is not divisible by groups={groups}")
     if bias is not None and shape_of(bias) != (o,):
         raise RuntimeError(f"conv2d: bias has shape {shape_of(bias)}, expected ({o},) = (out_channels,)")
-    dts = {str(t.dtype) for t in (input, weight, bias) if t is not None}
+    dts = {str(getattr(t, "_data", t).dtype) for t in (input, weight, bias) if t is not None}
     if len(dts) > 1:
         raise RuntimeError(f"conv2d: input, weight and bias must have one dtype, got {sorted(dts)}; use .float()")
     if isinstance(padding, str):

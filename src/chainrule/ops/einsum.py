@@ -105,18 +105,18 @@ def einsum(equation: str, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     xs = [x if isinstance(x, Tensor) else Tensor(x) for x in operands]
-    spec = _parse(equation, [x.shape for x in xs])
+    spec = _parse(equation, [x._data.shape for x in xs])
     try:
         return Einsum.apply(spec, *xs)
     except ValueError as e:
-        shapes = ", ".join(str(x.shape) for x in xs)
+        shapes = ", ".join(str(x._data.shape) for x in xs)
         raise RuntimeError(f"einsum {equation!r}: operands of shapes {shapes} do not fit: {e}") from None
 
 
 def outer(input, vec2):
     """Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j]."""
     if input.ndim != 1 or vec2.ndim != 1:
-        raise RuntimeError(f"outer: expected 1-D tensors, got {input.shape} and {vec2.shape}")
+        raise RuntimeError(f"outer: expected 1-D tensors, got {tuple(input.shape)} and {tuple(vec2.shape)}")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 

@@ -144,7 +144,7 @@ class Maximum(Op):
     def backward(ctx, g):
         # the max gate routes g to the larger input; ties split it evenly (PyTorch)
         a, b = ctx.saved
-        wa = (a > b) + (a == b) * g.dtype.type(0.5)
+        wa = (a > b) + (a == b) * getattr(g, "_data", g).dtype.type(0.5)
         return g * wa, g * (1 - wa)
 
 
@@ -158,7 +158,7 @@ class Minimum(Op):
     def backward(ctx, g):
         # routes g to the smaller input; ties split it evenly
         a, b = ctx.saved
-        wa = (a < b) + (a == b) * g.dtype.type(0.5)
+        wa = (a < b) + (a == b) * getattr(g, "_data", g).dtype.type(0.5)
         return g * wa, g * (1 - wa)
 
 

@@ -91,7 +91,7 @@ def _reduce_dims(x: Tensor, dim, op: str):
 
 def _empty_check(x: Tensor, axes, op: str) -> None:
     if x._data.size == 0 and (axes is None or builtins.any(x.shape[a] == 0 for a in axes)):
-        raise RuntimeError(f"{op}(): cannot reduce over an empty dimension (shape {x.shape})")
+        raise RuntimeError(f"{op}(): cannot reduce over an empty dimension (shape {tuple(x.shape)})")
 
 
 def amax(input, dim=(), keepdim: bool = False):

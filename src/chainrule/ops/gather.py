@@ -56,13 +56,13 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False):
     idx = _index_array(index, "gather")
     (d,) = norm_dim(dim, input.ndim, "gather")
     if idx.ndim != input.ndim and not (idx.ndim <= 1 and input.ndim <= 1):
-        raise RuntimeError(f"gather: index {idx.shape} and input {input.shape} must have the same number of "
+        raise RuntimeError(f"gather: index {tuple(idx.shape)} and input {tuple(input.shape)} must have the same number of "
                            "dimensions")
     if input.ndim == 0:
         return Gather.apply(input, ()) if idx.ndim == 0 else Gather.apply(input.reshape(1), (idx,))
     for k, (a, b) in enumerate(zip(idx.shape, input.shape)):
         if k != d and a > b:
-            raise RuntimeError(f"gather: index {idx.shape} is larger than input {input.shape} in dimension "
+            raise RuntimeError(f"gather: index {tuple(idx.shape)} is larger than input {tuple(input.shape)} in dimension "
                                f"{k}")
     _check_range(idx, input.shape[d], d, "gather")
     return Gather.apply(input, _along(idx, d, idx.shape))
@@ -77,14 +77,14 @@ def take_along_dim(input, indices, dim=None):
         return TakeAlongDim.apply(flat, (idx.reshape(-1),))
     (d,) = norm_dim(dim, input.ndim, "take_along_dim")
     if idx.ndim != input.ndim:
-        raise RuntimeError(f"take_along_dim: indices {idx.shape} and input {input.shape} must have the same "
+        raise RuntimeError(f"take_along_dim: indices {tuple(idx.shape)} and input {tuple(input.shape)} must have the same "
                            "number of dimensions")
     try:
         sizes = np.broadcast_shapes(input.shape[:d] + (1,) + input.shape[d + 1:], idx.shape[:d] + (1,) +
                                     idx.shape[d + 1:])
     except ValueError:
-        raise RuntimeError(f"take_along_dim: indices {idx.shape} cannot be broadcast against input "
-                           f"{input.shape} outside dimension {d}") from None
+        raise RuntimeError(f"take_along_dim: indices {tuple(idx.shape)} cannot be broadcast against input "
+                           f"{tuple(input.shape)} outside dimension {d}") from None
     _check_range(idx, input.shape[d], d, "take_along_dim")
     tup = []
     for k, n in enumerate(sizes):
@@ -100,7 +100,7 @@ def index_select(input, dim: int, index):
     """The entries index[0], index[1], ... of dim (a 1-D integer index; repeats allowed)."""
     idx = _index_array(index, "index_select")
     if idx.ndim > 1:
-        raise RuntimeError(f"index_select: index must be 0-D or 1-D, got shape {idx.shape}")
+        raise RuntimeError(f"index_select: index must be 0-D or 1-D, got shape {tuple(idx.shape)}")
     (d,) = norm_dim(dim, input.ndim, "index_select")
     if input.ndim == 0:
         return input.clone()
@@ -129,12 +129,12 @@ def scatter_add(input, dim: int, index, src):
     (d,) = norm_dim(dim, input.ndim, "scatter_add")
     src = src if isinstance(src, Tensor) else Tensor(np.asarray(src, dtype=input.dtype))
     if idx.ndim != input.ndim or src.ndim != input.ndim:
-        raise RuntimeError(f"scatter_add: index {idx.shape}, src {src.shape} and input {input.shape} must "
+        raise RuntimeError(f"scatter_add: index {tuple(idx.shape)}, src {tuple(src.shape)} and input {tuple(input.shape)} must "
                            "have the same number of dimensions")
     for k in range(idx.ndim):
         if idx.shape[k] > src.shape[k] or (k != d and idx.shape[k] > input.shape[k]):
-            raise RuntimeError(f"scatter_add: index {idx.shape} is larger than src {src.shape} or input "
-                               f"{input.shape} in dimension {k}")
+            raise RuntimeError(f"scatter_add: index {tuple(idx.shape)} is larger than src {tuple(src.shape)} or input "
+                               f"{tuple(input.shape)} in dimension {k}")
     _check_range(idx, input.shape[d], d, "scatter_add")
     if src.shape != idx.shape:  # only the leading index.shape block of src is used (PyTorch)
         src = src[tuple(slice(0, n) for n in idx.shape)]

@@ -69,7 +69,7 @@ def getitem(x: Tensor, idx):
     try:
         out = Index.apply(x, idx)
     except IndexError as e:
-        raise IndexError(f"index: {e} (tensor of shape {x.shape})") from None
+        raise IndexError(f"index: {e} (tensor of shape {tuple(x.shape)})") from None
     if _is_basic(idx):
         out._version = x._vc()  # basic indexing returns a view
     return out

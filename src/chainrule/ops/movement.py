@@ -76,7 +76,7 @@ def view_as(input, other):
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
     """Merge dims start_dim..end_dim into one."""
-    shape = input.shape
+    shape = input._data.shape if isinstance(input, Tensor) else np.shape(input)
     if not shape:
         return reshape(input, (1,))
     s, e = norm_dim((start_dim, end_dim), len(shape), "flatten")

@@ -228,8 +228,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
                divisor_override=None):
     """Mean over kh x kw windows (zero padding counted unless count_include_pad=False; or a fixed divisor)."""
     k, s, p, _, out, pads = _geometry("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
-    if input.dtype.kind != "f":
-        raise TypeError(f"avg_pool2d: expected a floating input, got {input.dtype}; convert with .float()")
+    if input._data.dtype.kind != "f":
+        raise TypeError(f"avg_pool2d: expected a floating input, got {input._data.dtype}; convert with .float()")
     if input.ndim == 3:
         return _batched(avg_pool2d, input, k, s, p, ceil_mode, count_include_pad, divisor_override)
     if divisor_override is not None:
@@ -263,7 +263,7 @@ def adaptive_avg_pool2d(input, output_size):
     oh, ow = (xs[-2] if size[0] is None else int(size[0])), (xs[-1] if size[1] is None else int(size[1]))
     if oh < 1 or ow < 1:
         raise ValueError(f"adaptive_avg_pool2d: output_size must be positive, got {output_size!r}")
-    dt = input.dtype
+    dt = input._data.dtype
     if dt.kind != "f":
         raise TypeError(f"adaptive_avg_pool2d: expected a floating input, got {dt}; convert with .float()")
     return AdaptiveAvgPool2d.apply(input, _bins(xs[-2], oh, dt), _bins(xs[-1], ow, dt))

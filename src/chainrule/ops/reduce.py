@@ -29,7 +29,7 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         ctx.shape, ctx.axes, ctx.keepdim = x.shape, axes, keepdim
-        return np.sum(x, axis=axes, keepdims=keepdim)
+        return np.sum(x, axis=axes, keepdims=keepdim, dtype=x.dtype)  # NumPy would widen int32 to int64
 
     @staticmethod
     def backward(ctx, g):
@@ -48,7 +48,7 @@ class Mean(Op):
     @staticmethod
     def backward(ctx, g):
         # every averaged element gets g / n
-        return expand_back(g / g.dtype.type(ctx.n), ctx.shape, ctx.axes, ctx.keepdim), None, None
+        return expand_back(g / getattr(g, "_data", g).dtype.type(ctx.n), ctx.shape, ctx.axes, ctx.keepdim), None, None
 
 
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None):  # noqa: A001

@@ -64,10 +64,11 @@ def cat(tensors, dim: int = 0, *, axis=None):
                            "them first")
     (d,) = norm_dim(dim, ref.ndim, "cat")
     for i, x in enumerate(xs[1:], 1):
-        if x.ndim != ref.ndim or x.shape[:d] + x.shape[d + 1:] != ref.shape[:d] + ref.shape[d + 1:]:
+        xs_, rs_ = x._data.shape, ref._data.shape
+        if len(xs_) != len(rs_) or xs_[:d] + xs_[d + 1:] != rs_[:d] + rs_[d + 1:]:
             raise RuntimeError(
-                f"cat: sizes of tensors must match except in dimension {d}: tensor 0 has shape {ref.shape} "
-                f"and tensor {i} has shape {x.shape}"
+                f"cat: sizes of tensors must match except in dimension {d}: tensor 0 has shape {ref._data.shape} "
+                f"and tensor {i} has shape {x._data.shape}"
             )
     if len(xs) == 1:
         return xs[0].clone() if xs[0]._rg else Tensor._wrap(xs[0]._data.copy())
@@ -99,9 +100,9 @@ def stack(tensors, dim: int = 0, *, axis=None):
     xs = _tensors(tensors, "stack")
     dim = axis if axis is not None else dim
     for i, x in enumerate(xs[1:], 1):
-        if x.shape != xs[0].shape:
-            raise RuntimeError(f"stack: expects each tensor to be equal size, but got {xs[0].shape} at entry "
-                               f"0 and {x.shape} at entry {i}")
+        if x._data.shape != xs[0]._data.shape:
+            raise RuntimeError(f"stack: expects each tensor to be equal size, but got {xs[0]._data.shape} at entry "
+                               f"0 and {tuple(x.shape)} at entry {i}")
     n = xs[0].ndim + 1
     if not -n <= dim < n:
         raise IndexError(f"stack: dimension {dim} is out of range for a result of {n} dimensions")
@@ -168,7 +169,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise RuntimeError(f"split: split sizes {sizes} must be non-negative and sum to {n}, the size of "
-                               f"dimension {d} of a tensor of shape {tensor.shape}")
+                               f"dimension {d} of a tensor of shape {tuple(tensor.shape)}")
     return _share_version(Split.apply(tensor, d, sizes), tensor)
 
 
@@ -211,7 +212,7 @@ def pad(input, pad, mode: str = "constant", value=None):
     nd = input.ndim
     if len(pad) % 2 or len(pad) // 2 > nd:
         raise ValueError(f"pad: the pad tuple must have an even length of at most 2 * ndim = {2 * nd}, got "
-                         f"{len(pad)} for a tensor of shape {input.shape}")
+                         f"{len(pad)} for a tensor of shape {tuple(input.shape)}")
     widths = [(0, 0)] * nd
     for i in range(len(pad) // 2):
         widths[nd - 1 - i] = (pad[2 * i], pad[2 * i + 1])
@@ -333,7 +334,7 @@ class Tri(Op):
 
 def _triangle(input, diagonal: int, lower: bool, name: str):
     if input.ndim < 2:
-        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got shape {input.shape}")
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got shape {tuple(input.shape)}")
     n, m = input.shape[-2:]
     keep = np.tri(n, m, diagonal, dtype=bool) if lower else ~np.tri(n, m, diagonal - 1, dtype=bool)
     return Tri.apply(input, keep)
@@ -356,7 +357,7 @@ def masked_fill(input, mask, value):
         raise RuntimeError(f"masked_fill: expected a bool mask, got {m.dtype}")
     if isinstance(value, Tensor):
         if value.ndim != 0:
-            raise RuntimeError(f"masked_fill: value must be a 0-dimensional tensor, got shape {value.shape}")
+            raise RuntimeError(f"masked_fill: value must be a 0-dimensional tensor, got shape {tuple(value.shape)}")
     else:
         value = Tensor._wrap(np.asarray(value, dtype=input.dtype))
     try:
@@ -364,8 +365,8 @@ def masked_fill(input, mask, value):
     except ValueError:
         ok = False
     if not ok:
-        raise RuntimeError(f"masked_fill: mask of shape {m.shape} cannot be broadcast to the input's shape "
-                           f"{input.shape}")
+        raise RuntimeError(f"masked_fill: mask of shape {tuple(m.shape)} cannot be broadcast to the input's shape "
+                           f"{tuple(input.shape)}")
     return where(Tensor._wrap(m), value, input)
 
 

@@ -54,7 +54,7 @@ class Adagrad(Optimizer):
         check_unsupported(differentiable)
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
-                    "maximize": maximize}
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}  # PyTorch's keys
         super().__init__(params, defaults)
 
     def _state_keys(self, group: dict) -> tuple:

@@ -58,7 +58,8 @@ class Adam(Optimizer):
                 raise ValueError(f"Invalid beta parameter at index {i}: {b}")
         defaults = {"lr": lr, "betas": (float(betas[0]), float(betas[1])), "eps": eps,
                     "weight_decay": weight_decay, "amsgrad": amsgrad, "maximize": maximize,
-                    "foreach": foreach, "decoupled_weight_decay": decoupled_weight_decay}
+                    "foreach": foreach, "capturable": capturable, "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}  # PyTorch's keys and order (repr, state_dict)
         super().__init__(params, defaults)
 
     def _state_keys(self, group: dict) -> tuple:

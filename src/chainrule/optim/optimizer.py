@@ -57,11 +57,12 @@ class Optimizer:
             self.add_param_group(group)
 
     def __repr__(self) -> str:
-        lines = [type(self).__name__ + " ("]
+        """PyTorch's text: the class name, then each group's options sorted by name (a blank line between groups)."""
+        text = type(self).__name__ + " ("
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
-        return "\n".join(lines) + "\n)"
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
+        return text + ")"
 
     # ---- param groups -----------------------------------------------------------------------------------
     def add_param_group(self, param_group: dict) -> None:

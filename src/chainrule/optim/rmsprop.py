@@ -51,7 +51,8 @@ class RMSprop(Optimizer):
         check_hparams(lr=lr, epsilon=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         check_unsupported(differentiable)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
-                    "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize}
+                    "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable}  # PyTorch's group keys and order (repr, state_dict)
         super().__init__(params, defaults)
 
     def _state_keys(self, group: dict) -> tuple:

@@ -210,7 +210,7 @@ class DotWriter:
         shape = n.shape
         t = n.tensor
         if shape and n.label != str(shape):
-            dtype = f" {t.dtype}" if t is not None and t.dtype != np.float32 and n.kind != "op" else ""
+            dtype = f" {t._data.dtype}" if t is not None and t._data.dtype != np.float32 and n.kind != "op" else ""
             lines.append(f'<FONT COLOR="{MUTED}">{_e(str(shape))}{_e(dtype)}</FONT>')
         if self.show_values and t is not None and not (n.kind == "const" and t._data.size == 1):
             vals = [o._data for _, o in sorted(n.outputs.items())] if len(n.outputs) > 1 else t._data

@@ -91,7 +91,7 @@ def to_json(output, params=None, names=None, modules=None, record=None, max_valu
         nodes.append({
             "id": n.id, "kind": n.kind, "label": n.label, "op": n.op, "name": n.name,
             "shape": list(n.shape) if n.shape is not None else None,
-            "dtype": str(t.dtype) if t is not None else None,
+            "dtype": str(t._data.dtype) if t is not None else None,
             "value": _array(value, max_values), "value_summary": _summary(value),
             "grad": _array(n.grad, max_values), "grad_summary": _summary(n.grad),
             "args": n.args, "module": n.module,

@@ -31,18 +31,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         tensor([[3., 3., 3., 3.],
                 [3., 3., 3., 3.]])
     """
-    ws, xs = weight.shape, input.shape
+    ws, xs = weight._data.shape, input._data.shape
     if len(ws) != 2 or not xs or xs[-1] != ws[1]:
         raise RuntimeError(
             f"linear: input {tuple(xs)} @ weight.T {tuple(ws[::-1])}: the last dimension of the input must equal "
             f"in_features; weight has shape (out_features, in_features) = {tuple(ws)}"
         )
-    if input.dtype != weight.dtype:
+    if input._data.dtype != weight._data.dtype:
         raise RuntimeError(
-            f"linear: input is {input.dtype} but weight is {weight.dtype}; convert one of them: x.float() (or "
+            f"linear: input is {input._data.dtype} but weight is {weight._data.dtype}; convert one of them: x.float() (or "
             f"x.to(weight.dtype)), or model.double() for a float64 model"
         )
-    if bias is not None and bias.shape != (ws[0],):
+    if bias is not None and bias._data.shape != (ws[0],):
         raise RuntimeError(f"linear: bias has shape {tuple(bias.shape)}, expected ({ws[0]},) = (out_features,)")
     return Linear.apply(input, weight, bias)
 

@@ -24,8 +24,8 @@ def _reduction(name: str, reduction: str, size_average=None, reduce=None) -> str
 def _input(name: str, input) -> Tensor:
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}: input must be a Tensor, got {type(input).__name__}")
-    if input.dtype.kind != "f":
-        raise TypeError(f"{name}: input has dtype {input.dtype}; losses need floating inputs (input.float())")
+    if input._data.dtype.kind != "f":
+        raise TypeError(f"{name}: input has dtype {input._data.dtype}; losses need floating inputs (input.float())")
     return input
 
 
@@ -38,7 +38,7 @@ def _class_weight(name: str, weight, c: int, dtype):
         return None
     w = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
     if w.shape != (c,):
-        raise ValueError(f"{name}: weight has shape {w.shape}, expected ({c},): one weight per class")
+        raise ValueError(f"{name}: weight has shape {tuple(w.shape)}, expected ({c},): one weight per class")
     return w.astype(dtype, copy=False)
 
 
@@ -47,17 +47,17 @@ def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int |
 
     Returns the ignore_index to hand to the op, or None when no target can equal it (the ops' shorter path).
     """
-    c = input.shape[1]
-    want = input.shape[:1] + input.shape[2:]
-    if target.dtype.kind not in "iu":
+    c = input._data.shape[1]
+    want = input._data.shape[:1] + input._data.shape[2:]
+    if target._data.dtype.kind not in "iu":
         hint = "; class-probability targets must be floating with the input's shape" if name == "cross_entropy" else ""
         raise TypeError(
-            f"{name}: target has dtype {target.dtype} and shape {tuple(target.shape)} for input "
-            f"{tuple(input.shape)}: class-index targets must be integers of shape {want} (use target.long()){hint}"
+            f"{name}: target has dtype {target._data.dtype} and shape {tuple(target._data.shape)} for input "
+            f"{tuple(input._data.shape)}: class-index targets must be integers of shape {want} (use target.long()){hint}"
         )
-    if target.shape != want:
+    if target._data.shape != want:
         raise ValueError(
-            f"{name}: target has shape {tuple(target.shape)} but input {tuple(input.shape)} needs class indices "
+            f"{name}: target has shape {tuple(target._data.shape)} but input {tuple(input._data.shape)} needs class indices "
             f"of shape {want} (input is (N, C, d1, ...), target (N, d1, ...)); check for a stray dimension "
             "(target.squeeze(1) / target.view(-1))"
         )
@@ -71,7 +71,7 @@ def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int |
         v = int(t[bad].flat[0])
         raise IndexError(
             f"{name}: target contains class index {v}, but the input has {c} classes (shape "
-            f"{tuple(input.shape)}); class indices must be in [0, {c - 1}]"
+            f"{tuple(input._data.shape)}); class indices must be in [0, {c - 1}]"
             + (f" (or ignore_index={ignore_index})" if ignore_index is not None else "")
         )
     return None if ignore_index is None else int(ignore_index)
@@ -80,7 +80,7 @@ def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int |
 def _batched(input: Tensor, target: Tensor, reduction: str):
     """Unbatched (C,) input: add the batch axis (and remove it from a 'none' result)."""
     if input.ndim == 1:
-        return input.reshape(1, -1), target.reshape((1,) + tuple(target.shape)), reduction == "none"
+        return input.reshape(1, -1), target.reshape((1,) + tuple(target._data.shape)), reduction == "none"
     return input, target, False
 
 
@@ -122,13 +122,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     x, t, squeeze = _batched(x, t, reduction)
-    prob = t.dtype.kind == "f" and t.shape == x.shape
+    prob = t._data.dtype.kind == "f" and t._data.shape == x._data.shape
     if prob:
-        if t.dtype != x.dtype:
-            t = t.to(x.dtype)
+        if t._data.dtype != x._data.dtype:
+            t = t.to(x._data.dtype)
     else:
         ignore_index = _check_classes(name, x, t, ignore_index)
-    w = _class_weight(name, weight, x.shape[1], x.dtype)
+    w = _class_weight(name, weight, x._data.shape[1], x._data.dtype)
     out = L.CrossEntropy.apply(x, t, w, ignore_index, reduction, float(label_smoothing), prob)
     return out.reshape(()) if squeeze else out
 
@@ -164,35 +164,35 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     x, t = _input(name, input), _target(target)
     x, t, squeeze = _batched(x, t, reduction)
     ignore_index = _check_classes(name, x, t, ignore_index)
-    w = _class_weight(name, weight, x.shape[1], x.dtype)
+    w = _class_weight(name, weight, x._data.shape[1], x._data.dtype)
     out = L.NLL.apply(x, t, w, ignore_index, reduction)
     return out.reshape(()) if squeeze else out
 
 
 def _same_shape_float(name: str, x: Tensor, t: Tensor, fix: str) -> Tensor:
-    if t.dtype.kind != "f":
+    if t._data.dtype.kind != "f":
         raise TypeError(
-            f"{name}: target has dtype {t.dtype}, but it must be floating like the input ({x.dtype}): use "
+            f"{name}: target has dtype {t._data.dtype}, but it must be floating like the input ({x._data.dtype}): use "
             f"target.float(){fix}"
         )
-    if t.shape != x.shape:
+    if t._data.shape != x._data.shape:
         raise ValueError(
-            f"{name}: target size {tuple(t.shape)} is different to the input size {tuple(x.shape)}; make them "
+            f"{name}: target size {tuple(t._data.shape)} is different to the input size {tuple(x._data.shape)}; make them "
             "equal, e.g. target.view_as(input) or input.squeeze(-1)"
         )
-    return t if t.dtype == x.dtype or t._rg else t.to(x.dtype)
+    return t if t._data.dtype == x._data.dtype or t._rg else t.to(x._data.dtype)
 
 
 def _elementwise_weight(name: str, weight, x: Tensor, what: str = "weight"):
     if weight is None:
         return None
-    w = np.asarray(weight._data if isinstance(weight, Tensor) else weight).astype(x.dtype, copy=False)
+    w = np.asarray(weight._data if isinstance(weight, Tensor) else weight).astype(x._data.dtype, copy=False)
     try:
-        ok = np.broadcast_shapes(w.shape, x.shape) == tuple(x.shape)
+        ok = np.broadcast_shapes(w.shape, x._data.shape) == tuple(x._data.shape)
     except ValueError:
         ok = False
     if not ok:
-        raise ValueError(f"{name}: {what} of shape {w.shape} cannot be broadcast to the input {tuple(x.shape)}")
+        raise ValueError(f"{name}: {what} of shape {tuple(w.shape)} cannot be broadcast to the input {tuple(x._data.shape)}")
     return w
 
 
@@ -271,24 +271,24 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 def _regression_target(name: str, x: Tensor, target) -> Tensor:
     t = _target(target)
-    if t.dtype.kind not in "f":
-        raise TypeError(f"{name}: target has dtype {t.dtype}, but the input is {x.dtype}; use target.float()")
-    if t.shape != x.shape:
+    if t._data.dtype.kind not in "f":
+        raise TypeError(f"{name}: target has dtype {t._data.dtype}, but the input is {x._data.dtype}; use target.float()")
+    if t._data.shape != x._data.shape:
         try:
-            shape = np.broadcast_shapes(t.shape, x.shape)
+            shape = np.broadcast_shapes(t._data.shape, x._data.shape)
         except ValueError:
             shape = None
-        if shape != tuple(x.shape):
+        if shape != tuple(x._data.shape):
             raise ValueError(
-                f"{name}: target size {tuple(t.shape)} is different to the input size {tuple(x.shape)} and "
+                f"{name}: target size {tuple(t._data.shape)} is different to the input size {tuple(x._data.shape)} and "
                 f"broadcasting them gives {shape}, not the input's shape: likely a stray dimension (e.g. "
                 "(N, 1) vs (N,)); use target.view_as(input) or input.squeeze(-1)"
             )
         warnings.warn(
-            f"{name}: using a target size {tuple(t.shape)} that is different to the input size "
-            f"{tuple(x.shape)}; it is broadcast. Please ensure they have the same size.", UserWarning, stacklevel=3,
+            f"{name}: using a target size {tuple(t._data.shape)} that is different to the input size "
+            f"{tuple(x._data.shape)}; it is broadcast. Please ensure they have the same size.", UserWarning, stacklevel=3,
         )
-    return t if t.dtype == x.dtype or t._rg else t.to(x.dtype)
+    return t if t._data.dtype == x._data.dtype or t._rg else t.to(x._data.dtype)
 
 
 def _pointwise(name: str, cls, input, target, reduction, size_average, reduce, weight, *params,
@@ -299,9 +299,9 @@ def _pointwise(name: str, cls, input, target, reduction, size_average, reduce, w
     t = _regression_target(name, x, target)
     w = denom = None
     if weight is not None:
-        w = np.asarray(weight._data if isinstance(weight, Tensor) else weight).astype(x.dtype, copy=False)
-        if w.shape != x.shape:
-            raise ValueError(f"{name}: weights of shape {w.shape} and input {tuple(x.shape)} must have the same size")
+        w = np.asarray(weight._data if isinstance(weight, Tensor) else weight).astype(x._data.dtype, copy=False)
+        if w.shape != x._data.shape:
+            raise ValueError(f"{name}: weights of shape {tuple(w.shape)} and input {tuple(x._data.shape)} must have the same size")
         denom = w.sum() if weight_mean else None
     return cls.apply(x, t, w, reduction, *params, denom)
 
@@ -452,10 +452,10 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
         raise ValueError(f"{name}: only p == 1 and p == 2 are supported, got p={p}")
     x, t = _input(name, input), _target(target)
     if x.ndim not in (1, 2):
-        raise ValueError(f"{name}: input must be (C,) or (N, C), got {tuple(x.shape)}")
+        raise ValueError(f"{name}: input must be (C,) or (N, C), got {tuple(x._data.shape)}")
     x, t, squeeze = _batched(x, t, reduction)
     _check_classes(name, x, t, None)
-    w = _class_weight(name, weight, x.shape[1], x.dtype)
+    w = _class_weight(name, weight, x._data.shape[1], x._data.dtype)
     out = L.MultiMargin.apply(x, t, w, int(p), float(margin), reduction)
     return out.reshape(()) if squeeze else out
 
@@ -482,8 +482,8 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
                 [0, 0, 1]])
     """
     t = _target(tensor)
-    if t.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: expected an integer (class index) tensor, got {t.dtype}; use tensor.long()")
+    if t._data.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expected an integer (class index) tensor, got {t._data.dtype}; use tensor.long()")
     a = t._data
     if a.size and a.min() < 0:
         raise RuntimeError(f"one_hot: class values must be non-negative, got {int(a.min())}")

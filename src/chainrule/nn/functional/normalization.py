@@ -9,7 +9,7 @@ from ...tensor import Tensor
 def _vector(t, name: str, c: int, op: str):
     if t is None:
         return None
-    if t.shape != (c,):
+    if t._data.shape != (c,):
         raise RuntimeError(f"{op}: {name} has shape {tuple(t.shape)}, expected ({c},) (one value per channel)")
     return t
 
@@ -48,7 +48,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     """
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got {tuple(input.shape)}")
-    c = input.shape[1]
+    c = input._data.shape[1]
     _vector(weight, "weight", c, "batch_norm")
     _vector(bias, "bias", c, "batch_norm")
     _vector(running_mean, "running_mean", c, "batch_norm")
@@ -94,12 +94,12 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: flo
     """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
-    if k == 0 or tuple(input.shape[input.ndim - k:]) != shape or input.ndim < k:
+    if k == 0 or input._data.shape[input.ndim - k:] != shape or input.ndim < k:
         raise RuntimeError(
             f"layer_norm: normalized_shape {shape} must match the last dimensions of the input "
             f"{tuple(input.shape)}"
         )
     for t, name in ((weight, "weight"), (bias, "bias")):
-        if t is not None and tuple(t.shape) != shape:
+        if t is not None and t._data.shape != shape:
             raise RuntimeError(f"layer_norm: {name} has shape {tuple(t.shape)}, expected {shape}")
     return LayerNorm.apply(input, weight, bias, k, float(eps))

@@ -45,3 +45,10 @@ __all__ = [
     "StepLR",
     "StepMomentum",
 ]
+
+# PyTorch's schedulers live in one module, so they print as `<torch.optim.lr_scheduler.StepLR object at 0x...>`;
+# naming this package as their module makes ours print `<chainrule.optim.lr_scheduler.StepLR object at 0x...>`
+# (and pickle by the same public path).
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name

@@ -114,9 +114,6 @@ class DataLoader:
         for idx in self.batch_sampler:
             yield collate([self.dataset[int(i)] for i in idx])
 
-    def __repr__(self) -> str:
-        return f"DataLoader({self.dataset!r}, batches={len(self)}, batch_size={self.batch_size})"
-
 
 def _index_batches(batch_sampler) -> Iterator[np.ndarray]:
     """A batch sampler's batches as int arrays (its fast `batches()` when it has one)."""

@@ -90,10 +90,6 @@ class TensorDataset(Dataset):
     def __len__(self) -> int:
         return len(self._arrays[0])
 
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{a.dtype}{list(a.shape)}" for a in self._arrays)
-        return f"{type(self).__name__}({inner})"
-
 
 class ArrayDataset(TensorDataset):
     """A TensorDataset of `(data, targets)` with torchvision's names: `.data`, `.targets`, `.classes` (what
@@ -159,9 +155,6 @@ class Subset(Dataset):
 
     def __len__(self) -> int:
         return len(self.indices)
-
-    def __repr__(self) -> str:
-        return f"Subset({len(self)} of {self.dataset!r})"
 
 
 class ConcatDataset(Dataset):

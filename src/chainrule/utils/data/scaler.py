@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chainrule.dtypes import get_default_dtype
+from chainrule.dtypes import default_np_dtype
 
 from ._convert import as_array, like
 
@@ -100,4 +100,4 @@ class StandardScaler:
 
 def _float_dtype(a: np.ndarray) -> np.dtype:
     """a's dtype if floating, else the default float dtype (ints and bools become float32)."""
-    return a.dtype if a.dtype.kind == "f" else get_default_dtype()
+    return a.dtype if a.dtype.kind == "f" else default_np_dtype()
