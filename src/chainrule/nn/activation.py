@@ -77,7 +77,7 @@ class LeakyReLU(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.LeakyReLU(0.1)(cr.tensor([-2.0, 3.0]))
-        tensor([-0.2,  3. ])
+        tensor([-0.2000,  3.0000])
     """
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
@@ -106,7 +106,7 @@ class ELU(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.ELU()(cr.tensor([-1.0, 2.0]))
-        tensor([-0.6321,  2.    ])
+        tensor([-0.6321,  2.0000])
     """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
@@ -134,7 +134,7 @@ class GELU(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.GELU()(cr.tensor([-1.0, 0.0, 1.0]))
-        tensor([-0.1587,  0.    ,  0.8413])
+        tensor([-0.1587,  0.0000,  0.8413])
     """
 
     def __init__(self, approximate: str = "none") -> None:
@@ -162,7 +162,7 @@ class SiLU(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.SiLU()(cr.tensor([0.0, 1.0]))
-        tensor([0.    , 0.7311])
+        tensor([0.0000, 0.7311])
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -187,7 +187,7 @@ class Sigmoid(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Sigmoid()(cr.tensor([0.0, 2.0]))
-        tensor([0.5   , 0.8808])
+        tensor([0.5000, 0.8808])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -205,7 +205,7 @@ class Tanh(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Tanh()(cr.tensor([0.0, 1.0]))
-        tensor([0.    , 0.7616])
+        tensor([0.0000, 0.7616])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -230,7 +230,7 @@ class Hardtanh(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Hardtanh()(cr.tensor([-3.0, 0.5, 3.0]))
-        tensor([-1. ,  0.5,  1. ])
+        tensor([-1.0000,  0.5000,  1.0000])
     """
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False, min_value=None,
@@ -264,7 +264,7 @@ class Softplus(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Softplus()(cr.tensor([0.0, 30.0]))
-        tensor([ 0.6931, 30.    ])
+        tensor([ 0.6931, 30.0000])
     """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
@@ -293,7 +293,7 @@ class Softmax(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Softmax(dim=1)(cr.tensor([[1.0, 2.0, 3.0]]))
-        tensor([[0.09  , 0.2447, 0.6652]])
+        tensor([[0.0900, 0.2447, 0.6652]])
     """
 
     def __init__(self, dim: int | None = None) -> None:
@@ -361,7 +361,7 @@ class PReLU(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.PReLU()(cr.tensor([-2.0, 3.0]))
-        tensor([-0.5,  3. ], grad_fn=<PReLUBackward>)
+        tensor([-0.5000,  3.0000], grad_fn=<PReLUBackward>)
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None) -> None:

@@ -29,7 +29,7 @@ class Sequential(Module):
         >>> import chainrule as cr
         >>> model = cr.nn.Sequential(cr.nn.Linear(4, 8), cr.nn.ReLU(), cr.nn.Linear(8, 3))
         >>> model(cr.randn(16, 4)).shape
-        (16, 3)
+        chainrule.Size([16, 3])
         >>> model[0]
         Linear(in_features=4, out_features=8, bias=True)
         >>> len(model), sum(p.numel() for p in model.parameters())
@@ -216,7 +216,7 @@ class ModuleDict(Module):
         >>> import chainrule as cr
         >>> heads = cr.nn.ModuleDict({"digit": cr.nn.Linear(8, 10), "parity": cr.nn.Linear(8, 2)})
         >>> list(heads), heads["parity"](cr.randn(1, 8)).shape
-        (['digit', 'parity'], (1, 2))
+        (['digit', 'parity'], chainrule.Size([1, 2]))
     """
 
     def __init__(self, modules=None) -> None:

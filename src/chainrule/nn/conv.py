@@ -56,9 +56,9 @@ class Conv2d(Module):
         >>> import chainrule as cr
         >>> conv = cr.nn.Conv2d(1, 8, kernel_size=3, padding=1)
         >>> conv(cr.randn(4, 1, 28, 28)).shape
-        (4, 8, 28, 28)
+        chainrule.Size([4, 8, 28, 28])
         >>> cr.nn.Conv2d(3, 6, kernel_size=5, stride=2)(cr.randn(2, 3, 32, 32)).shape
-        (2, 6, 14, 14)
+        chainrule.Size([2, 6, 14, 14])
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,

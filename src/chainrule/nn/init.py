@@ -122,7 +122,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.init.normal_(cr.empty(2, 3), std=0.01).shape
-        (2, 3)
+        chainrule.Size([2, 3])
     """
     rng = generator or default_rng()
     z = rng.standard_normal(tensor.shape, dtype=_dtype(tensor))
@@ -179,7 +179,7 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.init.constant_(cr.empty(3), 0.5)
-        tensor([0.5, 0.5, 0.5])
+        tensor([0.5000, 0.5000, 0.5000])
     """
     return _fill(tensor, val)
 

@@ -54,9 +54,9 @@ class Linear(Module):
         >>> import chainrule as cr
         >>> layer = cr.nn.Linear(20, 30)
         >>> layer(cr.randn(128, 20)).shape
-        (128, 30)
+        chainrule.Size([128, 30])
         >>> layer.weight.shape, layer.bias.shape
-        ((30, 20), (30,))
+        (chainrule.Size([30, 20]), chainrule.Size([30]))
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
@@ -103,7 +103,7 @@ class Maxout(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Maxout(4, 3, pieces=2)(cr.randn(5, 4)).shape
-        (5, 3)
+        chainrule.Size([5, 3])
     """
 
     def __init__(self, in_features: int, out_features: int, pieces: int, bias: bool = True, dtype=None) -> None:
@@ -133,7 +133,7 @@ class Flatten(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Flatten()(cr.zeros(32, 1, 28, 28)).shape
-        (32, 784)
+        chainrule.Size([32, 784])
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
@@ -157,7 +157,7 @@ class Unflatten(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Unflatten(1, (1, 28, 28))(cr.zeros(32, 784)).shape
-        (32, 1, 28, 28)
+        chainrule.Size([32, 1, 28, 28])
     """
 
     def __init__(self, dim: int, unflattened_size) -> None:

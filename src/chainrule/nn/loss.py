@@ -44,9 +44,9 @@ class MSELoss(_Loss):
         >>> import chainrule as cr
         >>> loss = cr.nn.MSELoss()
         >>> loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
-        tensor(0.625)
+        tensor(0.6250)
         >>> cr.nn.MSELoss(reduction="none")(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
-        tensor([0.25, 1.  ])
+        tensor([0.2500, 1.0000])
     """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -72,7 +72,7 @@ class L1Loss(_Loss):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.L1Loss()(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
-        tensor(0.75)
+        tensor(0.7500)
     """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -98,7 +98,7 @@ class HuberLoss(_Loss):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.HuberLoss(reduction="none")(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]))
-        tensor([0.125, 2.5  ])
+        tensor([0.1250, 2.5000])
     """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
@@ -131,7 +131,7 @@ class SmoothL1Loss(_Loss):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.SmoothL1Loss(reduction="none")(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]))
-        tensor([0.125, 2.5  ])
+        tensor([0.1250, 2.5000])
     """
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0) -> None:
@@ -178,7 +178,7 @@ class CrossEntropyLoss(_WeightedLoss):
         tensor(0.2845, grad_fn=<CrossEntropyBackward>)
         >>> out.backward()
         >>> logits.grad.shape
-        (2, 3)
+        chainrule.Size([2, 3])
     """
 
     def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
@@ -216,7 +216,7 @@ class NLLLoss(_WeightedLoss):
         >>> import chainrule as cr
         >>> log_p = cr.nn.functional.log_softmax(cr.tensor([[2.0, 1.0, 0.1]]), dim=1)
         >>> cr.nn.NLLLoss()(log_p, cr.tensor([0]))
-        tensor(0.417)
+        tensor(0.4170)
     """
 
     def __init__(self, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
@@ -322,7 +322,7 @@ class MultiMarginLoss(_WeightedLoss):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.MultiMarginLoss()(cr.tensor([[0.1, 0.2, 0.4, 0.8]]), cr.tensor([3]))
-        tensor(0.325)
+        tensor(0.3250)
     """
 
     def __init__(self, p: int = 1, margin: float = 1.0, weight=None, size_average=None, reduce=None,

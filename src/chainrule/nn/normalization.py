@@ -119,7 +119,7 @@ class BatchNorm1d(_BatchNorm):
         >>> bn = cr.nn.BatchNorm1d(4)
         >>> y = bn(cr.randn(32, 4) * 3 + 1)
         >>> y.mean(0).abs().max().item() < 1e-5, bn.running_mean.shape
-        (True, (4,))
+        (True, chainrule.Size([4]))
     """
 
     _ndims = (2, 3)

@@ -64,8 +64,8 @@ class AvgPool2d(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.AvgPool2d(2)(cr.arange(16.0).reshape(1, 1, 4, 4))
-        tensor([[[[ 2.5,  4.5],
-                  [10.5, 12.5]]]])
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
@@ -95,7 +95,7 @@ class AdaptiveAvgPool2d(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.AdaptiveAvgPool2d(1)(cr.randn(2, 16, 7, 7)).shape
-        (2, 16, 1, 1)
+        chainrule.Size([2, 16, 1, 1])
     """
 
     def __init__(self, output_size) -> None:

@@ -41,7 +41,7 @@ class Adagrad(Optimizer):
         >>> (w * 3).sum().backward()
         >>> optimizer.step()                  # g / sqrt(g^2) = 1: the first step is lr
         >>> w
-        tensor([0.5], requires_grad=True)
+        tensor([0.5000], requires_grad=True)
     """
 
     _eager = True

@@ -44,7 +44,7 @@ class Adam(Optimizer):
         >>> (w ** 2).sum().backward()
         >>> optimizer.step()                  # the first step moves each coordinate by about lr
         >>> w
-        tensor([ 0.9, -1.9], requires_grad=True)
+        tensor([ 0.9000, -1.9000], requires_grad=True)
     """
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,

@@ -42,7 +42,7 @@ class SGD(Optimizer):
         >>> (w ** 2).sum().backward()         # dL/dw = 2 w
         >>> optimizer.step()
         >>> w
-        tensor([ 0.8, -1.6], requires_grad=True)
+        tensor([ 0.8000, -1.6000], requires_grad=True)
         >>> optimizer.zero_grad()
     """
 

@@ -80,7 +80,7 @@ def rings(n: int = 1000, r_in: float = 1.0, r_out: float = 2.0, noise: float = 0
         >>> from chainrule.data import datasets
         >>> X, y = datasets.rings(n=6, seed=0)
         >>> X.shape, str(X.dtype), y.tolist()
-        ((6, 2), 'float32', [1, 0, 0, 1, 1, 0])
+        (chainrule.Size([6, 2]), 'chainrule.float32', [1, 0, 0, 1, 1, 0])
     """
     rng = _rng(n, seed)
     y = _labels(n, 2)
@@ -108,7 +108,7 @@ def spirals(n: int = 1000, noise: float = 0.05, turns: float = 1.5,
     Examples:
         >>> from chainrule.data import datasets
         >>> datasets.spirals(n=10, seed=0)[0].shape
-        (10, 2)
+        chainrule.Size([10, 2])
     """
     rng = _rng(n, seed)
     y = _labels(n, 2)
@@ -135,7 +135,7 @@ def moons(n: int = 1000, noise: float = 0.1, seed: int | None = None) -> tuple[T
     Examples:
         >>> from chainrule.data import datasets
         >>> datasets.moons(n=10, seed=0)[0].shape
-        (10, 2)
+        chainrule.Size([10, 2])
     """
     rng = _rng(n, seed)
     y = _labels(n, 2)
@@ -166,7 +166,7 @@ def blobs(n: int = 1000, centers=3, std: float = 1.0, seed: int | None = None) -
         >>> from chainrule.data import datasets
         >>> X, y = datasets.blobs(n=9, centers=3, seed=0)
         >>> X.shape, sorted(set(y.tolist()))
-        ((9, 2), [0, 1, 2])
+        (chainrule.Size([9, 2]), [0, 1, 2])
     """
     rng = _rng(n, seed)
     if isinstance(centers, (int, np.integer)):
@@ -198,7 +198,7 @@ def sine(n: int = 200, noise: float = 0.1, seed: int | None = None) -> tuple[Ten
         >>> from chainrule.data import datasets
         >>> X, y = datasets.sine(n=5, seed=0)
         >>> X.shape, y.shape
-        ((5, 1), (5, 1))
+        (chainrule.Size([5, 1]), chainrule.Size([5, 1]))
     """
     rng = _rng(n, seed)
     x = rng.uniform(-np.pi, np.pi, (n, 1))

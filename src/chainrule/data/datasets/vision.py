@@ -87,7 +87,7 @@ def mnist(root=None, train: bool = True, download: bool = False, normalize: bool
         >>> from chainrule.data import datasets
         >>> train = datasets.mnist(train=True, flatten=True)
         >>> train.data.shape, train.targets[:5].tolist()
-        ((60000, 784), [5, 0, 4, 1, 9])
+        (chainrule.Size([60000, 784]), [5, 0, 4, 1, 9])
     """
     return load(MNIST, root, train, download, normalize, flatten, cache)
 

@@ -35,7 +35,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.prelu(cr.tensor([-2.0, 3.0]), cr.tensor([0.25]))
-        tensor([-0.5,  3. ])
+        tensor([-0.5000,  3.0000])
     """
     n = weight.numel()
     if n != 1:
@@ -65,6 +65,6 @@ def logsigmoid(input: Tensor) -> Tensor:
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.logsigmoid(cr.tensor([-200.0, 0.0]))
-        tensor([-200.    ,   -0.6931])
+        tensor([-200.0000,   -0.6931])
     """
     return -softplus(-input)

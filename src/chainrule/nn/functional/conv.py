@@ -35,7 +35,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.dropout2d(cr.ones(1, 2, 2, 2), training=False).shape
-        (1, 2, 2, 2)
+        chainrule.Size([1, 2, 2, 2])
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: probability has to be between 0 and 1, but got {p}")
@@ -88,7 +88,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.unfold(cr.randn(2, 3, 5, 5), kernel_size=3).shape
-        (2, 27, 9)
+        chainrule.Size([2, 27, 9])
     """
     k, d, pads, s = _geometry("unfold", kernel_size, dilation, padding, stride)
     xs = shape_of(input)

@@ -112,7 +112,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.cross_entropy(cr.tensor([[2.0, 1.0, 0.1]]), cr.tensor([0]))
-        tensor(0.417)
+        tensor(0.4170)
     """
     name = "cross_entropy"
     reduction = _reduction(name, reduction, size_average, reduce)
@@ -327,7 +327,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.mse_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
-        tensor(0.625)
+        tensor(0.6250)
     """
     return _pointwise("mse_loss", L.MSE, input, target, reduction, size_average, reduce, weight)
 
@@ -353,7 +353,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.l1_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
-        tensor(0.75)
+        tensor(0.7500)
     """
     return _pointwise("l1_loss", L.L1, input, target, reduction, size_average, reduce, weight)
 
@@ -378,7 +378,7 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.huber_loss(cr.tensor([3.0]), cr.tensor([0.0]))
-        tensor(2.5)
+        tensor(2.5000)
     """
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
@@ -409,7 +409,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.smooth_l1_loss(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]), reduction="none")
-        tensor([0.125, 2.5  ])
+        tensor([0.1250, 2.5000])
     """
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
@@ -444,7 +444,7 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
         >>> import chainrule as cr
         >>> import chainrule.nn.functional as F
         >>> F.multi_margin_loss(cr.tensor([[0.1, 0.2, 0.4, 0.8]]), cr.tensor([3]))
-        tensor(0.325)
+        tensor(0.3250)
     """
     name = "multi_margin_loss"
     reduction = _reduction(name, reduction, size_average, reduce)

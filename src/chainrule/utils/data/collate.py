@@ -29,7 +29,7 @@ def default_collate(batch: list):
         >>> from chainrule.utils.data import default_collate
         >>> x, y = default_collate([(cr.zeros(3), 0), (cr.ones(3), 1)])
         >>> x.shape, y
-        ((2, 3), tensor([0, 1]))
+        (chainrule.Size([2, 3]), tensor([0, 1]))
     """
     if not batch:
         raise ValueError("default_collate: got an empty batch")

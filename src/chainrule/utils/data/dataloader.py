@@ -44,7 +44,7 @@ class DataLoader:
         >>> len(loader)
         3
         >>> [(x.shape, y.tolist()) for x, y in loader]
-        [((2, 2), [0, 1]), ((2, 2), [0, 1]), ((1, 2), [1])]
+        [(chainrule.Size([2, 2]), [0, 1]), (chainrule.Size([2, 2]), [0, 1]), (chainrule.Size([1, 2]), [1])]
     """
 
     # A TensorDataset (or a Subset of one) is cut into batches by one `take` per tensor per batch, whatever the

@@ -53,7 +53,7 @@ class TensorDataset(Dataset):
         100
         >>> x, y = data[7]
         >>> x.shape, y.item()
-        ((3,), 7)
+        (chainrule.Size([3]), 7)
     """
 
     def __init__(self, *tensors) -> None:
@@ -105,7 +105,7 @@ class ArrayDataset(TensorDataset):
         >>> from chainrule.utils.data import ArrayDataset
         >>> ds = ArrayDataset(cr.zeros(4, 2), cr.tensor([0, 1, 1, 0]), classes=["no", "yes"])
         >>> ds.data.shape, ds.targets.tolist(), ds.classes
-        ((4, 2), [0, 1, 1, 0], ['no', 'yes'])
+        (chainrule.Size([4, 2]), [0, 1, 1, 0], ['no', 'yes'])
     """
 
     def __init__(self, data, targets, classes: Sequence[str] | None = None) -> None:
