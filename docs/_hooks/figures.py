@@ -236,7 +236,12 @@ def _playground_shots(out: Path) -> None:
 
 
 def playground_train(path: Path) -> None:
-    _playground_shots(path.parent)
+    try:
+        _playground_shots(path.parent)
+    except Missing:
+        raise
+    except Exception as error:  # noqa: BLE001 (a browser that fails to start or time out: an optional picture)
+        raise Missing(f"the Chromium screenshot failed: {type(error).__name__}: {str(error)[:120]}") from None
 
 
 FIGURES = {
