@@ -46,6 +46,15 @@ def _train_parser(sub) -> None:
                      help="no progress bar (there is none anyway when the output is not a terminal)")
     run.add_argument("--threads", type=positive_int, default=None,
                      help="pin NumPy's BLAS to this many threads")
+    run.add_argument("--distributed", action="store_true",
+                     help="data-parallel over the processes of `mpirun -n N chainrule train --distributed` "
+                          "(needs chainrule[mpi]); --batch-size is the global batch; rank 0 prints and saves")
+    run.add_argument("--checkpoint", default=None,
+                     help="after every epoch, write model, optimizer, schedule, epoch and RNG states here "
+                          "(atomically, safetensors)")
+    run.add_argument("--resume", default=None,
+                     help="continue from a --checkpoint file (on any number of ranks); its data set, model and "
+                          "recipe are used")
 
 
 def _evaluate_parser(sub) -> None:

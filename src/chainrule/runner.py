@@ -198,6 +198,8 @@ def _interactive() -> bool:
 
 
 def _train(args) -> int:
+    if getattr(args, "distributed", False) or getattr(args, "resume", None) or getattr(args, "checkpoint", None):
+        return _train_resumable(args)
     import chainrule as cr
 
     from .data import DataLoader
@@ -252,6 +254,95 @@ def _train(args) -> int:
             raise UserError(f"--save {args.save}: could not write it: {e.strerror or e}") from None
         print(f"saved weights to {os.path.abspath(args.save)}")
     return 0
+
+
+def _train_resumable(args) -> int:
+    """`chainrule train --distributed / --checkpoint / --resume`: the data-parallel, resumable loop.
+
+    The same splits as `_train` (a seeded --val-fraction held out for the per-epoch val_* figures, the test
+    set evaluated once at the end); a resumed run takes its data set, model, recipe, seed and splits from the
+    checkpoint.
+    """
+    import contextlib
+
+    import chainrule as cr
+
+    from .data import DataLoader
+    from .nn import CrossEntropyLoss
+    from .train import evaluate, resumable
+
+    for path in (args.save, args.checkpoint):
+        if path:
+            check_save_path(path)
+    try:
+        ctx = resumable.Context(args.distributed)
+    except ImportError as e:
+        raise UserError(f"--distributed: {e}") from None
+    ckpt = None
+    if args.resume:
+        try:
+            ckpt = cr.load(args.resume)
+        except (FileNotFoundError, IsADirectoryError, ValueError) as e:
+            raise UserError(f"--resume: {e}") from None
+        if not (isinstance(ckpt, dict) and {"model", "optimizer", "epoch", "meta"} <= set(ckpt)):
+            raise UserError(f"--resume {args.resume}: not a file written by `chainrule train --checkpoint`")
+        check_meta(ckpt["meta"], f"--resume {args.resume}")
+    quiet = open(os.devnull, "w") if ctx.rank else None  # noqa: SIM115 - rank 0 alone prints; closed below
+    with contextlib.redirect_stdout(quiet) if quiet else contextlib.nullcontext():
+        try:
+            _run_resumable(args, ctx, ckpt, cr, DataLoader, CrossEntropyLoss, evaluate, resumable)
+        finally:
+            if quiet:
+                quiet.close()
+    return 0
+
+
+def _run_resumable(args, ctx, ckpt, cr, DataLoader, CrossEntropyLoss, evaluate, resumable) -> None:
+    meta = ckpt["meta"] if ckpt else None
+    dataset = meta["dataset"] if meta else (args.dataset or default_dataset(args.data_dir))
+    kind = meta["model"] if meta else args.model
+    cfg = meta["config"] if meta else config(args, dataset)
+    seed = meta["seed"] if meta else args.seed
+    subset = meta.get("subset") if meta else args.subset
+    fraction = meta.get("val_fraction", 0.1) if meta else getattr(args, "val_fraction", 0.1)
+    cr.manual_seed(seed)
+    train_set, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=kind == "mlp", subset=subset,
+                                                     seed=seed, download=getattr(args, "download", False))
+    if len(train_set) == 0:
+        raise UserError(f"the {dataset} training set is empty; there is nothing to train on")
+    if kind == "mlp" and not meta:
+        check_model_size(n_in, cfg, n_classes)
+    train_set, val_set = split_validation(train_set, fraction, seed)
+    model = build_model(kind, n_in, n_classes, cfg)
+    loader, sampler = resumable.shard_loader(train_set, cfg["batch_size"], seed, ctx)
+    opt, sched = build_optimizer(model, cfg, len(loader))
+    cr.manual_seed(seed * 1000 + ctx.rank)  # dropout: a different stream per rank
+    start = resumable.restore(ckpt, model, opt, sched, ctx, seed) if ckpt else 0
+    ddp, module = resumable.wrap_model(model, ctx)
+    meta = {"dataset": dataset, "model": kind, "config": cfg, "n_in": n_in, "n_classes": n_classes, "seed": seed,
+            "subset": subset, "val_fraction": fraction}
+    loss_fn = CrossEntropyLoss(label_smoothing=cfg.get("label_smoothing", 0.0))
+    val_loader = DataLoader(val_set, batch_size=1000) if val_set is not None else None
+    n_params = sum(p.numel() for p in module.parameters())
+    sizes = f"{len(train_set)} train" + (f" / {len(val_set)} validation" if val_set is not None else "")
+    print(f"chainrule train: {dataset} ({sizes} / {len(test_set)} test), {kind} ({n_params:,} parameters), "
+          f"{json.dumps(cfg)}, {ctx.world} rank(s)" + (f", resuming {args.resume} at epoch {start + 1}" if ckpt
+                                                       else ""), flush=True)
+    t0 = time.perf_counter()
+    times = resumable.run(ddp, module, loss_fn, opt, sched, loader, sampler, val_loader, cfg["epochs"], start, ctx,
+                          args.checkpoint, meta, lambda line: print(line, flush=True))
+    if ctx.rank != 0:
+        return
+    res = evaluate(module, DataLoader(test_set, batch_size=1000), CrossEntropyLoss())
+    per = f"{np.median(times):.2f} s/epoch" if times else "no epoch left to train"
+    print(f"test accuracy {res['accuracy'] * 100:.2f}%  test loss {res['loss']:.4f}  ({len(test_set)} test "
+          f"examples, evaluated once; {time.perf_counter() - t0:.1f} s, {per})", flush=True)
+    if args.save:
+        try:
+            cr.save({"model": module.state_dict(), "meta": {**meta, "test_accuracy": res["accuracy"]}}, args.save)
+        except OSError as e:
+            raise UserError(f"--save {args.save}: could not write it: {e.strerror or e}") from None
+        print(f"saved weights to {os.path.abspath(args.save)}")
 
 
 def evaluate(args) -> int:

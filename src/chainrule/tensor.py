@@ -24,7 +24,7 @@ EDITS = [0]
 class Tensor:
     """An n-d array that can record the operations applied to it and compute gradients by `backward()`."""
 
-    __slots__ = ("_data", "_rg", "grad_fn", "_grad", "_version", "_out_idx", "_hooks", "__weakref__")
+    __slots__ = ("__weakref__", "_data", "_grad", "_hooks", "_out_idx", "_rg", "_version", "grad_fn")
     __array_priority__ = 1000.0
 
     def __init__(self, data=None, dtype=None, requires_grad: bool = False):
@@ -293,6 +293,23 @@ class Tensor:
         hooks.append(hook)
         if self.grad_fn is not None:
             self.grad_fn._watch(self)
+        return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call `hook(tensor)` once per backward, after this leaf's `.grad` holds all of that pass's gradient.
+
+        PyTorch's hook for leaves (DistributedDataParallel starts a bucket's all-reduce from it). It does not
+        run for `autograd.grad()` (nothing is accumulated) nor for leaves that `backward(inputs=...)` leaves
+        out. Returns a handle whose `.remove()` unregisters the hook.
+        """
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._hooks is None:
+            self._hooks = {}
+        hooks = self._hooks.setdefault("post", [])
+        hooks.append(hook)
         return _RemovableHandle(hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None,

@@ -106,8 +106,12 @@ def _sum_to(g, shape: tuple):
     return g.reshape(shape)
 
 
-def _dependencies(roots) -> dict:
-    """Count, for every node reachable from the roots, how many edges point at it (iterative DFS)."""
+def _dependencies(roots, post: dict | None = None) -> dict:
+    """Count, for every node reachable from the roots, how many edges point at it (iterative DFS).
+
+    With `post` (a dict), also count the edges into each leaf that has post-accumulate-grad hooks:
+    post[id(leaf)] = [edges still to come, whether a gradient arrived yet, leaf].
+    """
     deps = {}
     stack = []
     for t, _ in roots:
@@ -115,10 +119,16 @@ def _dependencies(roots) -> dict:
         if n is not None and n not in deps:
             deps[n] = 0
             stack.append(n)
+        elif n is None and post is not None:
+            _count_post(post, t)
     while stack:
         node = stack.pop()
         for e in node.next:
-            if e is None or type(e) is Tensor:
+            if e is None:
+                continue
+            if type(e) is Tensor:
+                if e._hooks is not None and post is not None:
+                    _count_post(post, e)
                 continue
             n = e[0] if type(e) is tuple else e
             if n in deps:
@@ -129,10 +139,36 @@ def _dependencies(roots) -> dict:
     return deps
 
 
+def _count_post(post: dict, t: Tensor) -> None:
+    """One more edge into leaf t, if t has post-accumulate-grad hooks."""
+    if t._hooks is not None and t._hooks.get("post"):
+        slot = post.get(id(t))
+        if slot is None:
+            post[id(t)] = [1, False, t]
+        else:
+            slot[0] += 1
+
+
+def _post_edge(post: dict, t: Tensor, delivered: bool) -> None:
+    """An edge into leaf t is done; after its last one, run its post-accumulate-grad hooks (if any grad came)."""
+    slot = post.get(id(t))
+    if slot is None:
+        return
+    slot[0] -= 1
+    slot[1] = slot[1] or delivered
+    if slot[0] == 0 and slot[1]:
+        for fn in list(t._hooks["post"]):
+            fn(t)
+
+
 def run_backward(roots, retain_graph=False, create_graph=False, targets=None, accumulate_only=None,
                  on_step=None):
     """Propagate `roots` [(tensor, grad)] to the leaves. With `targets`, return {id(t): grad} instead."""
-    deps = _dependencies(roots)
+    # Post-accumulate-grad hooks run only when gradients are accumulated into .grad (not for grad()).
+    post: dict | None = {} if targets is None else None
+    deps = _dependencies(roots, post)
+    if post is not None and accumulate_only is not None:
+        post = {k: v for k, v in post.items() if k in accumulate_only}
     grads: dict = {}
     found = {} if targets is not None else None
     target_nodes = {}
@@ -143,6 +179,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
     for t, g in roots:
         if t.grad_fn is None:  # a leaf given as root: its gradient is the root gradient
             _deliver_leaf(t, g, found, accumulate_only, create_graph, owned=False)
+            if post:
+                _post_edge(post, t, True)
             continue
         _add(grads, t.grad_fn, t._out_idx, g, t.grad_fn._n_out)
     ready = [n for n, d in deps.items() if d == 0]
@@ -153,7 +191,7 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
             node = ready.pop()
             g = grads.pop(node, None)
             if g is None:  # nothing flowed here: release the nodes behind it so they still run
-                _skip(node, deps, ready)
+                _skip(node, deps, ready, post)
                 continue
             if node._watched is not None:
                 g = _run_tensor_hooks(node, g)
@@ -182,6 +220,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 if gi is None:
                     if type(e) is not Tensor:
                         _release(e[0] if type(e) is tuple else e, deps, ready)
+                    elif post:
+                        _post_edge(post, e, False)
                     continue
                 shape = inputs[i]._data.shape
                 if gi.shape != shape:
@@ -189,6 +229,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 if type(e) is Tensor:
                     owned = gi is not g and getattr(gi, "base", 0) is None and _count(gins, gi) == 1
                     _deliver_leaf(e, gi, found, accumulate_only, create_graph, owned)
+                    if post:
+                        _post_edge(post, e, True)
                     continue
                 if type(e) is tuple:
                     _add(grads, e[0], e[1], gi, e[0]._n_out)
@@ -215,11 +257,13 @@ def _release(node, deps: dict, ready: list) -> None:
         ready.append(node)
 
 
-def _skip(node, deps: dict, ready: list) -> None:
+def _skip(node, deps: dict, ready: list, post: dict | None = None) -> None:
     """A node that received no gradient: its inputs get none from it either."""
     for e in node.next:
         if e is not None and type(e) is not Tensor:
             _release(e[0] if type(e) is tuple else e, deps, ready)
+        elif post and e is not None:
+            _post_edge(post, e, False)
 
 
 def _count(seq, x) -> int:

@@ -3,6 +3,7 @@
 from .collate import default_collate
 from .dataloader import DataLoader
 from .dataset import ArrayDataset, ConcatDataset, Dataset, Subset, TensorDataset
+from .distributed import DistributedSampler
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
 from .scaler import StandardScaler
 from .split import random_split
@@ -14,6 +15,7 @@ __all__ = [
     "ConcatDataset",
     "DataLoader",
     "Dataset",
+    "DistributedSampler",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
