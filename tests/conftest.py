@@ -10,9 +10,12 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
+import pytest
+
 _TOTALS: Counter = Counter()
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: runs without xdist (mpirun's inner pytest) too
 def pytest_testnodedown(node, error):
     """On the xdist controller, add up a finished worker's counts."""
     for op, outcome, n in getattr(node, "workeroutput", {}).get("diff_stats", []):

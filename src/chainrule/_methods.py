@@ -8,13 +8,15 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .autograd.grad_mode import state as _grad_state
+from .autograd import views as _views
 from . import dtypes as _dtypes
 from .dtypes import get_default_dtype
 from .ops import _promote
 from .ops import arithmetic as ar
 from .ops import comparison as cmp
 from .ops import elementwise as _elementwise
+from .ops.fill import Copy as _Copy
+from .ops.fill import Fill as _Fill
 from .tensor import Tensor
 
 T = Tensor
@@ -87,7 +89,8 @@ _register_more(
     "var std max min amax amin logsumexp argmax argmin cat split chunk pad gather scatter_add index_select "
     "cumsum einsum softmax log_softmax leaky_relu elu gelu silu softplus hardtanh norm prod square "
     "unbind repeat flip roll tril triu masked_fill take_along_dim outer log1p expm1 exp2 log2 log10 rsqrt "
-    "reciprocal floor ceil round trunc frac erf fix narrow movedim moveaxis tile fliplr flipud ger"
+    "reciprocal floor ceil round trunc frac erf fix narrow movedim moveaxis tile fliplr flipud ger diagonal "
+    "select"
 )
 
 
@@ -148,20 +151,16 @@ T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
 
 
 # ---- in-place methods -----------------------------------------------------------------------------------
+# Each runs one op and writes its result into the tensor's memory (autograd/views.py: version bump, graph
+# rebase, views written through).
 def _inplace(name: str, fn):
-    """An in-place method: mutate the array (bumping the version) or, when recorded, rebase onto the op."""
+    """An in-place binary method (add_, mul_, ...): self = fn(self, other), written into self's memory."""
 
     def method(self, other, *args, **kwargs):
         alpha = kwargs.pop("alpha", None)
         if alpha is not None:
             other = other * alpha
-        if self._check_inplace(name) or (isinstance(other, Tensor) and other._rg and _grad_state.enabled):
-            return self._rebase(fn(self, other, *args, **kwargs))
-        o = Tensor._wrap(other._data) if isinstance(other, Tensor) else other  # numbers stay (for promotion)
-        res = fn(Tensor._wrap(self._data), o, *args, **kwargs)._data
-        np.copyto(self._data, res, casting="unsafe")
-        self._bump()
-        return self
+        return _views.inplace(self, name, fn, other, *args, **kwargs)
 
     method.__name__ = name
     method.__doc__ = f"In-place {name[:-1]}: modifies this tensor and bumps its version counter."
@@ -180,25 +179,17 @@ T.__imod__ = T.remainder_
 T.__ipow__ = T.pow_
 
 
-def clamp_(self, min=None, max=None):  # noqa: A002
+def clamp_(self, min=None, max=None):
     """In-place clamp."""
-    if self._check_inplace("clamp_"):
-        return self._rebase(_promote.check_inplace("clamp_", self, ops.clamp(self, min, max)))
-    res = _promote.check_inplace("clamp_", self, ops.clamp(Tensor._wrap(self._data), min, max))
-    np.copyto(self._data, res._data, casting="unsafe")
-    self._bump()
-    return self
+    return _views.inplace(self, "clamp_", _promote.inplace_checked("clamp_", ops.clamp), min, max)
 
 
 def _unary_inplace(name: str, fn):
     def method(self):
-        if self._check_inplace(name):
-            return self._rebase(fn(self))
-        np.copyto(self._data, fn(Tensor._wrap(self._data))._data, casting="unsafe")
-        self._bump()
-        return self
+        return _views.inplace(self, name, fn)
 
     method.__name__ = name
+    method.__doc__ = f"In-place {name[:-1]}: modifies this tensor and bumps its version counter."
     return method
 
 
@@ -210,13 +201,10 @@ for _name, _fn in (("relu_", ops.relu), ("neg_", ar.neg), ("exp_", ops.exp), ("s
 
 
 def _fill(name: str, make):
-    """In-place fills (zero_, fill_, normal_, uniform_ ...): never recorded, allowed on leaves under no_grad."""
+    """In-place fills (zero_, normal_, uniform_ ...): when recorded, the old value gets a zero gradient."""
 
     def method(self, *args, **kwargs):
-        self._check_inplace(name)
-        np.copyto(self._data, make(self, *args, **kwargs), casting="unsafe")
-        self._bump()
-        return self
+        return _views.inplace(self, name, _Fill.apply, make(self, *args, **kwargs))
 
     method.__name__ = name
     return method
@@ -229,23 +217,38 @@ def _rng(kwargs):
 
 
 T.zero_ = _fill("zero_", lambda self: 0)
-T.fill_ = _fill("fill_", lambda self, value: getattr(value, "_data", value))
-T.copy_ = _fill("copy_", lambda self, src: np.broadcast_to(getattr(src, "_data", src), self.shape))
 T.normal_ = _fill("normal_", lambda self, mean=0.0, std=1.0, **kw: _rng(kw).normal(mean, std, self.shape))
 T.uniform_ = _fill("uniform_", lambda self, a=0.0, b=1.0, **kw: _rng(kw).uniform(a, b, self.shape))
 T.bernoulli_ = _fill("bernoulli_", lambda self, p=0.5, **kw: _rng(kw).random(self.shape) < p)
 T.random_ = _fill("random_", lambda self, a=0, b=None, **kw: _rng(kw).integers(a, b, self.shape))
 
 
+def fill_(self, value):
+    """Fill with a number or a 0-d tensor (which then gets the gradient, summed)."""
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.ndim} dimensions.")
+        return _views.inplace(self, "fill_", _Copy.apply, value)
+    return _views.inplace(self, "fill_", _Fill.apply, value)
+
+
 def _copy_inplace(self, src, non_blocking=False):
-    """x.copy_(src): recorded when grad mode is on and src or self requires grad."""
-    if self._check_inplace("copy_") or (isinstance(src, Tensor) and src._rg and _grad_state.enabled):
-        return self._rebase(ops.expand(ops.cast(src, self.dtype), self.shape).clone())
-    np.copyto(self._data, np.broadcast_to(getattr(src, "_data", src), self.shape), casting="unsafe")
-    self._bump()
-    return self
+    """x.copy_(src): src broadcast to x's shape and cast to x's dtype; src gets the gradient when recorded."""
+    if not isinstance(src, Tensor):
+        src = Tensor(src)
+    try:
+        np.broadcast_shapes(src.shape, self.shape)
+        ok = np.broadcast_shapes(src.shape, self.shape) == tuple(self.shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"copy_: the source's shape {tuple(src.shape)} cannot be broadcast to the "
+                           f"tensor's shape {tuple(self.shape)}")
+    return _views.inplace(self, "copy_", _Copy.apply, src)
 
 
+T.fill_ = fill_
 T.copy_ = _copy_inplace
 
 

@@ -24,7 +24,7 @@ EDITS = [0]
 class Tensor:
     """An n-d array that can record the operations applied to it and compute gradients by `backward()`."""
 
-    __slots__ = ("__weakref__", "_data", "_grad", "_hooks", "_out_idx", "_rg", "_version", "grad_fn")
+    __slots__ = ("__weakref__", "_data", "_grad", "_hooks", "_out_idx", "_rg", "_version", "_view", "grad_fn")
     __array_priority__ = 1000.0
 
     def __init__(self, data=None, dtype=None, requires_grad: bool = False):
@@ -37,6 +37,7 @@ class Tensor:
         self._version = None
         self._out_idx = 0
         self._hooks = None
+        self._view = None
         if requires_grad:
             self.requires_grad_(True)
 
@@ -87,6 +88,10 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
+        if self._view is not None and self._view[2] != self._version[0]:
+            from .autograd.views import refresh
+
+            refresh(self)  # a view whose base was edited in place may require grad now (PyTorch's rule)
         return self._rg
 
     @requires_grad.setter
@@ -112,6 +117,18 @@ class Tensor:
     @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
+
+    @property
+    def _base(self) -> Tensor | None:
+        """The tensor this one is a view of (the root, for a view of a view), or None: PyTorch's `._base`."""
+        t = self
+        while t._view is not None:
+            t = t._view[1][0]
+        return None if t is self else t
+
+    def _is_view(self) -> bool:
+        """True for a tensor made by a view op (slicing, view, transpose, ...): it shares its base's data."""
+        return self._view is not None
 
     @property
     def grad(self) -> Tensor | None:
@@ -166,6 +183,7 @@ class Tensor:
         t._version = None
         t._out_idx = 0
         t._hooks = None
+        t._view = None
         return t
 
     def _vc(self) -> list:
@@ -323,7 +341,11 @@ class Tensor:
 
     # ---- in-place bookkeeping ---------------------------------------------------------------------------
     def _check_inplace(self, name: str) -> bool:
-        """True when the in-place op must be recorded in the graph (grad mode on and the tensor needs grad)."""
+        """True when an in-place op on this tensor is recorded (grad on and it needs grad); raises for leaves.
+
+        The in-place ops themselves go through `chainrule.autograd.views.inplace`, which writes the result
+        into this tensor's memory, bumps the version counter and rebases the graph (views included).
+        """
         if self._rg and _grad_state.enabled:
             if self.grad_fn is None:
                 raise RuntimeError(
@@ -332,17 +354,6 @@ class Tensor:
                 )
             return True
         return False
-
-    def _rebase(self, result: Tensor) -> Tensor:
-        """Make this tensor take the value and graph node of `result` (the recorded form of an in-place op)."""
-        data = result._data
-        if data.dtype != self._data.dtype:
-            data = data.astype(self._data.dtype)
-        self._data = data
-        self.grad_fn = result.grad_fn
-        self._rg = result._rg
-        self._out_idx = result._out_idx
-        return self
 
 
 class _RemovableHandle:

@@ -72,6 +72,20 @@ def C(name, fn, *shapes, **kw) -> Case:
     return Case(name, fn, shapes, **kw)
 
 
+def _written(m, x, v, edit):
+    """y = x * 1 edited in place by edit(y, v): gradients reach x through CopySlices, v through the op."""
+    y = x * 1
+    edit(y, v)
+    return y
+
+
+def _edits(y, v):
+    y[0].mul_(v)
+    y[:, 1].add_(v[1:3].sum())
+    y.t()[2].zero_()
+    y[1:].exp_()
+
+
 IDX_REP = [[0, 2, 2], [1, 1, 0], [3, 0, 3]]  # gather / scatter_add index, with repeats: (3, 4) input, dim 1
 
 OPS = [
@@ -231,6 +245,15 @@ OPS = [
     C("getitem_int_array_repeats", lambda m, x: x[m.idx([0, 2, 0, 0])], (3, 2)),
     C("getitem_two_arrays", lambda m, x: x[m.idx([0, 1, 2, 1]), m.idx([1, 0, 3, 1])], (3, 4)),
     C("getitem_bool_mask", lambda m, x: x[m.mask([[1, 0, 1, 1], [0, 0, 1, 0], [1, 1, 1, 1]])], (3, 4)),
+    C("getitem_int_then_array", lambda m, x: x[1, :, m.idx([2, 0, 2])], (2, 3, 4)),
+    C("select", lambda m, x: m.select(x, 1, -1) * 1, (2, 3)),
+    C("diagonal", lambda m, x: x.diagonal(-1, 2, 0), (3, 2, 4)),
+    C("reshape_copy", lambda m, x: x.transpose(0, 1).reshape(-1), (2, 3)),
+    C("setitem_index_put", lambda m, x, v: _written(m, x, v, lambda y, v: y.__setitem__((m.idx([0, 2]), 1),
+                                                                                          v)), (3, 4), (2,)),
+    C("setitem_copy_through_view", lambda m, x, v: _written(m, x, v, lambda y, v: y.__setitem__(
+        (1, slice(1, 3)), v)), (3, 4), (2,)),
+    C("inplace_on_views", lambda m, x, v: _written(m, x, v, _edits), (3, 4), (4,)),
     C("gather", lambda m, x: x.gather(1, m.idx(IDX_REP)), (3, 4)),
     C("gather_smaller_index", lambda m, x: m.gather(x, 0, m.idx([[2, 0], [1, 2]])), (3, 4)),
     C("scatter_add", lambda m, x, s: x.scatter_add(1, m.idx(IDX_REP), s), (3, 4), (3, 3)),

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..tensor import EDITS, Tensor
 from .flow import _check_hook_result, _clone, _conform, _run_tensor_hooks, _sum, _user_backward
-from .function import FREED, Function, Op, _freed_message
+from .function import FREED, Function, Op, _freed_message, _refresh_views
 from .grad_mode import state as _state
 from .release import _free
 
@@ -27,6 +27,7 @@ _ndarray = np.ndarray
 
 def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, trace=False):
     """`tensor.backward()`: accumulate gradients into the leaves' `.grad`."""
+    _refresh_views((tensor,))
     if not tensor._rg:
         raise RuntimeError(
             "backward: the tensor does not require grad and has no grad_fn, so there is nothing to "
@@ -56,6 +57,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         grad_outputs = [None] * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs]
+    _refresh_views(outputs + inputs)
     roots = []
     for o, go in zip(outputs, grad_outputs):
         if not o._rg:
@@ -382,16 +384,29 @@ def _check_versions(node) -> None:
             arr = inputs[i]._data
             for k, s in enumerate(node.saved):
                 if s is arr:
-                    _version_error(node, k, vc[0], v)
+                    _version_error(node, k, vc[0], v, node.next[i])
     if node._out_pos >= 0 and node._out_vc[0] != node._out_v:
-        _version_error(node, node._out_pos, node._out_vc[0], node._out_v)
+        _version_error(node, node._out_pos, node._out_vc[0], node._out_v, node)
 
 
-def _version_error(node, k: int, cur: int, v: int):
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+               "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def _version_error(node, k: int, cur: int, v: int, src=None):
+    """PyTorch's message: the saved tensor's type and shape, the node that made it, its versions."""
+    s = node.saved[k] if node.saved is not FREED and k < len(node.saved) else None
+    arr = s._data if isinstance(s, Tensor) else s
+    what = "saved tensor"
+    if isinstance(arr, np.ndarray):
+        what = f"[torch.{_TYPE_NAMES.get(arr.dtype.name, arr.dtype.name)}Tensor {list(arr.shape)}]"
+    fn, idx = (src if type(src) is tuple else (src, 0))
+    if fn is not None and type(fn) is not Tensor:
+        what += f", which is output {idx} of {fn.name()},"
     raise RuntimeError(
         f"{node.name()}: one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: saved tensor {k} is at version {cur}; expected version {v} instead. "
-        "Use .clone() before modifying it in place, or do the in-place update after backward()."
+        f"inplace operation: {what} is at version {cur}; expected version {v} instead. "
+        "Hint: use .clone() before modifying it in place, or do the in-place update after backward()."
     )
 
 

@@ -105,6 +105,7 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Run forward; when grad is needed, record the node and connect the outputs to it."""
         need = False
+        _refresh_views(args)
         if _state.enabled:
             for a in args:
                 if type(a) is Tensor and a._rg:
@@ -176,6 +177,8 @@ class Op(Function):
             a = args[0]
             if type(a) is not Tensor:
                 raise TypeError(f"{cls.__name__.lower()}(): expected a Tensor, got {type(a).__name__}")
+            if a._view is not None and a._view[2] != a._version[0]:
+                _refresh(a)  # a view whose memory was written in place since its grad_fn was made
             if a._rg and _state.enabled:
                 ctx = _new(cls)
                 ctx.needs_input_grad = _ONE
@@ -190,6 +193,10 @@ class Op(Function):
             ta, tb = type(a) is Tensor, type(b) is Tensor
             a0 = a._data if ta else a
             a1 = b._data if tb else b
+            if ta and a._view is not None and a._view[2] != a._version[0]:
+                _refresh(a)  # a view whose memory was written in place since its grad_fn was made
+            if tb and b._view is not None and b._view[2] != b._version[0]:
+                _refresh(b)
             ga, gb = ta and a._rg, tb and b._rg
             if (ga or gb) and _state.enabled:
                 ctx = _new(cls)
@@ -207,6 +214,7 @@ class Op(Function):
             else:
                 out = cls.forward(_NULL_CTX, a0, a1)
         else:
+            _refresh_views(args)
             arrays = [a._data if type(a) is Tensor else a for a in args]
             nig = tuple(type(a) is Tensor and a._rg for a in args)
             if True in nig and _state.enabled:
@@ -223,7 +231,21 @@ class Op(Function):
         res._data = out
         res._grad = res._hooks = None
         res._out_idx = 0
-        res._version = args[0]._vc() if cls.is_view else None  # a view shares its base's version counter
+        if cls.is_view:  # a view shares its base's version counter and records how it was made (views.py)
+            a = args[0]
+            vc = a._vc()
+            res._version = vc
+            if ctx is None:
+                # no node although the input requires grad: made under no_grad (the record's last item; grad
+                # mode is not read - thread-local state is slow - so a no_grad view of a tensor that does not
+                # require grad counts as made in grad mode). PyTorch: such a view still requires grad.
+                res._view = (cls, args, vc[0], not a._rg)
+                res._rg = a._rg
+                res.grad_fn = None
+                return res
+            res._view = (cls, args, vc[0], True)
+        else:
+            res._version = res._view = None
         if ctx is None:
             res._rg = False
             res.grad_fn = None
@@ -277,6 +299,13 @@ def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
             return
 
 
+def _refresh_views(args) -> None:
+    """Re-make the grad_fn of the views among args whose memory was written in place since it was made."""
+    for a in args:
+        if type(a) is Tensor and a._view is not None and a._view[2] != a._version[0]:
+            _refresh(a)
+
+
 class _NullCtx:
     """The ctx given to forward when nothing will be differentiated: saving is a no-op."""
 
@@ -306,3 +335,6 @@ def once_differentiable(fn):
     """Decorator for a Function's backward that cannot itself be differentiated (raises under create_graph)."""
     fn._once_differentiable = True
     return fn
+
+
+from .views import refresh as _refresh  # views.py builds on Op, defined above

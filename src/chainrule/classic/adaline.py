@@ -21,11 +21,34 @@ class Adaline(_LinearNeuron):
     labels=(0, 1), as in the textbook. Least squares puts z near 0 or 1 for 0/1 targets, so thresholding at 0 (the
     classic trap) would call nearly everything positive.
 
-    >>> a = Adaline(lr=0.1)
-    >>> a.step([1, 1], 1)  # from w = (0, 0), b = 0: z = 0, error t - z = 1
-    1.0
-    >>> a.w_.tolist(), a.b_
-    ([0.1, 0.1], 0.1)
+    Args:
+        lr: the learning rate eta (default 0.01); too large and the cost diverges (standardise the features).
+        epochs: passes over the data in `fit` (default 50).
+        mode: "online" (default: one LMS update per sample) or "batch" (one full-batch gradient step per epoch).
+        labels: the label convention, (-1, 1) (default) or (0, 1); the targets t are these labels.
+        seed: the seed of the shuffled order (default None).
+        shuffle: online mode visits the samples in a new random order each epoch (default False).
+        w_init: the initial weights (default None: zeros).
+        b_init: the initial bias (default 0.0).
+
+    Attributes:
+        w_: the weight vector after `fit` (None before).
+        b_: the bias.
+        errors_: the training MSE after each epoch (`cost_` is half of it, the textbook E).
+        n_epochs_: the epochs run.
+
+    Raises:
+        ValueError: lr <= 0, an unknown mode, another label convention, or targets outside it.
+
+    Warns:
+        ConvergenceWarning: the cost became NaN or infinite (lower lr or standardise the features).
+
+    Examples:
+        >>> a = Adaline(lr=0.1)
+        >>> a.step([1, 1], 1)  # from w = (0, 0), b = 0: z = 0, error t - z = 1
+        1.0
+        >>> a.w_.tolist(), a.b_
+        ([0.1, 0.1], 0.1)
     """
 
     def __init__(self, lr: float = 0.01, epochs: int = 50, mode: str = "online", labels=(-1, 1),

@@ -12,8 +12,18 @@ def feature_map_xor(X) -> np.ndarray:
 
     With 0/1 inputs z = x1 + x2 - 2 x1 x2 equals XOR exactly (threshold 0.5); with ±1 inputs z = -x1 x2 does.
 
-    >>> feature_map_xor([[0, 1], [1, 1]]).tolist()
-    [[0.0, 1.0, 0.0], [1.0, 1.0, 1.0]]
+    Args:
+        X: inputs of shape (n_samples, 2), or one sample (2,); array-like or Tensor.
+
+    Returns:
+        A float64 array of shape (n_samples, 3) (or (3,)).
+
+    Raises:
+        ValueError: the inputs do not have 2 features.
+
+    Examples:
+        >>> feature_map_xor([[0, 1], [1, 1]]).tolist()
+        [[0.0, 1.0, 0.0], [1.0, 1.0, 1.0]]
     """
     X = as_array(X)
     if X.ndim not in (1, 2) or X.shape[-1] != 2:

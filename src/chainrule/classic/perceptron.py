@@ -17,9 +17,33 @@ class Perceptron(_LinearNeuron):
     separable data the rule stops after finitely many mistakes (the perceptron convergence theorem); on XOR it never
     does, and fit() warns.
 
-    >>> p = Perceptron(labels=(0, 1)).fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])  # AND
-    >>> p.converged_, p.predict([[1, 1], [0, 1]]).tolist()
-    (True, [1, 0])
+    Args:
+        lr: the learning rate eta (default 1.0; with zero initial weights the rule is scale-free, so it only matters
+            relative to w_init).
+        max_epochs: the most passes over the data before `fit` gives up and warns (default 100).
+        labels: the label convention, (-1, 1) (default) or (0, 1), as (negative, positive).
+        shuffle: visit the samples in a new random order each epoch (default False: in order).
+        seed: the seed of that order (default None).
+        w_init: the initial weights (default None: zeros).
+        b_init: the initial bias (default 0.0).
+
+    Attributes:
+        w_: the weight vector after `fit` (None before).
+        b_: the bias.
+        converged_: whether the last epoch made no mistake.
+        mistakes_: the number of updates in each epoch.
+        n_epochs_: the epochs run.
+
+    Raises:
+        ValueError: lr <= 0, another label convention, or targets outside it (the message names the fix).
+
+    Warns:
+        ConvergenceWarning: `fit` reached max_epochs with mistakes left (the data may not be linearly separable).
+
+    Examples:
+        >>> p = Perceptron(labels=(0, 1)).fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 0, 0, 1])  # AND
+        >>> p.converged_, p.predict([[1, 1], [0, 1]]).tolist()
+        (True, [1, 0])
     """
 
     def __init__(self, lr: float = 1.0, max_epochs: int = 100, labels=(-1, 1), shuffle: bool = False,

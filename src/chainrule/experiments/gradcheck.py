@@ -137,6 +137,12 @@ def cases():
         ("index (basic + advanced)", lambda x: x[idx([0, 2, 0]), 1:], [(3, 4)], "normal"),
         ("index, second order", lambda x: _second_order(lambda t: (t[idx([0, 2, 0])] ** 3).sum(), x),
          [(3, 2)], "normal"),
+        ("slice (a view)", lambda x: x[1, ::2] * 1, [(3, 4)], "normal"),
+        ("diagonal", lambda x: x.diagonal(1), [(3, 4)], "normal"),
+        ("diagonal, second order", lambda x: _second_order(lambda t: (t.diagonal() ** 3).sum(), x), [(3, 3)],
+         "normal"),
+        ("reshape of a transpose (a copy)", lambda x: x.t().reshape(-1), [(3, 4)], "normal"),
+        ("in-place writes through views", _written, [(3, 4), (2, 3)], "normal"),
         ("gather", lambda x: x.gather(1, idx([[0, 2, 2], [1, 1, 0], [3, 0, 3]])), [(3, 4)], "normal"),
         ("scatter_add", lambda x, s: x.scatter_add(1, idx([[0, 2, 2], [1, 1, 0], [3, 0, 3]]), s),
          [(3, 4), (3, 3)], "normal"),
@@ -195,6 +201,18 @@ def _conv_cases(c, nn) -> list:
 def _call_module(m):
     """fn(x, *params) -> m(x): the parameters are inputs of the check, used by m through its attributes."""
     return lambda x, *params: m(x)
+
+
+def _written(x, v):
+    """Recorded in-place writes through views: setitem (index_put_, copy_), fill_ and mul_ (CopySlices)."""
+    import chainrule as c
+
+    y = x * 1
+    y[c.tensor([0, 2]), 1:] = v
+    y[1, :3] = v[0]
+    y[:, 3].zero_()
+    y.t()[0].mul_(v[1, 0])
+    return y
 
 
 def _second_order(f, x):

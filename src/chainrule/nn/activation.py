@@ -14,7 +14,21 @@ def _inplace(inplace: bool) -> str:
 
 
 class ReLU(Module):
-    """max(x, 0)."""
+    """Rectified linear unit: ReLU(x) = max(x, 0), elementwise; the default hidden activation.
+
+    Derivative: 1 where x > 0, else 0 (the backward reads the saved output). A unit whose input is negative for every sample gets no gradient (a "dead ReLU").
+
+    Args:
+        inplace: accepted for PyTorch compatibility (default False).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.ReLU()(cr.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -28,14 +42,43 @@ class ReLU(Module):
 
 
 class ReLU6(ReLU):
-    """min(max(x, 0), 6)."""
+    """ReLU6(x) = min(max(x, 0), 6), elementwise.
+
+    Derivative: 1 where 0 < x < 6, else 0.
+
+    Args:
+        inplace: accepted for PyTorch compatibility (default False).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.ReLU6()(cr.tensor([-1.0, 3.0, 9.0]))
+        tensor([0., 3., 6.])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.relu6(input, inplace=self.inplace)
 
 
 class LeakyReLU(Module):
-    """x if x > 0 else negative_slope * x."""
+    """Leaky ReLU: x where x > 0, else negative_slope * x; the small slope keeps negative units learning.
+
+    Derivative: 1 where x > 0, else negative_slope.
+
+    Args:
+        negative_slope: the slope for x <= 0 (default 0.01).
+        inplace: accepted for PyTorch compatibility (default False).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.LeakyReLU(0.1)(cr.tensor([-2.0, 3.0]))
+        tensor([-0.2000,  3.0000])
+    """
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
@@ -49,7 +92,22 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """Exponential linear unit: x where x > 0, else alpha * (exp(x) - 1).
+
+    Derivative: 1 where x > 0, else alpha * exp(x).
+
+    Args:
+        alpha: the value approached as x -> -inf is -alpha (default 1.0).
+        inplace: accepted for PyTorch compatibility (default False).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.ELU()(cr.tensor([-1.0, 2.0]))
+        tensor([-0.6321,  2.0000])
+    """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
@@ -63,7 +121,21 @@ class ELU(Module):
 
 
 class GELU(Module):
-    """x * Phi(x) (approximate='tanh' for the tanh formula)."""
+    """Gaussian error linear unit: x * Phi(x), Phi the standard normal CDF (Transformers' usual activation).
+
+    Derivative: Phi(x) + x phi(x) (phi the normal density).
+
+    Args:
+        approximate: "none" (default, exact with erf) or "tanh" (the tanh approximation).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.GELU()(cr.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.1587,  0.0000,  0.8413])
+    """
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
@@ -77,7 +149,21 @@ class GELU(Module):
 
 
 class SiLU(Module):
-    """x * sigmoid(x) (swish)."""
+    """SiLU (swish): x * sigmoid(x).
+
+    Derivative: s (1 + x (1 - s)), s = sigmoid(x).
+
+    Args:
+        inplace: accepted for PyTorch compatibility (default False).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.SiLU()(cr.tensor([0.0, 1.0]))
+        tensor([0.0000, 0.7311])
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -91,21 +177,61 @@ class SiLU(Module):
 
 
 class Sigmoid(Module):
-    """1 / (1 + exp(-x))."""
+    """Sigmoid: 1 / (1 + exp(-x)), squashing into (0, 1).
+
+    Derivative: y (1 - y) <= 0.25, from the saved output y: ten sigmoid layers shrink a gradient by at least 4^10 (vanishing gradients).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Sigmoid()(cr.tensor([0.0, 2.0]))
+        tensor([0.5000, 0.8808])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.sigmoid(input)
 
 
 class Tanh(Module):
-    """tanh(x)."""
+    """Hyperbolic tangent: tanh(x) = 2 sigmoid(2x) - 1, squashing into (-1, 1), zero-centred.
+
+    Derivative: 1 - y^2, from the saved output y.
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Tanh()(cr.tensor([0.0, 1.0]))
+        tensor([0.0000, 0.7616])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.tanh(input)
 
 
 class Hardtanh(Module):
-    """clamp(x, min_val, max_val)."""
+    """Hard tanh: clamp(x, min_val, max_val).
+
+    Derivative: 1 strictly between min_val and max_val, else 0.
+
+    Args:
+        min_val: the lower bound (default -1.0).
+        max_val: the upper bound (default 1.0).
+        inplace: accepted for PyTorch compatibility (default False).
+        min_value: deprecated alias of min_val (as in PyTorch).
+        max_value: deprecated alias of max_val.
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Hardtanh()(cr.tensor([-3.0, 0.5, 3.0]))
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False, min_value=None,
                  max_value=None) -> None:
@@ -124,7 +250,22 @@ class Hardtanh(Module):
 
 
 class Softplus(Module):
-    """log(1 + exp(beta x)) / beta (linear above threshold)."""
+    """Softplus: log(1 + exp(beta x)) / beta, a smooth ReLU; linear where beta x > threshold.
+
+    Derivative: sigmoid(beta x) (1 in the linear region).
+
+    Args:
+        beta: the sharpness (default 1.0).
+        threshold: beta x above which the output is x (default 20.0).
+
+    Shape:
+        - Input: (*), any shape. Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Softplus()(cr.tensor([0.0, 30.0]))
+        tensor([ 0.6931, 30.0000])
+    """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
@@ -138,7 +279,22 @@ class Softplus(Module):
 
 
 class Softmax(Module):
-    """exp(x) / sum(exp(x)) along dim."""
+    """Softmax along `dim`: exp(x) / sum(exp(x)), computed after subtracting the maximum (stable).
+
+    Backward: dL/dx = y * (g - sum(g * y)) along dim. Do not put it before CrossEntropyLoss, which takes logits.
+
+    Args:
+        dim: the dimension whose entries sum to 1 (None: PyTorch's legacy choice, 0 for 0-, 1- and 3-D inputs,
+            else 1; pass it explicitly).
+
+    Shape:
+        - Input: (*). Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Softmax(dim=1)(cr.tensor([[1.0, 2.0, 3.0]]))
+        tensor([[0.0900, 0.2447, 0.6652]])
+    """
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
@@ -152,21 +308,61 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
-    """x - logsumexp(x) along dim."""
+    """Log-softmax along `dim`: x - logsumexp(x), stable for any x. Pair it with NLLLoss.
+
+    Args:
+        dim: the dimension to normalise over.
+
+    Shape:
+        - Input: (*). Output: the same shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.LogSoftmax(dim=1)(cr.tensor([[0.0, 0.0]]))
+        tensor([[-0.6931, -0.6931]])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.log_softmax(input, self.dim)
 
 
 class Softmin(Softmax):
-    """softmax(-x) along dim."""
+    """Softmin along `dim`: softmax(-x), the smallest entry gets the largest weight.
+
+    Args:
+        dim: the dimension whose entries sum to 1.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Softmin(dim=0)(cr.tensor([0.0, 1.0]))
+        tensor([0.7311, 0.2689])
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return F.softmin(input, self.dim)
 
 
 class PReLU(Module):
-    """max(x, 0) + a * min(x, 0) with a learnable slope a (one, or one per channel), initialised to `init`."""
+    """Parametric ReLU: max(x, 0) + a * min(x, 0) with a learnable negative slope a.
+
+    Args:
+        num_parameters: 1 (default: one slope shared by all channels) or the number of channels (dimension 1 of
+            the input), one slope each.
+        init: the slopes' initial value (default 0.25).
+        device: only "cpu" (or None).
+        dtype: the parameter's dtype (default float32).
+
+    Shape:
+        - Input: (N, C, *) or (*) with num_parameters=1. Output: the same shape.
+
+    Attributes:
+        weight: the slopes, shape (num_parameters,).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.PReLU()(cr.tensor([-2.0, 3.0]))
+        tensor([-0.5000,  3.0000], grad_fn=<PReLUBackward>)
+    """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None) -> None:
         super().__init__()

@@ -16,7 +16,25 @@ def _index(idx, n: int, cls: str) -> int:
 
 
 class Sequential(Module):
-    """Modules applied in order: Sequential(m1, m2, ...) or Sequential(OrderedDict(name=module, ...))."""
+    """Modules applied in order, each to the previous one's output: `Sequential(m1, m2, ...)`, or
+    `Sequential(OrderedDict([("name", module), ...]))` to name them.
+
+    Indexing gives a module (`seq[0]`) or a Sequential of a slice (`seq[1:]`); `len`, iteration, `append`,
+    `insert`, `extend` and `del` work as on a list.
+
+    Args:
+        *args: the modules, or one OrderedDict of name -> module.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> model = cr.nn.Sequential(cr.nn.Linear(4, 8), cr.nn.ReLU(), cr.nn.Linear(8, 3))
+        >>> model(cr.randn(16, 4)).shape
+        chainrule.Size([16, 3])
+        >>> model[0]
+        Linear(in_features=4, out_features=8, bias=True)
+        >>> len(model), sum(p.numel() for p in model.parameters())
+        (3, 67)
+    """
 
     def __init__(self, *args) -> None:
         super().__init__()
@@ -93,7 +111,25 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules whose parameters the parent sees (a plain list would hide them)."""
+    """A list of modules whose parameters the parent sees (a plain Python list would hide them from
+    `parameters()`, `state_dict()`, `to()`, `train()` and `eval()`).
+
+    Args:
+        modules: an iterable of modules to start with (default None: empty).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> class Stack(cr.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.layers = cr.nn.ModuleList(cr.nn.Linear(4, 4) for _ in range(3))
+        ...     def forward(self, x):
+        ...         for layer in self.layers:
+        ...             x = layer(x).relu()
+        ...         return x
+        >>> len(list(Stack().parameters()))
+        6
+    """
 
     def __init__(self, modules=None) -> None:
         super().__init__()
@@ -171,7 +207,17 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of modules (string keys) whose parameters the parent sees."""
+    """An ordered dict of modules (string keys) whose parameters the parent sees.
+
+    Args:
+        modules: a mapping or an iterable of (name, module) pairs to start with (default None: empty).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> heads = cr.nn.ModuleDict({"digit": cr.nn.Linear(8, 10), "parity": cr.nn.Linear(8, 2)})
+        >>> list(heads), heads["parity"](cr.randn(1, 8)).shape
+        (['digit', 'parity'], chainrule.Size([1, 2]))
+    """
 
     def __init__(self, modules=None) -> None:
         super().__init__()

@@ -18,7 +18,48 @@ _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 class Conv2d(Module):
-    """2-D cross-correlation: weight (out, in/groups, kh, kw), bias (out,); init kaiming_uniform_(a=sqrt(5))."""
+    """A 2-D convolution (strictly, cross-correlation, as in every framework) over (N, C, H, W) inputs.
+
+    Each output channel is the sum over its input channels of the input correlated with a kh x kw filter, plus
+    a bias. Computed as im2col (unfold) and one matrix product per group; backward is the matrix-product rule on
+    the unfolded patches, folded back with overlapping patches added. Weights and bias start uniform on
+    [-1/sqrt(fan_in), 1/sqrt(fan_in)], fan_in = in_channels / groups * kh * kw (PyTorch's default).
+
+    Args:
+        in_channels: channels of the input.
+        out_channels: channels of the output (the number of filters).
+        kernel_size: the filter size, an int or (kh, kw).
+        stride: the step between filter positions, an int or a pair (default 1).
+        padding: zeros (or `padding_mode`) added on each side: an int, a pair, "valid" (0) or "same" (output size
+            = input size; stride 1 only) (default 0).
+        dilation: spacing between filter taps (default 1).
+        groups: split the channels into this many independent groups (default 1; in_channels gives a
+            depthwise convolution).
+        bias: learn a bias per output channel (default True).
+        padding_mode: "zeros" (default), "reflect", "replicate" or "circular".
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (N, in_channels, H, W), or (in_channels, H, W) for one sample.
+        - Output: (N, out_channels, H_out, W_out), with H_out = floor((H + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1 (likewise W_out).
+
+    Attributes:
+        weight: shape (out_channels, in_channels / groups, kh, kw).
+        bias: shape (out_channels,), or None.
+
+    Raises:
+        ValueError: in_channels or out_channels not divisible by groups, an unknown padding_mode, or
+            padding="same" with a stride.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> conv = cr.nn.Conv2d(1, 8, kernel_size=3, padding=1)
+        >>> conv(cr.randn(4, 1, 28, 28)).shape
+        chainrule.Size([4, 8, 28, 28])
+        >>> cr.nn.Conv2d(3, 6, kernel_size=5, stride=2)(cr.randn(2, 3, 32, 32)).shape
+        chainrule.Size([2, 6, 14, 14])
+    """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
@@ -96,13 +137,59 @@ class Conv2d(Module):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch norm for (N, C, H, W) inputs: statistics per channel C over N, H and W (one fused node)."""
+    """Batch normalisation for images (N, C, H, W): statistics per channel C over N, H and W (one fused node).
+
+    In training mode each channel is normalised by the batch's mean and (biased) variance and the running
+    estimates are updated; in eval mode the running estimates are used. Then y = weight * x_hat + bias.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for stability (default 1e-5).
+        momentum: weight of the new batch in the running estimates (default 0.1); None: a cumulative average.
+        affine: learn a per-channel scale (weight, from 1) and shift (bias, from 0) (default True).
+        track_running_stats: keep running estimates for eval mode (default True); without them eval mode uses the
+            batch's statistics too.
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (N, C, H, W). Output: the same shape.
+
+    Raises:
+        ValueError: an input that is not 4-D or whose channel count is not num_features.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> bn = cr.nn.BatchNorm2d(3)
+        >>> y = bn(cr.randn(8, 3, 5, 5) * 4 + 2)
+        >>> round(y.mean().item(), 4), round(y.std().item(), 2)
+        (0.0, 1.0)
+    """
 
     _ndims = (4,)
 
 
 class Dropout2d(Dropout):
-    """Zero whole channels with probability p (one draw per sample and channel), scale the rest by 1/(1-p)."""
+    """Zeroes whole channels with probability p while training (one draw per sample and channel), and scales the
+    kept channels by 1/(1-p); identity in eval mode.
+
+    Args:
+        p: the probability of zeroing a channel (default 0.5), in [0, 1].
+        inplace: accepted for PyTorch compatibility (default False).
+
+    Shape:
+        - Input: (N, C, H, W) or (C, H, W). Output: the same shape.
+
+    Raises:
+        ValueError: p outside [0, 1].
+
+    Examples:
+        >>> import chainrule as cr
+        >>> drop = cr.nn.Dropout2d(p=0.5)
+        >>> y = drop(cr.ones(1, 6, 2, 2))
+        >>> sorted(set(y.flatten().tolist())) in ([0.0, 2.0], [2.0], [0.0])
+        True
+    """
 
     def forward(self, input: Tensor) -> Tensor:
         return dropout2d(input, self.p, self.training, self.inplace)

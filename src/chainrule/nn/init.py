@@ -17,7 +17,26 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 
 def calculate_gain(nonlinearity: str, param=None) -> float:
-    """The recommended gain: 1 (linear, conv, sigmoid), 5/3 (tanh), sqrt(2) (relu), sqrt(2/(1+a^2)) (leaky_relu)."""
+    """The recommended gain for an activation: the factor that keeps the signal's variance through it.
+
+    1 for linear, conv and sigmoid, 5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + a^2)) for leaky_relu with
+    negative slope a (default 0.01), 3/4 for selu.
+
+    Args:
+        nonlinearity: the activation's name ("linear", "conv2d", "sigmoid", "tanh", "relu", "leaky_relu", "selu").
+        param: leaky_relu's negative slope (default None: 0.01).
+
+    Returns:
+        The gain, a float.
+
+    Raises:
+        ValueError: an unknown nonlinearity, or a param that is not a number.
+
+    Examples:
+        >>> from chainrule.nn import init
+        >>> init.calculate_gain("relu"), init.calculate_gain("tanh")
+        (1.4142135623730951, 1.6666666666666667)
+    """
     if nonlinearity in _LINEAR or nonlinearity == "sigmoid":
         return 1.0
     if nonlinearity == "tanh":
@@ -66,14 +85,45 @@ def _dtype(tensor: Tensor):
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
-    """Fill with U(a, b)."""
+    """Fills the tensor with values drawn uniformly from [a, b).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        a: the lower bound (default 0.0).
+        b: the upper bound (default 1.0).
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.nn.init.uniform_(cr.empty(3, 5), -0.1, 0.1)
+        >>> bool((w.abs() <= 0.1).all())
+        True
+    """
     rng = generator or default_rng()
     u = rng.random(tensor.shape, dtype=_dtype(tensor))
     return _fill(tensor, u * (b - a) + a)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    """Fill with N(mean, std^2)."""
+    """Fills the tensor with values drawn from the normal distribution N(mean, std^2).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        mean: the mean (default 0.0).
+        std: the standard deviation (default 1.0).
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.init.normal_(cr.empty(2, 3), std=0.01).shape
+        chainrule.Size([2, 3])
+    """
     rng = generator or default_rng()
     z = rng.standard_normal(tensor.shape, dtype=_dtype(tensor))
     return _fill(tensor, z * std + mean)
@@ -81,7 +131,25 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
                   generator=None) -> Tensor:
-    """Fill with N(mean, std^2) truncated to [a, b] (a, b absolute bounds): out-of-range draws are redrawn."""
+    """Fills the tensor from N(mean, std^2) truncated to [a, b]: draws outside are redrawn.
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        mean: the mean (default 0.0).
+        std: the standard deviation (default 1.0).
+        a: the lower bound, an absolute value (default -2.0).
+        b: the upper bound (default 2.0).
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.nn.init.trunc_normal_(cr.empty(100), std=1.0, a=-1.0, b=1.0)
+        >>> bool((w.abs() <= 1.0).all())
+        True
+    """
     if not a < b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
     rng = generator or default_rng()
@@ -99,40 +167,160 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fills the tensor with the value `val`.
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        val: the value.
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.init.constant_(cr.empty(3), 0.5)
+        tensor([0.5000, 0.5000, 0.5000])
+    """
     return _fill(tensor, val)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fills the tensor with ones (a normalisation layer's scale starts here).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.init.ones_(cr.empty(2))
+        tensor([1., 1.])
+    """
     return _fill(tensor, 1)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fills the tensor with zeros (biases usually start here).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.init.zeros_(cr.empty(2))
+        tensor([0., 0.])
+    """
     return _fill(tensor, 0)
 
 
 def eye_(tensor: Tensor) -> Tensor:
-    """Fill a 2-D tensor with the identity matrix (ones on the diagonal)."""
+    """Fills a 2-D tensor with the identity matrix (ones on the diagonal, also for a non-square one).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Raises:
+        ValueError: the tensor is not 2-D.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.init.eye_(cr.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.ndim != 2:
         raise ValueError(f"Only tensors with 2 dimensions are supported, got shape {tuple(tensor.shape)}")
     return _fill(tensor, np.eye(*tensor.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    """Xavier/Glorot uniform initialisation (Glorot & Bengio, 2010): U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)).
+
+    Keeps the variance of the signal level forward and backward for activations that are linear near 0 (tanh,
+    sigmoid). fan_in = size(1) * receptive field, fan_out = size(0) * receptive field.
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        gain: a scale factor (default 1.0; `calculate_gain('tanh')` for tanh).
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Raises:
+        ValueError: the tensor has fewer than 2 dimensions (its fans are undefined).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.nn.init.xavier_uniform_(cr.empty(30, 20))
+        >>> bool((w.abs() <= (6 / 50) ** 0.5).all())
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return uniform_(tensor, -a, a, generator)
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out))."""
+    """Xavier/Glorot normal initialisation: N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        gain: a scale factor (default 1.0).
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Raises:
+        ValueError: the tensor has fewer than 2 dimensions (its fans are undefined).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.nn.init.xavier_normal_(cr.empty(200, 200))
+        >>> round(w.std().item(), 2)
+        0.07
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)), generator)
 
 
 def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                      generator=None) -> Tensor:
-    """U(-b, b), b = gain * sqrt(3 / fan) (He et al., 2015); gain = calculate_gain(nonlinearity, a)."""
+    """He/Kaiming uniform initialisation (He et al., 2015): U(-b, b), b = gain * sqrt(3 / fan), with
+    gain = calculate_gain(nonlinearity, a).
+
+    For ReLU networks: the gain sqrt(2) compensates for ReLU zeroing half of its inputs, so the variance stays
+    level through the layers. `nn.Linear` and `nn.Conv2d` start from kaiming_uniform_(a=sqrt(5)), which is
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        a: the negative slope of the leaky ReLU that follows (default 0).
+        mode: "fan_in" (default: keeps the forward variance) or "fan_out" (the backward variance).
+        nonlinearity: "relu" or "leaky_relu" (default), or any name `calculate_gain` knows.
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Raises:
+        ValueError: the tensor has fewer than 2 dimensions, or mode is not "fan_in" or "fan_out".
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.nn.init.kaiming_uniform_(cr.empty(64, 50), nonlinearity="relu")
+        >>> bool((w.abs() <= (6 / 50) ** 0.5).all())
+        True
+    """
     if 0 in tensor.shape:
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
@@ -142,7 +330,27 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonline
 
 def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                     generator=None) -> Tensor:
-    """N(0, std^2), std = gain / sqrt(fan)."""
+    """He/Kaiming normal initialisation: N(0, std^2), std = gain / sqrt(fan), gain = calculate_gain(nonlinearity, a).
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        a: the negative slope of the leaky ReLU that follows (default 0).
+        mode: "fan_in" (default) or "fan_out".
+        nonlinearity: "relu" or "leaky_relu" (default), or any name `calculate_gain` knows.
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Raises:
+        ValueError: the tensor has fewer than 2 dimensions, or mode is not "fan_in" or "fan_out".
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.nn.init.kaiming_normal_(cr.empty(256, 200), nonlinearity="relu")
+        >>> round(w.std().item(), 2)
+        0.1
+    """
     if 0 in tensor.shape:
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
@@ -150,7 +358,26 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinea
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
-    """A (semi-)orthogonal matrix from the QR decomposition of a Gaussian one (Saxe et al., 2013), times gain."""
+    """Fills the tensor with a (semi-)orthogonal matrix (Saxe et al., 2013), times gain: the QR decomposition of
+    a Gaussian matrix, with the tensor's trailing dimensions flattened.
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        gain: a scale factor (default 1).
+        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Raises:
+        ValueError: the tensor has fewer than 2 dimensions.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> q = cr.nn.init.orthogonal_(cr.empty(3, 3))
+        >>> bool(((q @ q.T) - cr.eye(3)).abs().max() < 1e-5)
+        True
+    """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -169,7 +396,26 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
 
 
 def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
-    """Conv weights (out, in, *k) that pass each input channel through unchanged (per group)."""
+    """Fills convolution weights (out, in, *k) so that the convolution passes each input channel through
+    unchanged (a 1 at the kernel's centre, per group), preserving the identity of the inputs.
+
+    Args:
+        tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
+        groups: the number of groups of the convolution (default 1).
+
+    Returns:
+        The same tensor, filled (the fill is not recorded on the graph).
+
+    Raises:
+        ValueError: the tensor is not 3-, 4- or 5-D.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.nn.init.dirac_(cr.empty(2, 2, 3, 3))
+        >>> x = cr.randn(1, 2, 5, 5)
+        >>> bool((cr.nn.functional.conv2d(x, w, padding=1) == x).all())
+        True
+    """
     if tensor.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     out_per_group = tensor.shape[0] // groups

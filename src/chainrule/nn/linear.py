@@ -13,7 +13,13 @@ from .parameter import empty_parameter
 
 
 class Identity(Module):
-    """Returns its input (any constructor arguments are ignored)."""
+    """Returns its input unchanged: a placeholder layer (any constructor arguments are ignored).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Identity(54, unused="ignored")(cr.ones(2)).tolist()
+        [1.0, 1.0]
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__()
@@ -23,7 +29,35 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """y = x @ W.T + b, W of shape (out_features, in_features); PyTorch's init U(-1/sqrt(in), 1/sqrt(in))."""
+    """A fully connected layer: y = x @ W.T + b, computed as one fused node (one matmul plus the bias).
+
+    The weight W has shape (out_features, in_features), as in PyTorch, and W and b both start uniform on
+    [-1/sqrt(in_features), 1/sqrt(in_features)] (PyTorch's default); re-initialise with `chainrule.nn.init`.
+    Backward: dL/dx = G @ W, dL/dW = G.T @ x, dL/db = G summed over the batch (G = dL/dy).
+
+    Args:
+        in_features: size of each input sample (the last dimension of the input).
+        out_features: size of each output sample.
+        bias: learn an additive bias b (default True); with False, `self.bias` is None.
+        device: only "cpu" (or None) is accepted; chainrule has no GPU backend.
+        dtype: the parameters' dtype (default: `chainrule.get_default_dtype()`, float32).
+
+    Shape:
+        - Input: (*, in_features), any number of leading dimensions.
+        - Output: (*, out_features).
+
+    Attributes:
+        weight: the learnable weight, shape (out_features, in_features).
+        bias: the learnable bias, shape (out_features,), or None.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.Linear(20, 30)
+        >>> layer(cr.randn(128, 20)).shape
+        chainrule.Size([128, 30])
+        >>> layer.weight.shape, layer.bias.shape
+        (chainrule.Size([30, 20]), chainrule.Size([30]))
+    """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__()
@@ -50,7 +84,27 @@ class Linear(Module):
 
 
 class Maxout(Module):
-    """max over `pieces` linear maps: a Linear to out_features * pieces, then the max of each group of pieces."""
+    """Maxout (Goodfellow et al., 2013): the maximum of `pieces` linear maps of the input, per output unit.
+
+    Computed as one Linear to out_features * pieces, then the max over each unit's group of pieces; the gradient
+    goes to the winning piece (ties share it).
+
+    Args:
+        in_features: size of each input sample.
+        out_features: number of output units.
+        pieces: number of linear pieces each unit takes the maximum of (2 gives max(w1·x + b1, w2·x + b2)).
+        bias: learn biases (default True).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (*, in_features).
+        - Output: (*, out_features).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Maxout(4, 3, pieces=2)(cr.randn(5, 4)).shape
+        chainrule.Size([5, 3])
+    """
 
     def __init__(self, in_features: int, out_features: int, pieces: int, bias: bool = True, dtype=None) -> None:
         super().__init__()
@@ -66,7 +120,21 @@ class Maxout(Module):
 
 
 class Flatten(Module):
-    """Flatten dims start_dim..end_dim into one (by default all but the batch dim)."""
+    """Flattens dimensions start_dim..end_dim into one; by default every dimension but the batch dimension.
+
+    Args:
+        start_dim: first dimension to flatten (default 1: keep the batch dimension).
+        end_dim: last dimension to flatten (default -1, the last).
+
+    Shape:
+        - Input: (N, *dims).
+        - Output: (N, prod(dims)) with the defaults.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Flatten()(cr.zeros(32, 1, 28, 28)).shape
+        chainrule.Size([32, 784])
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -80,7 +148,17 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Split dim `dim` into the shape `unflattened_size`."""
+    """Splits dimension `dim` into the shape `unflattened_size` (the inverse of Flatten).
+
+    Args:
+        dim: the dimension to split.
+        unflattened_size: the shape it becomes; its product must equal the size of `dim`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Unflatten(1, (1, 28, 28))(cr.zeros(32, 784)).shape
+        chainrule.Size([32, 1, 28, 28])
+    """
 
     def __init__(self, dim: int, unflattened_size) -> None:
         super().__init__()

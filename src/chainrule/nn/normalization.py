@@ -90,13 +90,66 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch norm for (N, C) or (N, C, L) inputs: statistics per feature C over the batch (and L)."""
+    """Batch normalisation for (N, C) or (N, C, L) inputs: statistics per feature C over the batch (and L).
+
+    In training mode each feature is normalised by the batch's mean and (biased) variance, x_hat =
+    (x - mean) / sqrt(var + eps), and the running estimates are updated (the unbiased variance, as in PyTorch);
+    in eval mode the running estimates are used. Then y = weight * x_hat + bias. One fused node forward and
+    backward.
+
+    Args:
+        num_features: C, the number of features.
+        eps: added to the variance for stability (default 1e-5).
+        momentum: weight of the new batch in the running estimates (default 0.1); None: a cumulative average.
+        affine: learn a per-feature scale (weight, from 1) and shift (bias, from 0) (default True).
+        track_running_stats: keep running estimates for eval mode (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+        bias: with affine, learn the shift too (default True).
+
+    Shape:
+        - Input: (N, C) or (N, C, L). Output: the same shape.
+
+    Raises:
+        ValueError: an input of another rank, or whose dimension 1 is not num_features; training with a batch
+            of one sample per feature (the variance is undefined).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> bn = cr.nn.BatchNorm1d(4)
+        >>> y = bn(cr.randn(32, 4) * 3 + 1)
+        >>> y.mean(0).abs().max().item() < 1e-5, bn.running_mean.shape
+        (True, chainrule.Size([4]))
+    """
 
     _ndims = (2, 3)
 
 
 class LayerNorm(Module):
-    """Normalise over the trailing `normalized_shape` dims of each sample, then scale and shift (per element)."""
+    """Layer normalisation: normalise each sample over its trailing `normalized_shape` dimensions, then scale and
+    shift per element. Unlike batch norm it uses no batch statistics, so training and eval behave the same.
+
+    Args:
+        normalized_shape: the trailing shape to normalise over (an int for the last dimension).
+        eps: added to the variance for stability (default 1e-5).
+        elementwise_affine: learn a per-element scale (weight, from 1) and shift (bias, from 0) (default True).
+        bias: with elementwise_affine, learn the shift too (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (*, *normalized_shape). Output: the same shape.
+
+    Raises:
+        ValueError: the input's trailing dimensions are not normalized_shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> ln = cr.nn.LayerNorm(10)
+        >>> y = ln(cr.randn(3, 10) * 5)
+        >>> y.mean(-1).abs().max().item() < 1e-5
+        True
+    """
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
                  device=None, dtype=None) -> None:

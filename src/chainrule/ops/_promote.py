@@ -120,6 +120,7 @@ def np_result_type(*operands) -> np.dtype:
 def result_type(tensor1, tensor2, *more):
     """The dtype PyTorch gives an op on these operands (torch.result_type): Tensors or numbers.
 
+    >>> import chainrule
     >>> chainrule.result_type(chainrule.ones(3, dtype=chainrule.int64), 1.5)
     chainrule.float32
     """

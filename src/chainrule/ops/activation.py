@@ -39,20 +39,18 @@ class ReLU(Op):
         return g * (out != 0)
 
 
-def _finish(input, out, inplace: bool, name: str):
-    """inplace=True: recorded in place (rebase) when grad flows, else the data is overwritten."""
+def _act(cls, name: str, input, inplace: bool, *args):
+    """cls.apply(input, *args), or with inplace=True the same op written into input (autograd/views.py)."""
     if not inplace:
-        return out
-    if input._check_inplace(name):  # raises for a leaf that requires grad, as PyTorch does
-        return input._rebase(out)
-    np.copyto(input._data, out._data, casting="unsafe")
-    input._bump()
-    return input
+        return cls.apply(input, *args)
+    from ..autograd.views import inplace as _inplace
+
+    return _inplace(input, name, cls.apply, *args)
 
 
 def relu(input, inplace: bool = False):
     """max(x, 0)."""
-    return _finish(input, ReLU.apply(input), inplace, "relu_")
+    return _act(ReLU, "relu_", input, inplace)
 
 
 class LeakyReLU(Op):
@@ -72,7 +70,7 @@ class LeakyReLU(Op):
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
     """x where x > 0, else negative_slope * x."""
-    return _finish(input, LeakyReLU.apply(input, float(negative_slope)), inplace, "leaky_relu_")
+    return _act(LeakyReLU, "leaky_relu_", input, inplace, float(negative_slope))
 
 
 class ELU(Op):
@@ -92,7 +90,7 @@ class ELU(Op):
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):
     """x where x > 0, else alpha * (exp(x) - 1)."""
-    return _finish(input, ELU.apply(input, float(alpha)), inplace, "elu_")
+    return _act(ELU, "elu_", input, inplace, float(alpha))
 
 
 class GELU(Op):
@@ -150,7 +148,7 @@ class SiLU(Op):
 
 def silu(input, inplace: bool = False):
     """x * sigmoid(x) (also called swish)."""
-    return _finish(input, SiLU.apply(input), inplace, "silu_")
+    return _act(SiLU, "silu_", input, inplace)
 
 
 class Softplus(Op):
@@ -203,7 +201,7 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0, inplace: bool =
         if input._data.dtype.kind == "u" and min_val < 0:
             raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type ({input.dtype}) with negative "
                                f"limits (min_val {min_val}); convert the input with .int() first")
-    return _finish(input, Hardtanh.apply(input, min_val, max_val), inplace, "hardtanh_")
+    return _act(Hardtanh, "hardtanh_", input, inplace, min_val, max_val)
 
 
 def relu6(input, inplace: bool = False):

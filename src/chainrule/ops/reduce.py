@@ -289,8 +289,7 @@ class Cumsum(Op):
     @staticmethod
     def backward(ctx, g):
         # dL/dx_i = sum_{j >= i} g_j: a cumulative sum from the other end
-        rev = (slice(None),) * ctx.axis + (slice(None, None, -1),)
-        return _apply_any(Cumsum, g[rev], ctx.axis)[rev], None
+        return np.flip(_apply_any(Cumsum, np.flip(g, ctx.axis), ctx.axis), ctx.axis), None
 
 
 def cumsum(input, dim=None, *, dtype=None, axis=None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, Op
+from ..autograd.grad_mode import state as _grad_state
 from ..tensor import Tensor
 from ._util import apply_any, norm_dim
 from .elementwise import where
@@ -142,7 +143,7 @@ class Unbind(Function):
     def forward(ctx, x, axis):
         ctx.axis = axis
         lead = (slice(None),) * axis
-        return tuple(Tensor._wrap(x._data[lead + (i,)]) for i in range(x.shape[axis]))
+        return tuple(Tensor._wrap(x._data[lead + (i, Ellipsis)]) for i in range(x.shape[axis]))  # 0-d: views
 
     @staticmethod
     def backward(ctx, *grads):
@@ -150,9 +151,17 @@ class Unbind(Function):
         return stack(list(grads), ctx.axis), None
 
 
-def _share_version(pieces, x: Tensor) -> tuple:
-    for p in pieces:
-        p._version = x._vc()  # views: an in-place edit of a piece is an edit of x
+def _views_of(pieces, cls, args: tuple) -> tuple:
+    """Mark the pieces as views of args[0]: shared version counter, and the record views.py reads (with the
+    output index: in-place ops on outputs of a function returning several views are refused, as in
+    PyTorch)."""
+    vc = args[0]._vc()
+    mode = _grad_state.enabled
+    for i, p in enumerate(pieces):
+        p._version = vc
+        p._view = (cls, args, vc[0], mode, i)
+        if not mode and args[0]._rg:
+            p._rg = True  # PyTorch: a view of a tensor that requires grad does, even made under no_grad
     return pieces
 
 
@@ -170,7 +179,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise RuntimeError(f"split: split sizes {sizes} must be non-negative and sum to {n}, the size of "
                                f"dimension {d} of a tensor of shape {tuple(tensor.shape)}")
-    return _share_version(Split.apply(tensor, d, sizes), tensor)
+    return _views_of(Split.apply(tensor, d, sizes), Split, (tensor, d, sizes))
 
 
 def chunk(input, chunks: int, dim: int = 0):
@@ -187,7 +196,7 @@ def chunk(input, chunks: int, dim: int = 0):
 def unbind(input, dim: int = 0):
     """The slices along `dim` (removing it), as views."""
     (d,) = norm_dim(dim, input.ndim, "unbind")
-    return _share_version(Unbind.apply(input, d), input)
+    return _views_of(Unbind.apply(input, d), Unbind, (input, d))
 
 
 class Pad(Op):
@@ -252,7 +261,7 @@ class Flip(Op):
     @staticmethod
     def backward(ctx, g):
         # flipping is its own adjoint
-        return g[ctx.index], None
+        return apply_any(Flip, g, ctx.index), None
 
 
 def flip(input, *dims):

@@ -9,7 +9,40 @@ from .sgd import grad_with_decay
 
 
 class Adagrad(Optimizer):
-    """s += g^2; p -= lr / (1 + (t-1)*lr_decay) * g / (sqrt(s) + eps). State exists from construction."""
+    """Adagrad (Duchi et al., 2011): each coordinate's step shrinks with the sum of its squared gradients.
+
+    Each `step()` t, for each parameter p with gradient g (+ weight_decay * p):
+
+        s = s + g^2
+        p = p - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(s) + eps)
+
+    The accumulator s exists from construction (as in PyTorch), starting at `initial_accumulator_value`.
+
+    Args:
+        params: an iterable of Tensors to optimise (e.g. `model.parameters()`), or of dicts defining parameter
+            groups (each a dict with "params" and any of the options below, overriding the defaults).
+        lr: learning rate (default 1e-2).
+        lr_decay: learning-rate decay per step (default 0).
+        weight_decay: L2 penalty added to the gradient (default 0).
+        initial_accumulator_value: the starting value of s (default 0).
+        eps: added to the denominator (default 1e-10).
+        maximize: ascend instead of descend (default False).
+        foreach: accepted for PyTorch compatibility and ignored (chainrule has one CPU code path).
+        differentiable: must be False; gradients through the step are not supported.
+        fused: accepted and ignored.
+
+    Raises:
+        ValueError: a negative lr, lr_decay, weight_decay, initial_accumulator_value or eps.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.tensor([1.0], requires_grad=True)
+        >>> optimizer = cr.optim.Adagrad([w], lr=0.5)
+        >>> (w * 3).sum().backward()
+        >>> optimizer.step()                  # g / sqrt(g^2) = 1: the first step is lr
+        >>> w
+        tensor([0.5000], requires_grad=True)
+    """
 
     _eager = True
 

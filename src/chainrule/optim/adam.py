@@ -9,7 +9,43 @@ from .sgd import grad_with_decay
 
 
 class Adam(Optimizer):
-    """m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g^2; p -= lr/(1-b1^t) * m / (sqrt(v/(1-b2^t)) + eps)."""
+    """Adam (Kingma and Ba, 2015): per-coordinate steps from running averages of the gradient and its square.
+
+    Each `step()` t = 1, 2, ..., for each parameter p with gradient g (+ weight_decay * p, unless decoupled):
+
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g^2
+        p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+
+    Args:
+        params: an iterable of Tensors to optimise (e.g. `model.parameters()`), or of dicts defining parameter
+            groups (each a dict with "params" and any of the options below, overriding the defaults).
+        lr: learning rate (default 1e-3).
+        betas: (beta1, beta2), the decay rates of the two averages (default (0.9, 0.999)), each in [0, 1).
+        eps: added to the denominator for stability (default 1e-8).
+        weight_decay: L2 penalty added to the gradient (default 0); see AdamW for the decoupled form.
+        amsgrad: use the maximum of all v so far (AMSGrad, default False).
+        maximize: ascend instead of descend (default False).
+        foreach: accepted for PyTorch compatibility and ignored (chainrule has one CPU code path).
+        capturable: accepted and ignored (CUDA graphs do not exist here).
+        differentiable: must be False; gradients through the step are not supported.
+        fused: accepted and ignored, as `foreach`.
+        decoupled_weight_decay: decay the weights directly (p *= 1 - lr * weight_decay) instead of adding to the
+            gradient: AdamW (default False).
+
+    Raises:
+        ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
+        NotImplementedError: differentiable=True.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.tensor([1.0, -2.0], requires_grad=True)
+        >>> optimizer = cr.optim.Adam([w], lr=0.1)
+        >>> (w ** 2).sum().backward()
+        >>> optimizer.step()                  # the first step moves each coordinate by about lr
+        >>> w
+        tensor([ 0.9000, -1.9000], requires_grad=True)
+    """
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach=None, maximize: bool = False,
@@ -56,7 +92,35 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay: p *= 1 - lr*wd before the Adam step (default wd 1e-2)."""
+    """AdamW (Loshchilov and Hutter, 2019): Adam with decoupled weight decay.
+
+    The weights decay directly, p = p * (1 - lr * weight_decay), before the Adam step, instead of the decay
+    being added to the gradient (where Adam's scaling would weaken it).
+
+    Args:
+        params: an iterable of Tensors to optimise (e.g. `model.parameters()`), or of dicts defining parameter
+            groups (each a dict with "params" and any of the options below, overriding the defaults).
+        lr: learning rate (default 1e-3).
+        betas: (beta1, beta2), default (0.9, 0.999).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: decoupled weight decay (default 1e-2).
+        amsgrad: AMSGrad's maximum of the second moments (default False).
+        maximize: ascend instead of descend (default False).
+        foreach: accepted for PyTorch compatibility and ignored (chainrule has one CPU code path).
+        capturable: accepted and ignored.
+        differentiable: must be False; gradients through the step are not supported.
+        fused: accepted and ignored.
+
+    Raises:
+        ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> model = cr.nn.Linear(4, 2)
+        >>> optimizer = cr.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+        >>> optimizer.param_groups[0]["weight_decay"]
+        0.01
+    """
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *, foreach=None, maximize: bool = False,

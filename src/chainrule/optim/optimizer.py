@@ -66,7 +66,26 @@ class Optimizer:
 
     # ---- param groups -----------------------------------------------------------------------------------
     def add_param_group(self, param_group: dict) -> None:
-        """Add a group of parameters with its own options (missing options take the optimizer's defaults)."""
+        """Adds a group of parameters with its own options (missing options take the optimizer's defaults).
+
+        Use it to train new layers (a fine-tuning head, a grown network) or to give some parameters their own
+        learning rate.
+
+        Args:
+            param_group: a dict with "params" (a Tensor or an iterable of Tensors) and any options of this optimizer.
+
+        Raises:
+            ValueError: a parameter that already belongs to a group (or appears twice), or a non-leaf tensor.
+            TypeError: param_group is not a dict, "params" is a set, or it holds something other than Tensors.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> body, head = cr.nn.Linear(4, 4), cr.nn.Linear(4, 2)
+            >>> optimizer = cr.optim.SGD(body.parameters(), lr=0.1)
+            >>> optimizer.add_param_group({"params": head.parameters(), "lr": 0.01})
+            >>> [group["lr"] for group in optimizer.param_groups]
+            [0.1, 0.01]
+        """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
         params = param_group["params"]
@@ -127,7 +146,20 @@ class Optimizer:
 
     # ---- gradients and steps ----------------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset gradients: to None (default), or to zeros written into the flat gradient buffer."""
+        """Resets the gradients of all the optimizer's parameters, before the next backward (they accumulate).
+
+        Args:
+            set_to_none: set `.grad` to None (default True, cheaper); False writes zeros into the gradients.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.ones(2, requires_grad=True)
+            >>> optimizer = cr.optim.SGD([w], lr=0.1)
+            >>> (w * 3).sum().backward()
+            >>> optimizer.zero_grad()
+            >>> w.grad is None
+            True
+        """
         for gi, group in enumerate(self.param_groups):
             if set_to_none:
                 for p in group["params"]:
@@ -154,7 +186,29 @@ class Optimizer:
                     b.grad.fill(0)
 
     def step(self, closure=None):
-        """Update every parameter that has a gradient; `closure` re-evaluates the loss (returned)."""
+        """Updates every parameter that has a gradient (parameters without one are skipped).
+
+        Args:
+            closure: a function that clears the gradients, recomputes the loss, calls backward and returns the
+                loss (default None); it is called once, before the update, and its loss returned.
+
+        Returns:
+            The closure's loss, or None without a closure.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.tensor([1.0], requires_grad=True)
+            >>> optimizer = cr.optim.SGD([w], lr=0.5)
+            >>> def closure():
+            ...     optimizer.zero_grad()
+            ...     loss = (w ** 2).sum()
+            ...     loss.backward()
+            ...     return loss
+            >>> optimizer.step(closure)
+            tensor(1., grad_fn=<SumBackward>)
+            >>> w
+            tensor([0.], requires_grad=True)
+        """
         loss = None
         if closure is not None:
             with enable_grad():
@@ -245,7 +299,18 @@ class Optimizer:
 
     # ---- state dicts ------------------------------------------------------------------------------------
     def state_dict(self) -> dict:
-        """PyTorch's layout: {"state": {i: {name: Tensor}}, "param_groups": [{..., "params": [i, ...]}]}."""
+        """The optimizer's state, in PyTorch's layout, to save with `chainrule.save` and restore later.
+
+        Returns:
+            `{"state": {i: {name: Tensor}}, "param_groups": [{options..., "params": [i, ...]}]}`, the
+            parameters numbered in group order.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.Adam(cr.nn.Linear(2, 1).parameters())
+            >>> sorted(optimizer.state_dict()), optimizer.state_dict()["param_groups"][0]["params"]
+            (['param_groups', 'state'], [0, 1])
+        """
         index: dict = {}
         groups = []
         for group in self.param_groups:
@@ -263,7 +328,14 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Load a state_dict() (of this optimizer class, with the same group sizes); values are copied."""
+        """Loads a `state_dict()` of the same optimizer class with the same group sizes; the values are copied.
+
+        Args:
+            state_dict: as returned by `state_dict()` (or PyTorch's, for the same optimizer).
+
+        Raises:
+            ValueError: the number of groups or the number of parameters in a group differs.
+        """
         saved = copy.deepcopy(state_dict["param_groups"])
         groups = self.param_groups
         if len(saved) != len(groups):

@@ -9,7 +9,40 @@ from .sgd import grad_with_decay
 
 
 class RMSprop(Optimizer):
-    """v = a*v + (1-a)*g^2; avg = sqrt(v - gbar^2 if centered else v) + eps; p -= lr * g/avg (or momentum)."""
+    """RMSprop (Hinton, 2012): divide the gradient by a running root-mean-square of recent gradients.
+
+    Each `step()`, for each parameter p with gradient g (+ weight_decay * p):
+
+        v = alpha * v + (1 - alpha) * g^2
+        avg = sqrt(v - gbar^2) + eps if centered else sqrt(v) + eps    (gbar: running mean of g)
+        p = p - lr * g / avg            (or, with momentum: b = momentum * b + g / avg; p = p - lr * b)
+
+    Args:
+        params: an iterable of Tensors to optimise (e.g. `model.parameters()`), or of dicts defining parameter
+            groups (each a dict with "params" and any of the options below, overriding the defaults).
+        lr: learning rate (default 1e-2).
+        alpha: smoothing constant of the squared-gradient average (default 0.99).
+        eps: added to the denominator (default 1e-8).
+        weight_decay: L2 penalty added to the gradient (default 0).
+        momentum: momentum factor (default 0).
+        centered: normalise by the estimated variance instead of the second moment (default False).
+        capturable: accepted and ignored.
+        maximize: ascend instead of descend (default False).
+        foreach: accepted for PyTorch compatibility and ignored (chainrule has one CPU code path).
+        differentiable: must be False; gradients through the step are not supported.
+
+    Raises:
+        ValueError: a negative lr, eps, momentum, weight_decay or alpha.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.tensor([1.0], requires_grad=True)
+        >>> optimizer = cr.optim.RMSprop([w], lr=0.01)
+        >>> (w * 3).sum().backward()
+        >>> optimizer.step()                  # the first step is lr / sqrt(1 - alpha) = 0.1
+        >>> round(w.item(), 4)
+        0.9
+    """
 
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,

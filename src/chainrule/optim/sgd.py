@@ -8,7 +8,43 @@ from .optimizer import Optimizer, check_hparams, check_unsupported
 
 
 class SGD(Optimizer):
-    """g += wd*p; b = mu*b + (1-tau)*g (b = g at first); g = g + mu*b if nesterov else b; p -= lr*g."""
+    """Stochastic gradient descent, with momentum, dampening, Nesterov momentum and weight decay (PyTorch's update).
+
+    Each `step()`, for each parameter p with gradient g:
+
+        g = g + weight_decay * p
+        b = momentum * b + (1 - dampening) * g          (b = g at the first step)
+        g = g + momentum * b if nesterov else b           (when momentum != 0)
+        p = p - lr * g
+
+    Args:
+        params: an iterable of Tensors to optimise (e.g. `model.parameters()`), or of dicts defining parameter
+            groups (each a dict with "params" and any of the options below, overriding the defaults).
+        lr: learning rate (default 1e-3).
+        momentum: momentum factor (default 0: plain SGD); 0.9 is the usual choice.
+        dampening: dampening of the momentum (default 0).
+        weight_decay: L2 penalty added to the gradient (default 0).
+        nesterov: Nesterov momentum: evaluate the step at the look-ahead point (default False; needs
+            momentum > 0 and dampening = 0).
+        maximize: ascend instead of descend (default False).
+        foreach: accepted for PyTorch compatibility and ignored (chainrule has one CPU code path).
+        differentiable: must be False; gradients through the step are not supported.
+        fused: accepted and ignored, as `foreach`.
+
+    Raises:
+        ValueError: a negative lr, momentum or weight_decay; nesterov without momentum or with dampening.
+        NotImplementedError: differentiable=True.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> w = cr.tensor([1.0, -2.0], requires_grad=True)
+        >>> optimizer = cr.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (w ** 2).sum().backward()         # dL/dw = 2 w
+        >>> optimizer.step()
+        >>> w
+        tensor([ 0.8000, -1.6000], requires_grad=True)
+        >>> optimizer.zero_grad()
+    """
 
     _has_step = False
 

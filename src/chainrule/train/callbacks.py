@@ -20,20 +20,54 @@ def _metric(who: str, monitor: str, logs: dict) -> float:
 
 
 class Callback:
-    """Hooks called by fit(); `on_epoch_end` may set `trainer.stop = True`."""
+    """Hooks that `fit` calls; subclass and override the ones you need. `on_epoch_end` may set
+    `trainer.stop = True` to end training after this epoch.
+
+    The `trainer` passed to each hook has `.model`, `.optimizer`, `.history` and `.stop`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.train import Callback, fit
+        >>> from chainrule.utils.data import DataLoader, TensorDataset
+        >>> class StopAtLoss(Callback):
+        ...     def on_epoch_end(self, trainer, epoch, logs):
+        ...         trainer.stop = logs["loss"] < 10.0
+        >>> model = cr.nn.Linear(2, 2)
+        >>> loader = DataLoader(TensorDataset(cr.randn(8, 2), cr.tensor([0, 1] * 4)), batch_size=4)
+        >>> history = fit(model, cr.nn.CrossEntropyLoss(), cr.optim.SGD(model.parameters(), lr=0.1), loader,
+        ...               epochs=5, callbacks=[StopAtLoss()], progress=False)
+        >>> len(history)
+        1
+    """
 
     def on_train_begin(self, trainer) -> None:
-        pass
+        """Called once, before the first epoch."""
 
     def on_epoch_end(self, trainer, epoch: int, logs: dict) -> None:
-        pass
+        """Called after each epoch (1-based `epoch`) with its logs: loss, metrics, val_*, lr, time."""
 
     def on_train_end(self, trainer) -> None:
-        pass
+        """Called once, after the last epoch (or after a stop)."""
 
 
 class EarlyStopping(Callback):
-    """Stop when `monitor` has not improved by `min_delta` for `patience` epochs; then restore the best weights."""
+    """Stops `fit` when `monitor` has not improved by `min_delta` for `patience` epochs.
+
+    Args:
+        monitor: the logged value to watch (default "val_loss"; needs a val_loader).
+        patience: epochs without improvement before stopping (default 3).
+        min_delta: the smallest change that counts as an improvement (default 0.0).
+        mode: "min", "max", or "auto" (default: "max" for names containing "acc", else "min").
+        restore_best: at the end of training, load the weights of the best epoch (default True).
+
+    Raises:
+        ValueError: an invalid `mode`; a `monitor` that fit does not log (when the first epoch ends).
+
+    Examples:
+        >>> from chainrule.train import EarlyStopping
+        >>> EarlyStopping(monitor="val_accuracy", patience=5).mode
+        'max'
+    """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 3, min_delta: float = 0.0, mode: str = "auto",
                  restore_best: bool = True):
@@ -67,11 +101,26 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model (and optimizer) to `path` every epoch, or only when `monitor` improves (save_best_only).
+    """Saves the model (and optimizer) to `path` every epoch, or only when `monitor` improves.
 
     `path` may hold format fields: "ckpt-{epoch:02d}-{val_accuracy:.4f}.safetensors". Files are written
     atomically (chainrule.save: a temporary file, then a rename), so a crash never leaves half a checkpoint.
     The file holds {"model": state_dict, "epoch": n, "logs": {...}} and, with save_optimizer, "optimizer".
+
+    Args:
+        path: the file to write (a format string with `epoch` and the logged values as fields).
+        monitor: the logged value that decides "best" (default "val_loss").
+        save_best_only: write only when `monitor` improves (default False: every epoch).
+        mode: "min", "max", or "auto" (default: "max" for names containing "acc", else "min").
+        save_optimizer: include the optimizer's state_dict (default True).
+
+    Raises:
+        ValueError: an invalid `mode`.
+
+    Examples:
+        >>> from chainrule.train import ModelCheckpoint
+        >>> ModelCheckpoint("best.safetensors", save_best_only=True).mode
+        'min'
     """
 
     def __init__(self, path: str, monitor: str = "val_loss", save_best_only: bool = False, mode: str = "auto",

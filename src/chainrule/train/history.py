@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 
 @dataclass
 class History:
-    """Per-epoch records: `history.history["loss"]`, `["val_accuracy"]`, `["lr"]`, `["time"]`."""
+    """What `fit` measured, one value per epoch: `history.history["loss"]`, `["val_accuracy"]`, `["lr"]`, `["time"]`.
+
+    `history["loss"]` is the same list; `len(history)` the number of epochs; `history.plot()` draws the curves
+    (matplotlib).
+
+    Examples:
+        >>> from chainrule.train import History
+        >>> h = History()
+        >>> h.log(1, loss=0.9, accuracy=0.5)
+        >>> h.log(2, loss=0.4, accuracy=0.8)
+        >>> h["loss"], h.last("accuracy"), len(h)
+        ([0.9, 0.4], 0.8, 2)
+    """
 
     history: dict = field(default_factory=dict)
     epochs: list = field(default_factory=list)

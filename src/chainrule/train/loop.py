@@ -59,7 +59,32 @@ def _accumulate(sums: dict, fns: dict, out, yb) -> None:
 
 
 def evaluate(model, loader, loss_fn=None, metrics=("accuracy",)) -> dict:
-    """Average loss and metrics over a loader, in eval mode and under no_grad (restores the mode after)."""
+    """Average loss and metrics of `model` over a loader, in eval mode and without recording a graph.
+
+    The model's train/eval mode is restored afterwards (eval mode matters for dropout and batch norm).
+
+    Args:
+        model: a Module (or any callable mapping a batch of inputs to outputs).
+        loader: yields (inputs, targets) batches, e.g. a DataLoader.
+        loss_fn: a loss `loss_fn(output, target)`; when given, the result has "loss" (the per-sample mean).
+        metrics: metric names ("accuracy") or callables `fn(output, target) -> (sum, count)`
+            (default ("accuracy",)).
+
+    Returns:
+        A dict {metric name: mean over all samples}, plus "loss" when `loss_fn` is given.
+
+    Raises:
+        ValueError: an unknown metric name.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import DataLoader, TensorDataset
+        >>> from chainrule.train import evaluate
+        >>> model = cr.nn.Linear(2, 2)
+        >>> loader = DataLoader(TensorDataset(cr.randn(8, 2), cr.tensor([0, 1] * 4)), batch_size=4)
+        >>> sorted(evaluate(model, loader, cr.nn.CrossEntropyLoss()))
+        ['accuracy', 'loss']
+    """
     fns = resolve(metrics)
     was_training = getattr(model, "training", False)
     model.eval()
@@ -92,15 +117,48 @@ class _Trainer:
 def fit(model, loss_fn, optimizer, train_loader, epochs: int, val_loader=None, scheduler=None,
         metrics=("accuracy",), callbacks=(), clip_grad_norm=None, progress: bool | None = None,
         verbose: bool = False, scheduler_interval: str = "auto") -> History:
-    """Train for `epochs` epochs; returns a History of per-epoch loss, metrics, val_*, lr and time.
+    """Trains `model` for `epochs` epochs: for each batch, forward, zero_grad, backward, (clip), step.
 
+    After each epoch it evaluates on `val_loader` (in eval mode), steps the scheduler and calls the callbacks.
     A OneCycleLR/CyclicLR scheduler is stepped after every batch, any other after every epoch;
     ReduceLROnPlateau gets the epoch's val_loss (the training loss without a val_loader).
-    `clip_grad_norm` rescales all gradients to that joint L2 norm before each optimizer step.
-    `progress`: a tqdm bar per epoch (True), none (False), or one only when stderr is a terminal (None, the
-    default: a log file gets no bar). `verbose` prints one line per epoch.
-    `lr` is the first group's learning rate at the start of the epoch; `time` the wall time of the epoch's
-    training pass (validation excluded).
+
+    Args:
+        model: the Module to train (put in train mode for each epoch).
+        loss_fn: `loss_fn(output, target)` returning a scalar Tensor, e.g. `nn.CrossEntropyLoss()`.
+        optimizer: an optimizer over the model's parameters.
+        train_loader: yields (inputs, targets) batches.
+        epochs: number of passes over `train_loader`.
+        val_loader: batches to evaluate on after each epoch (default None); adds val_loss and val_<metric>.
+        scheduler: a learning-rate scheduler (default None).
+        metrics: metric names ("accuracy") or callables `fn(output, target) -> (sum, count)`.
+        callbacks: objects with on_train_begin / on_epoch_end / on_train_end (EarlyStopping, ModelCheckpoint).
+        clip_grad_norm: if set, rescale all gradients to at most this joint L2 norm before each step.
+        progress: a tqdm bar per epoch (True), none (False), or one only when stderr is a terminal (None, the
+            default: a log file gets no bar); needs tqdm.
+        verbose: print one line per epoch (default False).
+        scheduler_interval: "auto" (default), "batch" or "epoch": when to step the scheduler.
+
+    Returns:
+        A History: `history.history["loss"]`, `["accuracy"]`, `["val_loss"]`, `["val_accuracy"]`, `["lr"]` (the
+        first group's learning rate at the start of the epoch) and `["time"]` (the training pass's wall time),
+        one value per epoch.
+
+    Raises:
+        FloatingPointError: the loss became NaN or infinite (the message names the epoch, the batch and fixes).
+        ValueError: an empty train_loader, an unknown scheduler_interval or metric, or ReduceLROnPlateau with
+            scheduler_interval="batch".
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import DataLoader, TensorDataset
+        >>> from chainrule.train import fit
+        >>> X, y = cr.randn(64, 2), cr.randint(0, 2, (64,))
+        >>> model = cr.nn.Sequential(cr.nn.Linear(2, 8), cr.nn.ReLU(), cr.nn.Linear(8, 2))
+        >>> history = fit(model, cr.nn.CrossEntropyLoss(), cr.optim.Adam(model.parameters()),
+        ...               DataLoader(TensorDataset(X, y), batch_size=16), epochs=3, progress=False)
+        >>> len(history), sorted(history.history)
+        (3, ['accuracy', 'loss', 'lr', 'time'])
     """
     fns = resolve(metrics)
     if _empty(train_loader):

@@ -6,7 +6,24 @@ import numpy as np
 
 
 def accuracy(output, target) -> tuple[float, int]:
-    """Correct predictions: argmax over classes, or a 0.5 threshold for one output column / a 1-D output."""
+    """Counts correct predictions in a batch: arg-max over classes, or a threshold for a single output.
+
+    A single output column (or a 1-D output) is thresholded at 0.5 when all outputs are >= 0 (probabilities),
+    else at 0 (logits). Targets may be class indices or class probabilities (their arg-max is taken).
+
+    Args:
+        output: model outputs, (N, C) scores, or (N,) / (N, 1) for binary problems.
+        target: (N,) class indices, or (N, C) class probabilities.
+
+    Returns:
+        (number correct, number of targets), so that `fit` averages exactly over an epoch.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.train import accuracy
+        >>> accuracy(cr.tensor([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]]), cr.tensor([0, 1, 1]))
+        (2.0, 3)
+    """
     out = output._data if hasattr(output, "_data") else np.asarray(output)
     tgt = target._data if hasattr(target, "_data") else np.asarray(target)
     if out.ndim == 1 or out.shape[-1] == 1:

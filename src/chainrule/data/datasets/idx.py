@@ -34,7 +34,26 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 
 def read_idx(path: str | os.PathLike, magic: int | None = None) -> np.ndarray:
-    """Parse an IDX file into a native-endian array; checks `magic` (2051 images, 2049 labels) if given."""
+    """Reads an IDX file (raw or gzip'd, e.g. MNIST's train-images-idx3-ubyte.gz) into a native-endian array.
+
+    Args:
+        path: the file.
+        magic: the expected magic number, checked when given: 2051 for images, 2049 for labels (default None).
+
+    Returns:
+        An ndarray of the file's element type and shape, e.g. uint8 (60000, 28, 28).
+
+    Raises:
+        IDXError: a truncated or corrupt file, an unknown element type, a size that does not match the header,
+            or the wrong magic number (each message names the file and what was found).
+
+    Examples:
+        >>> import numpy as np
+        >>> from chainrule.data.datasets import read_idx, write_idx
+        >>> write_idx("labels.gz", np.array([5, 0, 4], dtype=np.uint8))
+        >>> read_idx("labels.gz", magic=2049)
+        array([5, 0, 4], dtype=uint8)
+    """
     path = Path(path)
     buf = read_bytes(path)
     if len(buf) < 4:
@@ -63,7 +82,20 @@ def read_idx(path: str | os.PathLike, magic: int | None = None) -> np.ndarray:
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
-    """Write `array` as an IDX file (gzip-compressed when the name ends in .gz)."""
+    """Writes `array` as an IDX file, gzip-compressed when the name ends in .gz.
+
+    Args:
+        path: the file to write.
+        array: uint8, int8, int16, int32, float32 or float64, any number of dimensions.
+
+    Raises:
+        IDXError: an element type IDX cannot store.
+
+    Examples:
+        >>> import numpy as np
+        >>> from chainrule.data.datasets import write_idx
+        >>> write_idx("images", np.zeros((2, 28, 28), dtype=np.uint8))
+    """
     a = np.asarray(array)
     codes = {dt.newbyteorder("="): c for c, dt in DTYPES.items()}
     code = codes.get(a.dtype.newbyteorder("="))

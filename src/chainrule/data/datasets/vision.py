@@ -59,13 +59,68 @@ FASHION_MNIST = Spec(
 
 def mnist(root=None, train: bool = True, download: bool = False, normalize: bool = True,
           flatten: bool = False, cache: bool = True) -> ArrayDataset:
-    """MNIST: .data float32 (N, 1, 28, 28) or (N, 784), x/255 then (x - 0.1307) / 0.3081; .targets int64."""
+    """MNIST handwritten digits (LeCun et al.): 60,000 training and 10,000 test images, 28x28 grey, 10 classes.
+
+    The four gzip'd IDX files are read from `root`, else from $CHAINRULE_DATA/mnist, else from
+    ~/.cache/chainrule/mnist (decoded once into a .npy cache). Pixels are scaled to [0, 1] and, with
+    normalize=True, standardised with the training set's mean 0.1307 and std 0.3081 (both splits).
+
+    Args:
+        root: the folder holding the files (default None: the search above).
+        train: the training split (default True) or the test split.
+        download: fetch and verify (MD5) the files that are missing, into the first folder searched
+            (default False).
+        normalize: standardise the pixels (default True); False leaves them in [0, 1].
+        flatten: images as rows of 784 (for MLPs) instead of (1, 28, 28) (for convolutions) (default False).
+        cache: keep a decoded .npy copy beside the cache folder for fast reloading (default True).
+
+    Returns:
+        An ArrayDataset: `.data` float32 (N, 1, 28, 28) or (N, 784), `.targets` int64 (N,), `.classes`
+        ["0", ..., "9"]; `dataset[i]` is (image, label).
+
+    Raises:
+        FileNotFoundError: the files are not found and download=False (the message lists where it looked and
+            how to get them).
+        IDXError: a file is not a valid IDX file, or images and labels do not match.
+
+    Examples:
+        >>> from chainrule.data import datasets
+        >>> train = datasets.mnist(train=True, flatten=True)
+        >>> train.data.shape, train.targets[:5].tolist()
+        (chainrule.Size([60000, 784]), [5, 0, 4, 1, 9])
+    """
     return load(MNIST, root, train, download, normalize, flatten, cache)
 
 
 def fashion_mnist(root=None, train: bool = True, download: bool = False, normalize: bool = True,
                   flatten: bool = False, cache: bool = True) -> ArrayDataset:
-    """Fashion-MNIST clothes, same layout and options as `mnist`."""
+    """Fashion-MNIST (Zalando): 28x28 grey images of clothes in 10 classes, in MNIST's layout and sizes.
+
+    The same files, search, options and return value as `mnist` (folder name fashion-mnist; the training
+    set's mean 0.2860 and std 0.3530). Harder than digits: an MLP reaches about 90%, a small CNN about 92.5%.
+
+    Args:
+        root: the folder holding the files (default None: $CHAINRULE_DATA/fashion-mnist, then
+            ~/.cache/chainrule/fashion-mnist).
+        train: the training split (default True) or the test split.
+        download: fetch and verify the missing files (default False).
+        normalize: standardise the pixels (default True).
+        flatten: images as rows of 784 (default False: (1, 28, 28)).
+        cache: keep a decoded .npy copy (default True).
+
+    Returns:
+        An ArrayDataset with `.data`, `.targets` and `.classes` ("T-shirt/top", "Trouser", "Pullover", "Dress",
+        "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot").
+
+    Raises:
+        FileNotFoundError: the files are not found and download=False.
+        IDXError: a file is not a valid IDX file.
+
+    Examples:
+        >>> from chainrule.data import datasets
+        >>> datasets.fashion_mnist(train=False).classes[:3]
+        ['T-shirt/top', 'Trouser', 'Pullover']
+    """
     return load(FASHION_MNIST, root, train, download, normalize, flatten, cache)
 
 

@@ -22,7 +22,21 @@ from ...tensor import Tensor
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
-    """max(x, 0) + weight * min(x, 0); weight has 1 element or one per channel (dim 1)."""
+    """Parametric ReLU: max(x, 0) + weight * min(x, 0). The functional form of `nn.PReLU`.
+
+    Args:
+        input: any shape; channels on dim 1 when weight has more than one element.
+        weight: the negative slopes: one element, or one per channel.
+
+    Returns:
+        A tensor of the input's shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.prelu(cr.tensor([-2.0, 3.0]), cr.tensor([0.25]))
+        tensor([-0.5000,  3.0000])
+    """
     n = weight.numel()
     if n != 1:
         channels = input.shape[1] if input.ndim >= 2 else input.shape[0] if input.ndim == 1 else 1
@@ -39,5 +53,18 @@ def relu_(input: Tensor) -> Tensor:
 
 
 def logsigmoid(input: Tensor) -> Tensor:
-    """log(sigmoid(x)) = -softplus(-x), stable for any x."""
+    """log(sigmoid(x)) = -softplus(-x), elementwise, stable for any x (no log of 0).
+
+    Args:
+        input: any shape.
+
+    Returns:
+        A tensor of the input's shape; its gradient is 1 - sigmoid(x).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.logsigmoid(cr.tensor([-200.0, 0.0]))
+        tensor([-200.0000,   -0.6931])
+    """
     return -softplus(-input)

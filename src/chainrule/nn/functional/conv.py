@@ -16,7 +16,27 @@ __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout2d", "fold", "
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels of an (N, C, H, W) input with probability p, scale the rest by 1/(1-p)."""
+    """Zero whole channels of an (N, C, H, W) (or (C, H, W)) input with probability p and scale the rest by
+    1/(1-p); the identity when `training` is False. The functional form of `nn.Dropout2d`.
+
+    Args:
+        input: (N, C, H, W) or (C, H, W).
+        p: the probability of zeroing a channel (default 0.5), in [0, 1].
+        training: apply dropout (default True).
+        inplace: modify `input` in place (default False).
+
+    Returns:
+        A tensor of the input's shape.
+
+    Raises:
+        ValueError: p outside [0, 1].
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.dropout2d(cr.ones(1, 2, 2, 2), training=False).shape
+        chainrule.Size([1, 2, 2, 2])
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: probability has to be between 0 and 1, but got {p}")
     if input.ndim not in (3, 4):
@@ -33,12 +53,11 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     else:
         mask = (default_rng().random(keep) >= p).astype(x.dtype)
         mask *= x.dtype.type(1.0 / (1.0 - p))
-    if inplace and not input._check_inplace("dropout2d_"):
-        input._data *= mask
-        input._bump()
-        return input
-    out = input * Tensor._wrap(mask)
-    return input._rebase(out) if inplace else out
+    if inplace:  # the same product, written into input (autograd/views.py)
+        from ...autograd.views import inplace as _inplace
+
+        return _inplace(input, "dropout2d_", _mul, Tensor._wrap(mask))
+    return input * Tensor._wrap(mask)
 
 
 def _geometry(op: str, kernel_size, dilation, padding, stride) -> tuple:
@@ -50,7 +69,26 @@ def _geometry(op: str, kernel_size, dilation, padding, stride) -> tuple:
 
 
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """Sliding blocks (im2col): (N, C, H, W) -> (N, C*kh*kw, L), L the number of block positions."""
+    """Extracts sliding blocks (im2col): (N, C, H, W) -> (N, C * kh * kw, L), L the number of block positions.
+
+    A convolution is a matrix product with this: `W.view(out, -1) @ unfold(x, k)`. Its adjoint is `fold`.
+
+    Args:
+        input: (N, C, H, W).
+        kernel_size: the block size, an int or (kh, kw).
+        dilation: spacing between block elements (default 1).
+        padding: zero padding on each side (default 0).
+        stride: the step between blocks (default 1).
+
+    Returns:
+        (N, C * kh * kw, L).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.unfold(cr.randn(2, 3, 5, 5), kernel_size=3).shape
+        chainrule.Size([2, 27, 9])
+    """
     k, d, pads, s = _geometry("unfold", kernel_size, dilation, padding, stride)
     xs = shape_of(input)
     if len(xs) == 3:
@@ -64,7 +102,28 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
 
 
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """Sum sliding blocks back into images (col2im): (N, C*kh*kw, L) -> (N, C, H, W); the adjoint of unfold."""
+    """Sums sliding blocks back into images (col2im): (N, C * kh * kw, L) -> (N, C, H, W); the adjoint of
+    `unfold`, so overlapping blocks add up (the backward of a convolution with respect to its input).
+
+    Args:
+        input: (N, C * kh * kw, L).
+        output_size: the image size (H, W).
+        kernel_size: the block size, an int or (kh, kw).
+        dilation: spacing between block elements (default 1).
+        padding: padding that was added on each side (default 0).
+        stride: the step between blocks (default 1).
+
+    Returns:
+        (N, C, H, W).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.fold(F.unfold(cr.ones(1, 1, 3, 3), 2), (3, 3), 2)   # each pixel counted once per block covering it
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
     k, d, pads, s = _geometry("fold", kernel_size, dilation, padding, stride)
     hw = pair(output_size, "output_size", "fold")
     xs = shape_of(input)
@@ -77,3 +136,7 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
             f"kernel {k}, dilation {d}, padding {padding}, stride {s}; got {xs}"
         )
     return Fold.apply(input, hw, k, s, pads, d)
+
+
+def _mul(a, b):
+    return a * b

@@ -10,7 +10,27 @@ from ...tensor import Tensor
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """input @ weight.T + bias as one node; input (..., in), weight (out, in), bias (out,)."""
+    """The linear map y = input @ weight.T + bias, as one fused node (the functional form of `nn.Linear`).
+
+    Args:
+        input: (*, in_features).
+        weight: (out_features, in_features).
+        bias: (out_features,), or None (default).
+
+    Returns:
+        (*, out_features), the input's dtype.
+
+    Raises:
+        RuntimeError: the input's last dimension is not in_features, input and weight dtypes differ, or the bias
+            has the wrong shape (each message names the shapes and the fix).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.linear(cr.ones(2, 3), cr.ones(4, 3), cr.zeros(4))
+        tensor([[3., 3., 3., 3.],
+                [3., 3., 3., 3.]])
+    """
     ws, xs = weight._data.shape, input._data.shape
     if len(ws) != 2 or not xs or xs[-1] != ws[1]:
         raise RuntimeError(
@@ -28,7 +48,27 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p); identity if not training."""
+    """Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p); the identity when
+    `training` is False. The functional form of `nn.Dropout` (pass `training=self.training` inside a Module).
+
+    Args:
+        input: any shape.
+        p: the probability of zeroing an element (default 0.5), in [0, 1].
+        training: apply dropout (default True).
+        inplace: modify `input` in place (default False).
+
+    Returns:
+        A tensor of the input's shape.
+
+    Raises:
+        ValueError: p outside [0, 1].
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.dropout(cr.ones(4), p=0.5, training=False)
+        tensor([1., 1., 1., 1.])
+    """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
@@ -40,9 +80,12 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         draw = default_rng().random(x.shape, dtype=x.dtype if x.dtype in (np.float32, np.float64) else np.float64)
         mask = (draw >= p).astype(x.dtype)
         mask *= x.dtype.type(1.0 / (1.0 - p))
-    if inplace and not input._check_inplace("dropout_"):
-        input._data *= mask
-        input._bump()
-        return input
-    out = input * Tensor._wrap(mask)
-    return input._rebase(out) if inplace else out
+    if inplace:  # the same product, written into input (autograd/views.py)
+        from ...autograd.views import inplace as _inplace
+
+        return _inplace(input, "dropout_", _mul, Tensor._wrap(mask))
+    return input * Tensor._wrap(mask)
+
+
+def _mul(a, b):
+    return a * b

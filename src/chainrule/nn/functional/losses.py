@@ -86,7 +86,34 @@ def _batched(input: Tensor, target: Tensor, reduction: str):
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
-    """log_softmax over dim 1 + NLL in one node; target is class indices (N, d1...) or probabilities (input's shape)."""
+    """Cross-entropy between logits and targets: log_softmax over dim 1 and NLL in one stable node.
+
+    See `nn.CrossEntropyLoss` for the formula; the gradient for reduction="mean" is (softmax(input) - onehot) / N.
+
+    Args:
+        input: logits (N, C), (N, C, d1, ...), or (C,) for one sample.
+        target: class indices (N,) / (N, d1, ...) in [0, C), or class probabilities in the input's shape.
+        weight: a rescaling weight per class, (C,) (default None).
+        ignore_index: a target value that is skipped (default -100).
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+        label_smoothing: in [0, 1], mixes the target with the uniform distribution (default 0.0).
+
+    Returns:
+        A scalar, or the per-sample losses with reduction="none".
+
+    Raises:
+        IndexError: a class index outside [0, C).
+        ValueError: an invalid reduction or label_smoothing, a 0-d input, or shapes that do not fit.
+        TypeError: the input is not a floating-point Tensor.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.cross_entropy(cr.tensor([[2.0, 1.0, 0.1]]), cr.tensor([0]))
+        tensor(0.4170)
+    """
     name = "cross_entropy"
     reduction = _reduction(name, reduction, size_average, reduce)
     x, t = _input(name, input), _target(target)
@@ -108,7 +135,30 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100, reduce=None,
              reduction: str = "mean") -> Tensor:
-    """-weight[t] * input[n, t]: the negative log-likelihood of class indices under log-probabilities input."""
+    """The negative log-likelihood -weight[t] * input[n, t] of class indices under log-probabilities `input`.
+
+    Args:
+        input: log-probabilities (N, C), (N, C, d1, ...) or (C,).
+        target: class indices (N,), (N, d1, ...) or ().
+        weight: a rescaling weight per class, (C,) (default None).
+        ignore_index: a target value that is skipped (default -100).
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+
+    Returns:
+        A scalar, or the per-sample losses with reduction="none".
+
+    Raises:
+        IndexError: a class index outside [0, C).
+        ValueError: an invalid reduction.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.nll_loss(cr.tensor([[-0.5, -1.0]]), cr.tensor([1]))
+        tensor(1.)
+    """
     name = "nll_loss"
     reduction = _reduction(name, reduction, size_average, reduce)
     x, t = _input(name, input), _target(target)
@@ -148,7 +198,30 @@ def _elementwise_weight(name: str, weight, x: Tensor, what: str = "weight"):
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:
-    """-w (t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100)."""
+    """Binary cross-entropy -w (t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at
+    -100). Prefer `binary_cross_entropy_with_logits` on raw scores.
+
+    Args:
+        input: probabilities, any shape.
+        target: the input's shape, values in [0, 1].
+        weight: a rescaling weight broadcast to the input's shape (default None).
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+
+    Returns:
+        A scalar, or the input's shape with reduction="none".
+
+    Raises:
+        RuntimeError: input values outside [0, 1].
+        ValueError: an invalid reduction, or a target of another shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.binary_cross_entropy(cr.tensor([0.5]), cr.tensor([1.0]))
+        tensor(0.6931)
+    """
     name = "binary_cross_entropy"
     reduction = _reduction(name, reduction, size_average, reduce)
     x = _input(name, input)
@@ -163,7 +236,31 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction: str = "mean", pos_weight=None) -> Tensor:
-    """BCE of sigmoid(input) computed stably from logits: max(x, 0) - x t + log(1 + exp(-|x|))."""
+    """Binary cross-entropy of sigmoid(input), computed stably from the logits: max(x, 0) - x t + log(1 + exp(-|x|)).
+
+    The gradient is sigmoid(x) - t (times the weights): no saturation.
+
+    Args:
+        input: logits, any shape.
+        target: the input's shape, values in [0, 1].
+        weight: a rescaling weight broadcast to the input's shape (default None).
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+        pos_weight: a weight on the positive term, broadcast along the last dimension (default None).
+
+    Returns:
+        A scalar, or the input's shape with reduction="none".
+
+    Raises:
+        ValueError: an invalid reduction, or a target of another shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.binary_cross_entropy_with_logits(cr.tensor([0.0, -2.0]), cr.tensor([1.0, 0.0]), reduction="none")
+        tensor([0.6931, 0.1269])
+    """
     name = "binary_cross_entropy_with_logits"
     reduction = _reduction(name, reduction, size_average, reduce)
     x = _input(name, input)
@@ -210,17 +307,79 @@ def _pointwise(name: str, cls, input, target, reduction, size_average, reduce, w
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None) -> Tensor:
-    """(input - target)^2, reduced (a weighted mean divides by the summed weights)."""
+    """Squared error (input - target)^2, reduced. The functional form of `nn.MSELoss`.
+
+    Args:
+        input: any shape.
+        target: the input's shape.
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+        weight: an elementwise weight (chainrule's addition; a weighted mean divides by the summed weights).
+
+    Returns:
+        A scalar, or the input's shape with reduction="none".
+
+    Raises:
+        ValueError: an invalid reduction, or a target whose shape does not match (e.g. (N, 1) against (N,)).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.mse_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
+        tensor(0.6250)
+    """
     return _pointwise("mse_loss", L.MSE, input, target, reduction, size_average, reduce, weight)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None) -> Tensor:
-    """|input - target|, reduced."""
+    """Absolute error |input - target|, reduced. The functional form of `nn.L1Loss`.
+
+    Args:
+        input: any shape.
+        target: the input's shape.
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+        weight: an elementwise weight (chainrule's addition; a weighted mean divides by the summed weights).
+
+    Returns:
+        A scalar, or the input's shape with reduction="none".
+
+    Raises:
+        ValueError: an invalid reduction, or a target of another shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.l1_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
+        tensor(0.7500)
+    """
     return _pointwise("l1_loss", L.L1, input, target, reduction, size_average, reduce, weight)
 
 
 def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None) -> Tensor:
-    """0.5 d^2 where |d| <= delta, else delta (|d| - delta/2), d = input - target."""
+    """Huber loss: 0.5 d^2 where |d| <= delta, else delta (|d| - delta / 2), with d = input - target.
+
+    Args:
+        input: any shape.
+        target: the input's shape.
+        reduction: "mean" (default), "sum" or "none".
+        delta: where the quadratic part turns linear (default 1.0), > 0.
+        weight: an elementwise weight (chainrule's addition; "mean" divides by the element count).
+
+    Returns:
+        A scalar, or the input's shape with reduction="none".
+
+    Raises:
+        ValueError: delta <= 0, an invalid reduction, or a target of another shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.huber_loss(cr.tensor([3.0]), cr.tensor([0.0]))
+        tensor(2.5000)
+    """
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
     return _pointwise("huber_loss", L.Huber, input, target, reduction, None, None, weight, float(delta), 1.0,
@@ -229,7 +388,29 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
-    """0.5 d^2 / beta where |d| < beta, else |d| - beta/2 (= huber_loss(delta=beta) / beta; l1_loss if beta=0)."""
+    """Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, else |d| - beta / 2 (= huber_loss(delta=beta) / beta;
+    l1_loss when beta is 0).
+
+    Args:
+        input: any shape.
+        target: the input's shape.
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+        beta: where the quadratic part turns linear (default 1.0), >= 0.
+
+    Returns:
+        A scalar, or the input's shape with reduction="none".
+
+    Raises:
+        ValueError: beta < 0, an invalid reduction, or a target of another shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.smooth_l1_loss(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]), reduction="none")
+        tensor([0.1250, 2.5000])
+    """
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
     if beta == 0:
@@ -240,7 +421,31 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
 
 def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=None, size_average=None,
                       reduce=None, reduction: str = "mean") -> Tensor:
-    """Multi-class hinge: sum_{i != y} w[y] max(0, margin - x[y] + x[i])^p / C per sample."""
+    """The multi-class hinge loss: sum over i != y of w[y] max(0, margin - x[y] + x[i])^p, divided by C.
+
+    Args:
+        input: scores (N, C) or (C,).
+        target: class indices (N,) or ().
+        p: 1 (default) or 2.
+        margin: the required gap (default 1.0).
+        weight: a rescaling weight per class, (C,) (default None).
+        reduction: "mean" (default), "sum", or "none" (no reduction: the per-element or per-sample losses).
+        size_average: deprecated (as in PyTorch); use `reduction`.
+        reduce: deprecated (as in PyTorch); use `reduction`.
+
+    Returns:
+        A scalar, or (N,) with reduction="none".
+
+    Raises:
+        ValueError: p not 1 or 2, an input that is not 1- or 2-D, or an invalid reduction.
+        IndexError: a class index outside [0, C).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.multi_margin_loss(cr.tensor([[0.1, 0.2, 0.4, 0.8]]), cr.tensor([3]))
+        tensor(0.3250)
+    """
     name = "multi_margin_loss"
     reduction = _reduction(name, reduction, size_average, reduce)
     if p not in (1, 2):
@@ -256,7 +461,26 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each index (num_classes=-1: max + 1)."""
+    """One-hot encoding: an int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each class index.
+
+    Args:
+        tensor: integer class indices, any shape, values >= 0.
+        num_classes: the number of classes (default -1: the largest index + 1).
+
+    Returns:
+        An int64 tensor of shape (*tensor.shape, num_classes).
+
+    Raises:
+        TypeError: the tensor is not of an integer dtype.
+        RuntimeError: a negative index, an index >= num_classes, or num_classes=-1 with an empty tensor.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.one_hot(cr.tensor([0, 2]), 3)
+        tensor([[1, 0, 0],
+                [0, 0, 1]])
+    """
     t = _target(tensor)
     if t._data.dtype.kind not in "iu":
         raise TypeError(f"one_hot: expected an integer (class index) tensor, got {t._data.dtype}; use tensor.long()")

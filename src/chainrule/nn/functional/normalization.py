@@ -16,10 +16,35 @@ def _vector(t, name: str, c: int, op: str):
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight=None, bias=None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
-    """Normalise each channel (dim 1) of an (N, C, *) input by its batch statistics (training) or the running ones.
+    """Normalises each channel (dim 1) of an (N, C, *) input by its batch statistics (training) or by the running
+    ones (eval), then scales by weight and shifts by bias. The functional form of `nn.BatchNorm1d/2d`.
 
     In training the running statistics are updated in place: mean <- (1-m) mean + m batch_mean and
     var <- (1-m) var + m batch_var_unbiased.
+
+    Args:
+        input: (N, C, *).
+        running_mean: (C,), or None.
+        running_var: (C,), or None.
+        weight: the scale, (C,), or None.
+        bias: the shift, (C,), or None.
+        training: use (and update) the batch statistics (default False: use the running ones).
+        momentum: m above (default 0.1).
+        eps: added to the variance (default 1e-5).
+
+    Returns:
+        A tensor of the input's shape.
+
+    Raises:
+        ValueError: an input with fewer than 2 dimensions, or vectors whose length is not C.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> x = cr.tensor([[1.0], [3.0]])
+        >>> F.batch_norm(x, cr.zeros(1), cr.ones(1), training=True)
+        tensor([[-1.0000],
+                [ 1.0000]])
     """
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got {tuple(input.shape)}")
@@ -45,7 +70,28 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 
 def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
-    """Normalise over the trailing `normalized_shape` dims, then scale by weight and shift by bias."""
+    """Normalises each sample over its trailing `normalized_shape` dimensions, then scales by weight and shifts by
+    bias. The functional form of `nn.LayerNorm`.
+
+    Args:
+        input: (*, *normalized_shape).
+        normalized_shape: the trailing shape (an int for the last dimension).
+        weight: the scale, of shape normalized_shape, or None.
+        bias: the shift, of shape normalized_shape, or None.
+        eps: added to the variance (default 1e-5).
+
+    Returns:
+        A tensor of the input's shape.
+
+    Raises:
+        ValueError: the input's trailing dimensions are not normalized_shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.nn.functional as F
+        >>> F.layer_norm(cr.tensor([[1.0, 3.0]]), (2,))
+        tensor([[-1.0000,  1.0000]])
+    """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if k == 0 or input._data.shape[input.ndim - k:] != shape or input.ndim < k:

@@ -39,10 +39,32 @@ class _Composite(LRScheduler):
 
 
 class SequentialLR(_Composite):
-    """Run schedulers[i] from milestones[i-1] on; each one starts over (epoch 0) at its milestone.
+    """Runs schedulers one after another: schedulers[i] from milestones[i-1] on, each starting over (epoch 0) at
+    its milestone. The usual use: a warm-up, then a decay.
 
-    >>> # warmup, then cosine:
-    >>> # SequentialLR(opt, [LinearLR(opt, 0.1, total_iters=5), CosineAnnealingLR(opt, 95)], [5])
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        schedulers: the schedulers, all on `optimizer`, in order.
+        milestones: the epochs at which to switch to the next scheduler (one fewer than schedulers).
+        last_epoch: the index of the last step when resuming (default -1: start fresh).
+
+    Raises:
+        ValueError: the schedulers act on another optimizer, or len(milestones) != len(schedulers) - 1.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> warmup = lr_scheduler.LinearLR(optimizer, start_factor=0.5, total_iters=2)
+        >>> decay = lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+        >>> scheduler = lr_scheduler.SequentialLR(optimizer, [warmup, decay], milestones=[2])
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.05, 0.075, 0.1, 0.05, 0.025]
     """
 
     def __init__(self, optimizer, schedulers: list, milestones: list, last_epoch: int = -1):
@@ -81,7 +103,28 @@ class SequentialLR(_Composite):
 
 
 class ChainedScheduler(_Composite):
-    """Step every scheduler at each step(); their (chainable) effects multiply."""
+    """Steps every scheduler at each step(); their (chainable) effects multiply.
+
+    Args:
+        schedulers: the schedulers, all on the same optimizer.
+        optimizer: that optimizer (default None: the schedulers').
+
+    Raises:
+        ValueError: the schedulers act on different optimizers.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.ChainedScheduler([lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=2), lr_scheduler.ExponentialLR(optimizer, gamma=0.9)])
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.05, 0.045, 0.081]
+    """
 
     def __init__(self, schedulers, optimizer=None):
         optimizer = optimizer or schedulers[0].optimizer

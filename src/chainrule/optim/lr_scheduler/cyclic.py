@@ -33,10 +33,44 @@ def _init_momentum(sched, optimizer: Optimizer, base_momentum, max_momentum, las
 
 
 class CyclicLR(LRScheduler):
-    """lr oscillates between base_lr and max_lr: up for step_size_up steps, down for step_size_down.
+    """Cyclical learning rate (Smith, 2017): the lr oscillates between base_lr and max_lr, up for step_size_up
+    steps and down for step_size_down. Step it once per batch (`fit` does).
 
-    mode "triangular" keeps the amplitude, "triangular2" halves it every cycle, "exp_range" scales it by
-    gamma**iteration; a custom scale_fn(x) with scale_mode "cycle" or "iterations" replaces the mode.
+    Mode "triangular" keeps the amplitude, "triangular2" halves it every cycle, "exp_range" scales it by
+    gamma**iteration; a custom scale_fn(x) with scale_mode "cycle" or "iterations" replaces the mode. With
+    cycle_momentum the momentum moves the other way, between max_momentum and base_momentum.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" (and momentum) the scheduler sets.
+        base_lr: the lower bound, one value or one per group.
+        max_lr: the upper bound, one value or one per group.
+        step_size_up: steps from base_lr to max_lr (default 2000).
+        step_size_down: steps back down (default None: step_size_up).
+        mode: "triangular" (default), "triangular2" or "exp_range".
+        gamma: the decay of "exp_range" (default 1.0).
+        scale_fn: a custom amplitude function of the cycle or the iteration (default None).
+        scale_mode: "cycle" (default) or "iterations", what scale_fn receives.
+        cycle_momentum: cycle the momentum inversely (default True; needs an optimizer with momentum or betas).
+        base_momentum: the momentum at the lr's peak (default 0.8).
+        max_momentum: the momentum at the lr's trough (default 0.9).
+        last_epoch: the index of the last step when resuming (default -1).
+
+    Raises:
+        TypeError: `optimizer` is not an Optimizer.
+        ValueError: an unknown mode, or cycle_momentum with an optimizer that has no momentum.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+        >>> scheduler = lr_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.05, step_size_up=2)
+        >>> lrs = []
+        >>> for step in range(5):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.01, 0.03, 0.05, 0.03, 0.01]
     """
 
     def __init__(self, optimizer: Optimizer, base_lr, max_lr, step_size_up: int = 2000, step_size_down=None,
@@ -101,9 +135,39 @@ class CyclicLR(LRScheduler):
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy: lr from max_lr/div_factor up to max_lr over pct_start of the steps, then down to
-    max_lr/(div_factor*final_div_factor) (three_phase: back to the start, then down); momentum moves
-    inversely. Step it once per batch: total_steps = epochs * steps_per_epoch."""
+    """The 1cycle policy (Smith and Topin, 2019): the lr rises from max_lr / div_factor to max_lr over pct_start
+    of the steps, then falls to max_lr / (div_factor * final_div_factor) (three_phase: back to the start, then
+    down); the momentum moves inversely. Step it once per batch: total_steps = epochs * steps_per_epoch.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" (and momentum) the scheduler sets.
+        max_lr: the peak lr, one value or one per group.
+        total_steps: the number of steps (or give epochs and steps_per_epoch).
+        epochs: with steps_per_epoch, total_steps = epochs * steps_per_epoch.
+        steps_per_epoch: batches per epoch.
+        pct_start: the fraction of the steps spent rising (default 0.3).
+        anneal_strategy: "cos" (default) or "linear".
+        cycle_momentum: move the momentum inversely (default True).
+        base_momentum: the momentum at the lr's peak (default 0.85).
+        max_momentum: the momentum at the start and end (default 0.95).
+        div_factor: the initial lr is max_lr / div_factor (default 25.0).
+        final_div_factor: the final lr is the initial lr / final_div_factor (default 1e4).
+        three_phase: rise, fall back to the initial lr, then anneal (default False).
+        last_epoch: the index of the last step when resuming (default -1).
+
+    Raises:
+        TypeError: `optimizer` is not an Optimizer.
+        ValueError: neither total_steps nor epochs and steps_per_epoch, pct_start outside (0, 1), an unknown
+            anneal_strategy, or stepping past total_steps.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+        >>> scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=1.0, total_steps=10)
+        >>> round(optimizer.param_groups[0]["lr"], 6)   # max_lr / div_factor
+        0.04
+    """
 
     def __init__(self, optimizer: Optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
                  pct_start: float = 0.3, anneal_strategy: str = "cos", cycle_momentum: bool = True,

@@ -30,14 +30,54 @@ class _LambdaBase(LRScheduler):
 
 
 class LambdaLR(_LambdaBase):
-    """lr = base_lr * lr_lambda(epoch)."""
+    """lr = base_lr * lr_lambda(epoch), for any schedule written as a function.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        lr_lambda: a function of the epoch returning the multiplier, or one function per param group.
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.LambdaLR(optimizer, lambda epoch: 1 / (1 + epoch))
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.05, 0.0333]
+    """
 
     def get_lr(self) -> list:
         return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
 class MultiplicativeLR(_LambdaBase):
-    """lr = lr * lr_lambda(epoch) at every step after the first."""
+    """lr = lr * lr_lambda(epoch) at every step after the first (a multiplicative update).
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        lr_lambda: a function of the epoch returning the factor, or one function per param group.
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.MultiplicativeLR(optimizer, lambda epoch: 0.5)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.05, 0.025]
+    """
 
     def get_lr(self) -> list:
         lrs = group_values(self.optimizer, "lr")
@@ -47,7 +87,28 @@ class MultiplicativeLR(_LambdaBase):
 
 
 class StepLR(LRScheduler):
-    """lr = base_lr * gamma ** (epoch // step_size)."""
+    """Step decay: lr = base_lr * gamma ** (epoch // step_size), e.g. halve every 10 epochs.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        step_size: epochs between decays.
+        gamma: the factor applied at each decay (default 0.1).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+    """
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
         self.step_size, self.gamma = step_size, gamma
@@ -64,7 +125,29 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """lr = base_lr * gamma ** (number of milestones <= epoch); a repeated milestone counts twice."""
+    """Decay at chosen epochs: lr = base_lr * gamma ** (number of milestones <= epoch); a repeated milestone
+    counts twice.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        milestones: the epochs at which to decay.
+        gamma: the factor applied at each milestone (default 0.1).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.MultiStepLR(optimizer, milestones=[1, 3], gamma=0.1)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.01, 0.01, 0.001]
+    """
 
     def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
         self.milestones: dict = {}
@@ -85,7 +168,31 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """lr = base_lr * factor until epoch total_iters, then base_lr."""
+    """lr = base_lr * factor until epoch total_iters, then base_lr (a crude warm-up).
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        factor: the multiplier during the first total_iters epochs (default 1/3).
+        total_iters: how many epochs it lasts (default 5).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Raises:
+        ValueError: factor outside [0, 1].
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.05, 0.05, 0.1, 0.1]
+    """
 
     def __init__(self, optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1):
         if not 0 <= factor <= 1.0:
@@ -107,7 +214,32 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """lr = base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters): linear warmup/decay."""
+    """Linear warm-up or decay: lr = base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters).
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        start_factor: the multiplier at epoch 0 (default 1/3), in (0, 1].
+        end_factor: the multiplier from total_iters on (default 1.0), in [0, 1].
+        total_iters: epochs to go from start_factor to end_factor (default 5).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Raises:
+        ValueError: a factor outside its range.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.LinearLR(optimizer, start_factor=0.25, total_iters=3)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.025, 0.05, 0.075, 0.1, 0.1]
+    """
 
     def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1):
@@ -136,7 +268,27 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """lr = base_lr * gamma ** epoch."""
+    """Exponential decay: lr = base_lr * gamma ** epoch.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        gamma: the factor per epoch.
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.05, 0.025, 0.0125]
+    """
 
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1):
         self.gamma = gamma
@@ -151,10 +303,33 @@ class ExponentialLR(LRScheduler):
 
 
 class InverseTimeLR(LRScheduler):
-    """lr = a / (b + epoch): the 1/t decay of stochastic approximation (Robbins-Monro). Not in PyTorch.
+    """Inverse-time decay lr = a / (b + epoch): the 1/t decay of stochastic approximation (Robbins-Monro), from
+    the lecture notes. Not in PyTorch.
 
-    An absolute schedule: it replaces the optimizer's lr (a/b at epoch 0). `a` may be one value per group.
-    >>> # InverseTimeLR(opt, a=1.0, b=10.0) gives 0.1, 1/11, 1/12, ...
+    An absolute schedule: it replaces the optimizer's lr (a / b at epoch 0).
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        a: the numerator, one value or one per param group.
+        b: the offset, > 0 (the lr at epoch 0 is a / b).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Raises:
+        ValueError: b <= 0.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.InverseTimeLR(optimizer, a=1.0, b=10.0)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.0909, 0.0833]
     """
 
     def __init__(self, optimizer, a, b: float, last_epoch: int = -1):
@@ -172,7 +347,28 @@ class InverseTimeLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power."""
+    """Polynomial decay to zero: lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        total_iters: epochs until the lr reaches 0 (default 5).
+        power: the polynomial's power (default 1.0: linear).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.PolynomialLR(optimizer, total_iters=4)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.075, 0.05, 0.025, 0.0]
+    """
 
     def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1):
         self.total_iters, self.power = total_iters, power
@@ -192,7 +388,29 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2 (PyTorch's recursive form)."""
+    """Cosine annealing: lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2, computed in
+    PyTorch's recursive (chainable) form.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        T_max: the epochs of half a cosine period (the lr reaches eta_min at epoch T_max).
+        eta_min: the lowest lr (default 0.0).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.CosineAnnealingLR(optimizer, T_max=4)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.0854, 0.05, 0.0146, 0.0]
+    """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
         self.T_max, self.eta_min = T_max, eta_min
@@ -217,7 +435,33 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    """Cosine annealing restarted every T_i epochs (T_0, then T_i *= T_mult)."""
+    """Cosine annealing with warm restarts (SGDR): the cosine restarts from base_lr every T_i epochs, with T_0 first,
+    then T_i *= T_mult.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" the scheduler sets.
+        T_0: the epochs of the first cycle.
+        T_mult: the growth factor of the cycle length (default 1), an int >= 1.
+        eta_min: the lowest lr (default 0.0).
+        last_epoch: the index of the last epoch when resuming (default -1: start fresh; resuming needs the
+            optimizer's state loaded first, for "initial_lr").
+
+    Raises:
+        ValueError: T_0 < 1 or T_mult < 1.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> scheduler = lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=2)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(round(optimizer.param_groups[0]["lr"], 4))
+        ...     optimizer.step()
+        ...     scheduler.step()
+        >>> lrs
+        [0.1, 0.05, 0.1, 0.05]
+    """
 
     def __init__(self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1):
         if not isinstance(T_0, int) or T_0 <= 0:

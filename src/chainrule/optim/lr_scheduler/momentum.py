@@ -64,7 +64,30 @@ class MomentumScheduler(abc.ABC):
 
 class StepMomentum(MomentumScheduler):
     """Piecewise-constant momentum: the optimizer's own until the first milestone, then `milestones[m]` from
-    step m on. `StepMomentum(opt, {10: 0.9})` on SGD(momentum=0.5) gives 0.5 for steps 0-9, then 0.9."""
+    step m on; the tutorial's recipe of momentum 0.5 while training is unstable, then 0.9. Not in PyTorch.
+
+    Args:
+        optimizer: an optimizer with a momentum (SGD, RMSprop) or betas (Adam, AdamW: beta1 is scheduled).
+        milestones: {step: momentum}, each momentum in [0, 1).
+        last_epoch: the index of the last step when resuming (default -1).
+
+    Raises:
+        ValueError: a momentum outside [0, 1).
+        TypeError: `optimizer` is not an Optimizer, or it has no momentum.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.lr_scheduler import StepMomentum
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1, momentum=0.5)
+        >>> schedule = StepMomentum(optimizer, {2: 0.9})
+        >>> seen = []
+        >>> for step in range(4):
+        ...     seen.append(optimizer.param_groups[0]["momentum"])
+        ...     optimizer.step()
+        ...     schedule.step()
+        >>> seen
+        [0.5, 0.5, 0.9, 0.9]
+    """
 
     def __init__(self, optimizer: Optimizer, milestones: dict, last_epoch: int = -1):
         self.milestones = {int(k): float(v) for k, v in sorted(milestones.items())}

@@ -10,7 +10,34 @@ from .base import _EPOCH_WARNING, LRScheduler, group_values
 
 
 class ReduceLROnPlateau(LRScheduler):
-    """step(metric): after more than `patience` epochs without improvement, lr = max(lr * factor, min_lr)."""
+    """Reduces the learning rate when a metric stops improving: after more than `patience` epochs without
+    improvement, lr = max(lr * factor, min_lr). Step it with the metric: `scheduler.step(val_loss)`.
+
+    Args:
+        optimizer: the optimizer whose param groups' "lr" it lowers.
+        mode: "min" (default: lower is better, a loss) or "max" (an accuracy).
+        factor: the multiplier at each reduction (default 0.1), < 1.
+        patience: epochs without improvement to tolerate before reducing (default 10).
+        threshold: the smallest change that counts as an improvement (default 1e-4).
+        threshold_mode: "rel" (default: relative to the best value) or "abs".
+        cooldown: epochs to wait after a reduction before counting again (default 0).
+        min_lr: the lowest lr, one value or one per group (default 0).
+        eps: reductions smaller than this are skipped (default 1e-8).
+
+    Raises:
+        ValueError: factor >= 1, an unknown mode or threshold_mode, or min_lr of the wrong length.
+        TypeError: `optimizer` is not an Optimizer.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim import lr_scheduler
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1)
+        >>> plateau = lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=1)
+        >>> for val_loss in [1.0, 0.9, 0.9, 0.9, 0.9]:
+        ...     plateau.step(val_loss)
+        >>> optimizer.param_groups[0]["lr"]   # halved once: after the second epoch without improvement
+        0.05
+    """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0, min_lr=0,

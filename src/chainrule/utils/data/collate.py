@@ -10,7 +10,27 @@ from ._convert import as_array, as_data, is_tensor, wrap
 
 
 def default_collate(batch: list):
-    """Stack samples: Tensors/arrays/numbers -> one Tensor with a new dim 0; tuples, dicts field by field."""
+    """Joins a list of samples into a batch: Tensors, arrays and numbers are stacked into one Tensor along a new
+    dimension 0; tuples, lists and dicts are collated field by field (DataLoader's default `collate_fn`).
+
+    Args:
+        batch: the samples, as returned by `dataset[i]`.
+
+    Returns:
+        The batch, with the samples' structure: e.g. (inputs (B, ...), labels (B,)) for (input, label) samples.
+        Python ints become int64, floats the default dtype (float32), bools bool.
+
+    Raises:
+        ValueError: an empty batch, or samples of different shapes or lengths (the message names them).
+        TypeError: a sample of a type it cannot stack (write your own collate_fn).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import default_collate
+        >>> x, y = default_collate([(cr.zeros(3), 0), (cr.ones(3), 1)])
+        >>> x.shape, y
+        (chainrule.Size([2, 3]), tensor([0, 1]))
+    """
     if not batch:
         raise ValueError("default_collate: got an empty batch")
     elem = batch[0]

@@ -13,7 +13,39 @@ from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
 class DataLoader:
-    """Mini-batches of a dataset, reshuffled each epoch; batch_size=1 is SGD, len(dataset) full-batch GD."""
+    """Iterates a dataset in mini-batches, reshuffled each epoch when shuffle=True (torch.utils.data.DataLoader).
+
+    batch_size=1 gives stochastic gradient descent, batch_size=len(dataset) full-batch gradient descent, and
+    anything between mini-batch gradient descent. A TensorDataset (or a Subset of one) is cut into batches with one
+    `take` per tensor per batch; other datasets are read sample by sample and joined by `collate_fn`.
+
+    Args:
+        dataset: a map-style dataset (`__getitem__` and `__len__`), e.g. a TensorDataset.
+        batch_size: samples per batch (default 1); None yields single samples without a batch dimension.
+        shuffle: draw a new random order every epoch (default False); seeded by `chainrule.manual_seed`,
+            `generator` or `seed`.
+        sampler: decides the order of the indices (conflicts with shuffle=True).
+        batch_sampler: yields whole batches of indices (replaces batch_size, shuffle, sampler, drop_last).
+        num_workers: accepted for PyTorch compatibility and ignored: loading runs in this process.
+        collate_fn: joins a list of samples into a batch (default: `default_collate`, which stacks them).
+        drop_last: drop the last batch when it is smaller than batch_size (default False).
+        generator: a `numpy.random.Generator` (or a seed) for the shuffling.
+        seed: an int seed for the shuffling (chainrule's addition; the same as a seeded generator).
+
+    Raises:
+        ValueError: num_workers < 0, shuffle=True together with a sampler, or a batch_sampler together with
+            batch_size, shuffle, sampler or drop_last.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import DataLoader, TensorDataset
+        >>> data = TensorDataset(cr.arange(10.0).reshape(5, 2), cr.tensor([0, 1, 0, 1, 1]))
+        >>> loader = DataLoader(data, batch_size=2)
+        >>> len(loader)
+        3
+        >>> [(x.shape, y.tolist()) for x, y in loader]
+        [(chainrule.Size([2, 2]), [0, 1]), (chainrule.Size([2, 2]), [0, 1]), (chainrule.Size([1, 2]), [1])]
+    """
 
     # A TensorDataset (or a Subset of one) is cut into batches by one `take` per tensor per batch, whatever the
     # sampler (read-only slices of the dataset itself when in order, so an in-place edit cannot corrupt it).

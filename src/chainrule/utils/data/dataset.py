@@ -11,7 +11,20 @@ from ._convert import as_data, is_tensor, wrap
 
 
 class Dataset:
-    """A map-style dataset: subclasses define `__getitem__(i)` and `__len__()` (torch.utils.data.Dataset)."""
+    """A map-style dataset: subclasses define `__getitem__(i)` and `__len__()` (torch.utils.data.Dataset).
+
+    `a + b` concatenates two datasets (a ConcatDataset).
+
+    Examples:
+        >>> from chainrule.utils.data import Dataset
+        >>> class Squares(Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return i, i * i
+        >>> len(Squares()), Squares()[3]
+        (4, (3, 9))
+    """
 
     def __getitem__(self, index):
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
@@ -24,7 +37,24 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Samples are rows of equally long Tensors/arrays; a batch is one fancy-index per tensor."""
+    """A dataset of equally long Tensors (or arrays): sample i is the tuple of their i-th rows.
+
+    Args:
+        *tensors: Tensors or arrays with the same first dimension (the samples), e.g. inputs and labels.
+
+    Raises:
+        ValueError: no tensor is given, a tensor is 0-d, or their first dimensions differ.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import TensorDataset
+        >>> data = TensorDataset(cr.zeros(100, 3), cr.arange(100))
+        >>> len(data)
+        100
+        >>> x, y = data[7]
+        >>> x.shape, y.item()
+        (chainrule.Size([3]), 7)
+    """
 
     def __init__(self, *tensors) -> None:
         if not tensors:
@@ -62,7 +92,21 @@ class TensorDataset(Dataset):
 
 
 class ArrayDataset(TensorDataset):
-    """A TensorDataset of `(data, targets)` with torchvision's names: `.data`, `.targets`, `.classes`."""
+    """A TensorDataset of `(data, targets)` with torchvision's names: `.data`, `.targets`, `.classes` (what
+    `chainrule.data.datasets.mnist` returns).
+
+    Args:
+        data: the inputs, a Tensor or array (N, ...).
+        targets: the labels, a Tensor or array (N, ...).
+        classes: the class names (default None).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import ArrayDataset
+        >>> ds = ArrayDataset(cr.zeros(4, 2), cr.tensor([0, 1, 1, 0]), classes=["no", "yes"])
+        >>> ds.data.shape, ds.targets.tolist(), ds.classes
+        (chainrule.Size([4, 2]), [0, 1, 1, 0], ['no', 'yes'])
+    """
 
     def __init__(self, data, targets, classes: Sequence[str] | None = None) -> None:
         super().__init__(data, targets)
@@ -80,7 +124,22 @@ class ArrayDataset(TensorDataset):
 
 
 class Subset(Dataset):
-    """The samples of `dataset` at `indices`, in that order (as torch.utils.data.Subset)."""
+    """The samples of `dataset` at `indices`, in that order (as torch.utils.data.Subset).
+
+    Args:
+        dataset: the dataset to take samples from.
+        indices: the indices of the samples, in [-len(dataset), len(dataset)).
+
+    Raises:
+        IndexError: an index is out of range.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import Subset, TensorDataset
+        >>> part = Subset(TensorDataset(cr.arange(10)), [9, 0, 4])
+        >>> len(part), part[0][0].item()
+        (3, 9)
+    """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset

@@ -17,7 +17,16 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """0, 1, ..., len(data_source) - 1, every epoch."""
+    """The indices 0, 1, ..., len(data_source) - 1 in order, every epoch (DataLoader's default).
+
+    Args:
+        data_source: the dataset (only its length is used).
+
+    Examples:
+        >>> from chainrule.utils.data import SequentialSampler
+        >>> list(SequentialSampler(range(4)))
+        [0, 1, 2, 3]
+    """
 
     def __init__(self, data_source) -> None:
         self.data_source = data_source
@@ -34,7 +43,24 @@ class SequentialSampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """A fresh permutation each epoch (or `num_samples` draws with replacement), from `generator`."""
+    """A fresh random permutation of the indices each epoch (DataLoader's shuffle=True), or `num_samples`
+    draws with replacement.
+
+    Args:
+        data_source: the dataset (only its length is used).
+        replacement: draw with replacement (default False).
+        num_samples: indices per epoch (default: len(data_source)).
+        generator: a `numpy.random.Generator` or an int seed (default: chainrule's global generator).
+        seed: an int seed (chainrule's addition; the same as a seeded generator).
+
+    Raises:
+        ValueError: num_samples is not a positive int.
+
+    Examples:
+        >>> from chainrule.utils.data import RandomSampler
+        >>> sorted(RandomSampler(range(5), seed=0))
+        [0, 1, 2, 3, 4]
+    """
 
     def __init__(self, data_source, replacement: bool = False, num_samples: int | None = None,
                  generator=None, seed: int | None = None) -> None:
@@ -67,7 +93,18 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices in a fresh random order each epoch."""
+    """The given indices in a fresh random order each epoch (e.g. a training part of a data set).
+
+    Args:
+        indices: the indices to draw from.
+        generator: a `numpy.random.Generator` or an int seed (default: chainrule's global generator).
+        seed: an int seed (chainrule's addition; the same as a seeded generator).
+
+    Examples:
+        >>> from chainrule.utils.data import SubsetRandomSampler
+        >>> sorted(SubsetRandomSampler([7, 3, 9], seed=0))
+        [3, 7, 9]
+    """
 
     def __init__(self, indices: Sequence[int], generator=None, seed: int | None = None) -> None:
         self._indices = np.asarray(indices, dtype=np.intp).reshape(-1)
@@ -85,7 +122,22 @@ class SubsetRandomSampler(Sampler):
 
 
 class BatchSampler(Sampler):
-    """Groups a sampler's indices into lists of `batch_size` (the last one shorter unless drop_last)."""
+    """Groups a sampler's indices into lists of `batch_size` (the last one shorter unless drop_last).
+
+    Args:
+        sampler: a Sampler or any iterable of indices.
+        batch_size: indices per batch, >= 1.
+        drop_last: drop the last batch when it is shorter (default in DataLoader: False).
+
+    Raises:
+        ValueError: batch_size is not a positive int.
+        TypeError: drop_last is not a bool.
+
+    Examples:
+        >>> from chainrule.utils.data import BatchSampler, SequentialSampler
+        >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+    """
 
     def __init__(self, sampler: Sampler | Iterable[int], batch_size: int, drop_last: bool) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:

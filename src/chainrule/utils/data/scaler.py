@@ -10,7 +10,28 @@ from ._convert import as_array, like
 
 
 class StandardScaler:
-    """z = (x - mean_) / scale_ per feature (axis 0); Tensors in give Tensors out, float32 stays float32."""
+    """Standardises features: z = (x - mean_) / scale_ per feature (over axis 0), as scikit-learn's.
+
+    Fit it on the training set only, then transform every split with the same statistics. Tensors in give
+    Tensors out, arrays give arrays; float32 stays float32 (the statistics accumulate in float64).
+
+    Args:
+        with_mean: subtract the mean (default True).
+        with_std: divide by the standard deviation (default True).
+        eps: a floor for the standard deviation, so constant features do not divide by zero (default 1e-12).
+
+    Attributes:
+        mean_: the per-feature mean after `fit`.
+        scale_: the per-feature standard deviation (population, ddof=0) after `fit`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import StandardScaler
+        >>> x = cr.tensor([[1.0, 10.0], [3.0, 30.0]])
+        >>> StandardScaler().fit(x).transform(x)
+        tensor([[-1., -1.],
+                [ 1.,  1.]])
+    """
 
     def __init__(self, with_mean: bool = True, with_std: bool = True, eps: float = 1e-12) -> None:
         self.with_mean, self.with_std, self.eps = with_mean, with_std, eps

@@ -13,7 +13,28 @@ from .dataset import Subset
 
 
 def random_split(dataset, lengths: Sequence[int | float], generator=None) -> list[Subset]:
-    """Split into non-overlapping Subsets; fractions summing to 1 are floored, leftovers go round-robin."""
+    """Randomly splits a dataset into non-overlapping Subsets of the given lengths.
+
+    Args:
+        dataset: the dataset to split.
+        lengths: sizes summing to len(dataset), or fractions summing to 1 (each floored; the samples left over
+            go one by one to the subsets in turn, as in PyTorch).
+        generator: a `numpy.random.Generator` or seed (default: chainrule's global generator,
+            `chainrule.manual_seed`).
+
+    Returns:
+        A list of Subsets, one per length.
+
+    Raises:
+        ValueError: the lengths do not sum to len(dataset) (or the fractions to 1), or one is negative.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import TensorDataset, random_split
+        >>> train, val = random_split(TensorDataset(cr.arange(10)), [0.8, 0.2])
+        >>> len(train), len(val)
+        (8, 2)
+    """
     n = len(dataset)
     sizes = _sizes(n, lengths)
     perm = rng_or_global(resolve_rng(generator)).permutation(n)

@@ -11,7 +11,30 @@ from .sampler import Sampler
 
 
 class StratifiedSampler(Sampler):
-    """Index batches with every class spread evenly over the epoch; use as DataLoader(batch_sampler=...)."""
+    """Batches of indices with every class spread evenly over the epoch; use as `DataLoader(batch_sampler=...)`.
+
+    With balanced=False (stratified) every sample comes exactly once per epoch and each batch holds about
+    batch_size * class_fraction samples of each class. With balanced=True each batch holds about
+    batch_size / n_classes of each class: small classes are resampled, large ones subsampled.
+
+    Args:
+        labels: the class label of every sample (a Tensor or array-like of length N).
+        batch_size: indices per batch, >= 1.
+        balanced: equal class shares per batch instead of the data's proportions (default False).
+        drop_last: drop the last batch when it is shorter (default False).
+        num_samples: samples per epoch with balanced=True (default N).
+        generator: a `numpy.random.Generator` or an int seed (default: chainrule's global generator).
+        seed: an int seed (chainrule's addition; the same as a seeded generator).
+
+    Raises:
+        ValueError: empty labels, a batch_size that is not a positive int, or num_samples without balanced.
+
+    Examples:
+        >>> from chainrule.utils.data import StratifiedSampler
+        >>> batches = list(StratifiedSampler([0, 0, 0, 0, 1, 1, 1, 1], batch_size=4, seed=0))
+        >>> [sorted(int(i) // 4 for i in batch) for batch in batches]   # each batch: two of each class
+        [[0, 0, 1, 1], [0, 0, 1, 1]]
+    """
 
     # balanced=False (stratified): every sample exactly once per epoch, and each batch holds about
     # batch_size * class_fraction samples of each class.  balanced=True: each batch holds about

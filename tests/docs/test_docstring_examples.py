@@ -1,0 +1,62 @@
+"""Every `>>>` example in chainrule's docstrings runs and prints what it shows (doctest, ELLIPSIS allowed).
+
+These are the examples the reference pages render, so they cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import chainrule
+
+SKIP = ("chainrule.__main__", "chainrule.playground.server", "chainrule.playground.app")  # need uvicorn/starlette
+
+
+def _modules() -> list[str]:
+    names = ["chainrule"]
+    for info in pkgutil.walk_packages(chainrule.__path__, "chainrule."):
+        if not info.name.endswith("__main__") and not info.name.startswith(SKIP):
+            names.append(info.name)
+    return sorted(names)
+
+
+def _tests(name: str):
+    module = importlib.import_module(name)
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    return [t for t in finder.find(module, name) if t.examples and t.name.startswith(name)]
+
+
+MODULES = [name for name in _modules() if _tests(name)]
+
+
+def test_the_documented_packages_have_examples():
+    documented = {"chainrule.nn.linear", "chainrule.nn.loss", "chainrule.optim.sgd", "chainrule.optim.adam",
+                  "chainrule.utils.data.dataloader", "chainrule.train.loop", "chainrule.classic.adaline"}
+    assert documented <= set(MODULES), sorted(documented - set(MODULES))
+
+
+def _vision_files_found() -> bool:
+    from chainrule.data.datasets.vision import FASHION_MNIST, MNIST, SPLITS, find, search_dirs
+
+    return all(find(search_dirs(spec.name, None), SPLITS[train]) for spec in (MNIST, FASHION_MNIST)
+               for train in (True, False))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name, tmp_path, monkeypatch):
+    if name == "chainrule.data.datasets.vision" and not _vision_files_found():
+        pytest.skip("MNIST / Fashion-MNIST not found ($CHAINRULE_DATA): their examples read the real files")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    failures = []
+    for test in _tests(name):
+        chainrule.manual_seed(0)
+        result = runner.run(test, out=failures.append)
+        assert result.attempted == len(test.examples)
+        assert result.failed == 0, "".join(failures)
+    assert not failures, "".join(failures)
