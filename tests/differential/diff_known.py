@@ -43,6 +43,7 @@ KNOWN: list[tuple[str, str, str, set]] = [
     ('scatter_add_dim0_larger_src', '*', ERROR_TYPES, {'error-type'}),
     ('take_along_dim_bcast', '*', ERROR_TYPES, {'error-type'}),
     ('take_along_dim_flat', '*', ERROR_TYPES, {'error-type'}),
+    ('setitem_index_put', '*', ERROR_TYPES, {'error-type'}),
     ('einsum_three', 'float32+float64 int64+float32 int32+int64 bool+float32', EINSUM_SUMS, {'raises'}),
     ('einsum_sum_only_letter', 'int32 bool int32+int64 float32+float64', EINSUM_SUMS, {'dtype', 'raises', 'value'}),
 ]

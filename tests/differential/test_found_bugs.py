@@ -176,3 +176,16 @@ def test_einsum_of_one_integer_operand_sums_to_int64(dtype, eq, shape):
     out, want = cr.einsum(eq, cr.tensor(x)), torch.einsum(eq, torch.tensor(x))
     assert _dtype_name(out.dtype) == _dtype_name(want.dtype)
     np.testing.assert_array_equal(out.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("write", ["setitem", "copy_"])
+def test_writing_a_float_that_requires_grad_into_an_integer_tensor_records_nothing(write):
+    for lib in (cr, torch):
+        y = lib.zeros(3, 4, dtype=lib.int64) * 1
+        v = lib.tensor([0.7, 2.5], requires_grad=True) * 1
+        if write == "setitem":
+            y[1, 1:3] = v
+        else:
+            y[1, 1:3].copy_(v)
+        assert not y.requires_grad and y.grad_fn is None
+        assert y[1].tolist() == [0, 0, 2, 0]

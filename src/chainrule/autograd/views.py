@@ -84,7 +84,8 @@ def inplace(self: Tensor, name: str, fn, *args, regen: bool = True) -> Tensor:
     if view is not None and _state.enabled and view[2] != self._version[0]:
         refresh(self)
     own_memory(self)
-    record = _state.enabled and (self._rg or _any_rg(args))
+    # an integer or bool self cannot require grad: PyTorch writes the value and records nothing
+    record = _state.enabled and (self._rg or _any_rg(args)) and self._data.dtype.kind in "fc"
     if not record:
         if view is not None:
             check_writable(self, name)
