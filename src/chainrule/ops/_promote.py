@@ -127,6 +127,14 @@ def result_type(tensor1, tensor2, *more):
     return from_numpy_dtype(np_result_type(tensor1, tensor2, *more))
 
 
+def kernel_missing(kernel: str, dtype, prefix: str = "", hint: str = "") -> NotImplementedError:
+    """PyTorch's error for an op it has no kernel for in this dtype: '"abs_cpu" not implemented for 'Bool''.
+
+    The same exception type and wording as PyTorch, so a program's `except NotImplementedError` still works.
+    """
+    return NotImplementedError(f"{prefix}\"{kernel}\" not implemented for '{torch_name(dtype)}'{hint}")
+
+
 def promote_types(type1, type2):
     """The smallest dtype both dtypes convert to without leaving their category (torch.promote_types):
     int64 with float32 is float32 (NumPy: float64), int32 with int64 is int64, uint8 with int8 is int16."""

@@ -15,6 +15,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from .indexing import index_put_add
+from ._promote import kernel_missing
 
 __all__ = ["einsum", "ger", "outer"]
 
@@ -135,7 +136,7 @@ def _promoted(equation: str, xs: list) -> list:
     sizes = [_label_sizes(t, x._data.shape) for t, x in zip(terms, xs)]
     shared = {c for c in set(lhs) - set(out) - {","} if sum(s.get(c, 1) > 1 for s in sizes) > 1}
     if shared and all(x._data.dtype == np.bool_ for x in xs):
-        raise NotImplementedError(f"einsum {equation!r}: \"bmm\" not implemented for 'Bool'")
+        raise kernel_missing("bmm", np.bool_, prefix=f"einsum {equation!r}: ")
     if shared:
         dtypes = ", ".join(sorted({str(x.dtype) for x in xs}))
         raise RuntimeError(f"einsum {equation!r}: operands summed over a shared label need one dtype, got "

@@ -12,6 +12,7 @@ from ..dtypes import default_np_dtype as _default_dtype
 from ..tensor import Tensor
 from ._promote import promote as _promote
 from ._promote import np_result_type as _result_type
+from ._promote import kernel_missing
 from ._promote import to_dtype as _to_dtype
 from ._util import broadcast_error
 from ._util import raw as _raw
@@ -219,7 +220,7 @@ sqrt = _unary(Sqrt, "sqrt", "Square root, elementwise.")
 def abs(input):  # noqa: A001 - PyTorch's name
     """|x|, elementwise (gradient 0 at 0); bool tensors are refused, as in PyTorch."""
     if input._data.dtype == np.bool_:
-        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+        raise kernel_missing("abs_cpu", np.bool_)
     return Abs.apply(input)
 
 
@@ -239,8 +240,8 @@ def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
     if not (input._data.dtype.kind == "f" and type(min) in _PLAIN and type(max) in _PLAIN):
         dtype = _result_type(input, min, max)
         if dtype == np.bool_ and not (isinstance(min, Tensor) or isinstance(max, Tensor)):
-            raise NotImplementedError(f"\"clamp_{'min' if max is None else 'max' if min is None else ''}"
-                                      "_scalar_cpu\" not implemented for 'Bool'")
+            which = "min_" if max is None else "max_" if min is None else ""
+            raise kernel_missing(f"clamp_{which}scalar_cpu", np.bool_)
         input = _to_dtype(input, dtype)
         min = None if min is None else _to_dtype(min, dtype)
         max = None if max is None else _to_dtype(max, dtype)

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ._util import dtype_of, shape_of
+from ._promote import kernel_missing
 
 
 class MatMul(Op):
@@ -48,7 +49,7 @@ def matmul(input, other):
         raise RuntimeError(f"matmul: expected both operands to have the same dtype, got {da} and {db}; "
                            "convert one with .to(other.dtype)")
     if da == np.bool_:
-        raise NotImplementedError("matmul: not implemented for 'Bool'; convert with .int() or .float()")
+        raise kernel_missing("addmm_impl_cpu_", np.bool_, prefix="matmul: ", hint="; convert with .int() or .float()")
     try:
         return MatMul.apply(input, other)
     except ValueError:
