@@ -19,7 +19,8 @@ class ReLU(Module):
     Derivative: 1 where x > 0, else 0 (the backward reads the saved output). A unit whose input is negative for every sample gets no gradient (a "dead ReLU").
 
     Args:
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.
@@ -47,7 +48,8 @@ class ReLU6(ReLU):
     Derivative: 1 where 0 < x < 6, else 0.
 
     Args:
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.
@@ -69,7 +71,8 @@ class LeakyReLU(Module):
 
     Args:
         negative_slope: the slope for x <= 0 (default 0.01).
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.
@@ -98,7 +101,8 @@ class ELU(Module):
 
     Args:
         alpha: the value approached as x -> -inf is -alpha (default 1.0).
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.
@@ -154,7 +158,8 @@ class SiLU(Module):
     Derivative: s (1 + x (1 - s)), s = sigmoid(x).
 
     Args:
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.
@@ -220,7 +225,8 @@ class Hardtanh(Module):
     Args:
         min_val: the lower bound (default -1.0).
         max_val: the upper bound (default 1.0).
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
         min_value: deprecated alias of min_val (as in PyTorch).
         max_value: deprecated alias of max_val.
 

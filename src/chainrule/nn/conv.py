@@ -175,7 +175,8 @@ class Dropout2d(Dropout):
 
     Args:
         p: the probability of zeroing a channel (default 0.5), in [0, 1].
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
 
     Shape:
         - Input: (N, C, H, W) or (C, H, W). Output: the same shape.

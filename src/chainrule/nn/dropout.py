@@ -14,7 +14,8 @@ class Dropout(Module):
 
     Args:
         p: the probability of zeroing an element (default 0.5), in [0, 1].
-        inplace: accepted for PyTorch compatibility (default False).
+        inplace: write the result into the input and return it (default False); refused, as in PyTorch, on
+            a leaf that requires grad or a view of one.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.
