@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from chainrule.ops._declare import Lib, all_cases, make_input, make_inputs  # noqa: F401  (re-exported)
 
 
@@ -226,7 +224,8 @@ OPS = [
 ]
 
 # The cases declared with their ops (chainrule/ops/_declare.py).
-OPS += [Case(name, c.fn, c.shapes, c.kinds, c.grad, c.gradgrad, c.torch, c.rtol32) for name, _, c in all_cases()]
+OPS += [Case(name, c.fn, c.shapes, c.kinds, c.grad, c.gradgrad, c.torch, c.rtol32)
+        for name, _, c in all_cases()]
 
 BY_NAME = {c.name: c for c in OPS}
 assert len(BY_NAME) == len(OPS), "duplicate case names"

@@ -1,4 +1,4 @@
-"""The op declarations (chainrule/ops/_declare.py): one declaration gives the function, its methods and aliases."""
+"""The op declarations (chainrule/ops/_declare.py): one declaration gives the function, methods, aliases."""
 
 import pytest
 

@@ -125,7 +125,7 @@ def all_cases() -> list[tuple[str, Decl, Case]]:
     return [(d.case_name(c), d, c) for d in REGISTRY.values() for c in d.cases]
 
 
-# ---- what a case's inputs and `m` are: shared by the tests and the gradcheck experiment ---------------------
+# ---- what a case's inputs and `m` are: shared by the tests and the gradcheck experiment -------------------
 class Lib:
     """`m` in a case: chainrule or torch, with `m.F` the functional namespace and index/mask makers."""
 

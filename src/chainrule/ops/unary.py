@@ -211,7 +211,7 @@ def square(input):
     return Square.apply(input)
 
 
-erf = declare(_unary(Erf, "erf", "The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt (float64-accurate)."),
+erf = declare(_unary(Erf, "erf", "The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt."),
               method=True, cases=[case(lambda m, x: m.erf(x), (4, 5), kinds="unit"),
                                   case(lambda m, x: (x * 3).erf(), (4, 5), suffix="wide")])
 frac = declare(_unary(Frac, "frac", "x - trunc(x): the fractional part, with the sign of x."), method=True,
