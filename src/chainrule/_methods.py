@@ -169,7 +169,7 @@ def _inplace(name: str, fn):
     return method
 
 
-for _name, _fn in (("add_", ar.add), ("sub_", ar.sub), ("mul_", ar.mul), ("div_", ar.div), ("pow_", ar.pow),
+for _name, _fn in (("add_", ar.add), ("sub_", ar.sub), ("mul_", ar.mul), ("pow_", ar.pow),
                    ("floor_divide_", ar.floor_divide), ("remainder_", ar.remainder)):
     setattr(T, _name, _inplace(_name, _promote.inplace_checked(_name, _fn)))  # PyTorch's cast check
 T.__iadd__ = T.add_
@@ -266,7 +266,11 @@ _UFUNCS = {
 }
 for _uf, _name in ((np.square, "square"), (np.log1p, "log1p"), (np.expm1, "expm1"), (np.exp2, "exp2"),
                    (np.log2, "log2"), (np.log10, "log10"), (np.floor, "floor"), (np.ceil, "ceil"),
-                   (np.trunc, "trunc"), (np.reciprocal, "reciprocal"), (np.arctanh, "atanh")):
+                   (np.trunc, "trunc"), (np.reciprocal, "reciprocal"), (np.arctanh, "atanh"), (np.tan, "tan"),
+                   (np.arcsin, "asin"), (np.arccos, "acos"), (np.arctan, "atan"), (np.sinh, "sinh"),
+                   (np.cosh, "cosh"), (np.arcsinh, "asinh"), (np.arccosh, "acosh"), (np.arctan2, "atan2"),
+                   (np.hypot, "hypot"), (np.copysign, "copysign"), (np.fmod, "fmod"), (np.logaddexp, "logaddexp"),
+                   (np.logaddexp2, "logaddexp2")):
     if hasattr(ops, _name):
         _UFUNCS[_uf] = getattr(ops, _name)
 
