@@ -24,6 +24,8 @@ from .pool import *  # noqa: F401,F403  (max_pool2d, avg_pool2d, adaptive_avg_po
 from .trig import *  # noqa: F401,F403  (tan, asin ... atanh)
 from .special import *  # noqa: F401,F403  (erfc, erfinv, lgamma, digamma, polygamma)
 from .pointwise_binary import *  # noqa: F401,F403  (atan2 ... xlogy, div(rounding_mode=))
+from .matmul_family import *  # noqa: F401,F403  (mv addmm addmv baddbmm kron)
+from .sorting import *  # noqa: F401,F403  (sort argsort topk kthvalue median mode unique)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
