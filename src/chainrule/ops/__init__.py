@@ -26,6 +26,7 @@ from .special import *  # noqa: F401,F403  (erfc, erfinv, lgamma, digamma, polyg
 from .pointwise_binary import *  # noqa: F401,F403  (atan2 ... xlogy, div(rounding_mode=))
 from .matmul_family import *  # noqa: F401,F403  (mv addmm addmv baddbmm kron)
 from .sorting import *  # noqa: F401,F403  (sort argsort topk kthvalue median mode unique)
+from .cumulative import *  # noqa: F401,F403  (cumprod cummax cummin logcumsumexp)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
