@@ -27,6 +27,7 @@ from .pointwise_binary import *  # noqa: F401,F403  (atan2 ... xlogy, div(roundi
 from .matmul_family import *  # noqa: F401,F403  (mv addmm addmv baddbmm kron)
 from .sorting import *  # noqa: F401,F403  (sort argsort topk kthvalue median mode unique)
 from .cumulative import *  # noqa: F401,F403  (cumprod cummax cummin logcumsumexp)
+from .scatter import *  # noqa: F401,F403  (scatter scatter_reduce index_add index_copy index_fill)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
