@@ -28,6 +28,8 @@ from .matmul_family import *  # noqa: F401,F403  (mv addmm addmv baddbmm kron)
 from .sorting import *  # noqa: F401,F403  (sort argsort topk kthvalue median mode unique)
 from .cumulative import *  # noqa: F401,F403  (cumprod cummax cummin logcumsumexp)
 from .scatter import *  # noqa: F401,F403  (scatter scatter_reduce index_add index_copy index_fill)
+from .masking import *  # noqa: F401,F403  (masked_select masked_scatter nonzero take repeat_interleave)
+from .diag import *  # noqa: F401,F403  (diag diag_embed diagflat trace)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
