@@ -53,9 +53,6 @@ T.__lt__ = cmp.lt
 T.__le__ = cmp.le
 T.__gt__ = cmp.gt
 T.__ge__ = cmp.ge
-T.__invert__ = lambda self: cmp.logical_not(self)
-T.__and__ = lambda self, o: cmp.logical_and(self, o)
-T.__or__ = lambda self, o: cmp.logical_or(self, o)
 
 
 T.__floordiv__ = ar.floor_divide

@@ -30,6 +30,7 @@ from .cumulative import *  # noqa: F401,F403  (cumprod cummax cummin logcumsumex
 from .scatter import *  # noqa: F401,F403  (scatter scatter_reduce index_add index_copy index_fill)
 from .masking import *  # noqa: F401,F403  (masked_select masked_scatter nonzero take repeat_interleave)
 from .diag import *  # noqa: F401,F403  (diag diag_embed diagflat trace)
+from .bitwise import *  # noqa: F401,F403  (bitwise_and ... shifts, & | ^ ~ << >>, logical_xor)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
