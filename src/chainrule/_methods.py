@@ -12,6 +12,7 @@ from .autograd import views as _views
 from . import dtypes as _dtypes
 from .dtypes import get_default_dtype
 from .ops import _declare, _promote
+from .ops import stats as _stats
 from .ops import arithmetic as ar
 from .ops import comparison as cmp
 from .ops import elementwise as _elementwise
@@ -147,6 +148,9 @@ T.is_complex = lambda self: self._data.dtype.kind == "c"
 T.is_signed = lambda self: self._data.dtype.kind in "fci"
 T.argmax = lambda self, dim=None, keepdim=False: ops.argmax(self, dim, keepdim)
 T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
+for _name in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them
+    if hasattr(T, _name):
+        setattr(T, _name, _stats.accepts_axis(getattr(T, _name)))
 
 
 # ---- in-place methods -----------------------------------------------------------------------------------
