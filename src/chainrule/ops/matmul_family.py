@@ -10,6 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._promote import torch_name
 from ._util import shape_of
 from .linalg import bmm, dot, matmul, mm
 from .movement import broadcast_to
@@ -24,9 +25,30 @@ def _ranks(op: str, want: tuple, *xs) -> None:
         raise RuntimeError(f"{op}: expected tensors of {' and '.join(f'{n}-D' for n in want)}, got {shapes}")
 
 
+def _same_dtypes(op: str, input, a, b) -> None:
+    """PyTorch refuses mixed dtypes in the add-matmul family (it does not promote), with these messages."""
+    da, db, dc = (x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype for x in (input, a, b))
+    if da == db == dc:
+        return
+    names = [torch_name(d) for d in (da, db, dc)]
+    if op == "addmv":
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {', '.join(names[:2])}, and "
+                           f"{names[2]}")
+    if op == "addmm":
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {names[0]} and {names[2]}"
+                           if db == dc else f"expected mat1 and mat2 to have the same dtype, but got: "
+                           f"{names[1]} != {names[2]}")
+    low = [np.dtype(d).name.replace("int64", "long int").replace("float32", "float").replace("float64", "double")
+           .replace("int32", "int") for d in (da, db, dc)]
+    raise RuntimeError(f"Input dtypes must be the same, got: input {low[0]}, batch1: {low[1]}, batch2: {low[2]}")
+
+
 def _scaled_sum(input, prod, beta, alpha):
     """beta * input + alpha * prod, skipping the multiplications by 1 (and input when beta is 0, as PyTorch:
-    NaN and inf in input are then ignored)."""
+    NaN and inf in input are then ignored). Integer tensors take alpha and beta truncated to integers, as
+    PyTorch does."""
+    if prod._data.dtype.kind in "iub":
+        alpha, beta = int(alpha), int(beta)
     if alpha != 1:
         prod = prod * alpha
     if beta == 0:
@@ -59,6 +81,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): mat1 (n, m), mat2 (m, p), input broadcastable to (n, p);
     beta (default 1) and alpha (default 1) numbers. With beta = 0 input's values are ignored."""
     _ranks("addmm", (2, 2), mat1, mat2)
+    _same_dtypes("addmm", input, mat1, mat2)
     return _scaled_sum(input, matmul(mat1, mat2), beta, alpha)
 
 
@@ -66,6 +89,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """beta * input + alpha * (mat @ vec): mat (n, m), vec (m,), input broadcastable to (n,)."""
     _ranks("addmv", (2, 1), mat, vec)
+    _same_dtypes("addmv", input, mat, vec)
     return _scaled_sum(input, matmul(mat, vec), beta, alpha)
 
 
@@ -77,6 +101,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * (batch1 @ batch2): batch1 (b, n, m), batch2 (b, m, p), input broadcastable
     to (b, n, p)."""
     _ranks("baddbmm", (3, 3), batch1, batch2)
+    _same_dtypes("baddbmm", input, batch1, batch2)
     return _scaled_sum(input, matmul(batch1, batch2), beta, alpha)
 
 

@@ -32,9 +32,11 @@ class Atan2(Op):
 
     @staticmethod
     def backward(ctx, g):
-        # d atan2(y, x) = (x dy - y dx) / (x^2 + y^2)
+        # d atan2(y, x) = (x dy - y dx) / (x^2 + y^2) ; 0 at the origin (PyTorch's choice)
         y, x = ctx.saved
-        r = g / (x * x + y * y)
+        d = x * x + y * y
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(d == 0, 0, g / d)
         return r * x, -r * y
 
 

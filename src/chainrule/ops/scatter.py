@@ -15,7 +15,7 @@ from ..tensor import Tensor
 from ._declare import case, declare
 from ._promote import torch_name
 from ._util import norm_dim, raw
-from .gather import _along, _check_range, _index_array, scatter_add
+from .gather import _along, _index_array, scatter_add
 from .inplace import inplace_of
 
 __all__ = ["index_add", "index_copy", "index_fill", "scatter", "scatter_reduce"]
@@ -62,6 +62,7 @@ class ScatterReduce(Op):
             count = np.zeros(x.shape, np.int64)
             np.add.at(count, at, 1)
             count += 1 if include_self else (count == 0)
+            count = count.astype(x.dtype) if x.dtype.kind in "iu" else count
             out = (out / count).astype(x.dtype) if x.dtype.kind == "f" else np.floor_divide(out, count)
         ctx.save_for_backward(x, src, out)
         ctx.at, ctx.reduce, ctx.include_self, ctx.hit, ctx.count = at, reduce, include_self, hit, count
@@ -81,12 +82,13 @@ class ScatterReduce(Op):
             return gx, gg[at], None, None, None
         xa, sa, oa = raw(x), raw(src), raw(out)
         if r in ("amax", "amin"):
-            ex = (xa == oa) & (ctx.include_self | ~ctx.hit)
+            ex = xa == oa  # counted even when include_self is False, as PyTorch's backward does
             es = sa == oa[at]
             n = ex.astype(np.int64)
             np.add.at(n, at, es)
             w = 1 / np.maximum(n, 1)
-            return g * (ex * w).astype(oa.dtype), g[at] * (es * w[at]).astype(oa.dtype), None, None, None
+            wx = ex * w * (ctx.include_self | ~ctx.hit)
+            return g * wx.astype(oa.dtype), g[at] * (es * w[at]).astype(oa.dtype), None, None, None
         zeros = np.where(ex_zero := (xa == 0) & (ctx.include_self | ~ctx.hit), 1, 0)
         np.add.at(zeros, at, sa == 0)
         nonzero_prod = np.where(ex_zero | ~(ctx.include_self | ~ctx.hit), 1, xa).astype(oa.dtype)
@@ -120,19 +122,28 @@ def _highest(dtype):
     return np.inf if dtype.kind == "f" else np.iinfo(dtype).max if dtype.kind in "iu" else True
 
 
+def _check_range(idx: np.ndarray, n: int, dim: int, error=RuntimeError, prefix: str = "") -> None:
+    """PyTorch's bounds check: 'index 5 is out of bounds for dimension 0 with size 3'."""
+    if idx.size:
+        lo, hi = int(idx.min()), int(idx.max())
+        if lo < 0 or hi >= n:
+            raise error(f"{prefix}index {lo if lo < 0 else hi} is out of bounds for dimension {dim} with size {n}")
+
+
 def _at(op: str, input: Tensor, dim: int, index, src_shape=None):
     """(axis, fancy index) for scatter-like op `op`, with PyTorch's shape and range checks."""
     idx = _index_array(index, op)
     (d,) = norm_dim(dim, max(input.ndim, 1), op)
     nd = max(input.ndim, 1)
     if max(idx.ndim, 1) != nd:
-        raise RuntimeError(f"{op}: index {tuple(idx.shape)} and input {tuple(input.shape)} must have the same "
-                           "number of dimensions")
+        raise RuntimeError(f"{op}: Index tensor must have the same number of dimensions as self tensor (index "
+                           f"{tuple(idx.shape)}, input {tuple(input.shape)})")
     for k in range(idx.ndim):
         if (src_shape is not None and idx.shape[k] > src_shape[k]) or (k != d and idx.shape[k] > input.shape[k]):
-            raise RuntimeError(f"{op}: index {tuple(idx.shape)} is larger than src {src_shape} or input "
-                               f"{tuple(input.shape)} in dimension {k}")
-    _check_range(idx, input.shape[d] if input.ndim else 1, d, op)
+            raise RuntimeError(f"{op}: Expected index {list(idx.shape)} to be no larger than self "
+                               f"{list(input.shape)} apart from dimension {d} and to be no larger size than src "
+                               f"{list(src_shape or ())}")
+    _check_range(idx, input.shape[d] if input.ndim else 1, d)
     return d, _along(idx.reshape(idx.shape if input.ndim else (-1,)), d, idx.shape if input.ndim else (idx.size,))
 
 
@@ -143,7 +154,7 @@ def _src(op: str, input: Tensor, src, idx_shape):
     if src._data.dtype != input._data.dtype:
         raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype ({torch_name(input.dtype)} "
                            f"and {torch_name(src.dtype)})")
-    if tuple(src.shape) != tuple(idx_shape):
+    if idx_shape is not None and tuple(src.shape) != tuple(idx_shape):
         src = src[tuple(slice(0, n) for n in idx_shape)]
     return src
 
@@ -175,6 +186,7 @@ def scatter(input, dim: int, index, src=None, value=None, *, reduce: str | None 
             out = scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
         return _NoDerivative.apply(input, src, out._data)
     x = _flat(input)
+    _src("scatter", x, src, None)  # PyTorch checks the dtype before the index
     d, at = _at("scatter", x, dim, index, tuple(src.shape) if isinstance(src, Tensor) else None)
     out = Scatter.apply(x, _src("scatter", x, src, np.shape(raw(index))), at)
     return out if input.ndim else out.reshape(())
@@ -201,6 +213,7 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bo
     if reduce not in REDUCES:
         raise RuntimeError(f"scatter_reduce: reduce argument must be one of {', '.join(REDUCES)}, got {reduce!r}")
     x = _flat(input)
+    _src("scatter", x, src, None)  # PyTorch checks the dtype before the index (with scatter's message)
     d, at = _at("scatter_reduce", x, dim, index, tuple(src.shape))
     out = ScatterReduce.apply(x, _src("scatter_reduce", x, src, np.shape(raw(index))), at, reduce,
                               bool(include_self))
@@ -208,18 +221,26 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bo
 
 
 def _index_at(op: str, input: Tensor, dim: int, index, source_shape=None):
+    """(axis, index) of index_add/index_copy/index_fill, with PyTorch's checks, errors and their order."""
     idx = _index_array(index, op)
     if idx.ndim > 1:
         raise RuntimeError(f"{op}(): Index is supposed to be a vector, got shape {tuple(idx.shape)}")
     idx = idx.reshape(-1)
     (d,) = norm_dim(dim, max(input.ndim, 1), op)
     n = input.shape[d] if input.ndim else 1
-    _check_range(idx, n, d, op)
-    if source_shape is not None:
-        want = tuple(input.shape[:d]) + (idx.size,) + tuple(input.shape[d + 1:]) if input.ndim else (idx.size,)
-        if tuple(source_shape) != want and not (input.ndim == 0 and len(source_shape) == 0):
-            raise RuntimeError(f"{op}(): source {tuple(source_shape)} must have input's shape "
-                               f"{tuple(input.shape)} with dimension {d} of size len(index) = {idx.size}")
+    if source_shape is not None and input.ndim and len(source_shape):
+        if len(source_shape) != input.ndim or any(a != b for k, (a, b) in enumerate(zip(source_shape, input.shape))
+                                                  if k != d):
+            raise RuntimeError(f"{op}_(): source tensor shape must match self tensor shape, excluding the "
+                               f"specified dimension. Got self.shape = {list(input.shape)} source.shape = "
+                               f"{list(source_shape)}")
+        if source_shape[d] != idx.size:
+            error = IndexError if op == "index_copy" else RuntimeError
+            raise error(f"{op}_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                        f"({source_shape[d]}), for dim: {d}")
+    if input.numel():  # PyTorch does not check indices into an empty tensor
+        _check_range(idx, n, d, RuntimeError if op == "index_add" else IndexError,
+                     "index_copy_(): " if op == "index_copy" else "")
     return d, (slice(None),) * d + (idx,)
 
 
@@ -309,6 +330,8 @@ def index_fill(input, dim: int, index, value):
     else:
         value = input._data.dtype.type(value)
     x = _flat(input)
+    if x.numel() == 0:  # nothing to fill (PyTorch does not check the indices then)
+        return input.clone()
     out = _IndexFill.apply(x, value, at if input.ndim else (raw(index).reshape(-1),))
     return out if input.ndim else out.reshape(())
 

@@ -13,6 +13,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._promote import kernel_missing
 from ._util import norm_dim
 from .extrema import _return_type, return_types
 from .gather import _along
@@ -104,6 +105,8 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     """The k largest (largest=False: smallest) elements along `dim` and their indices, in sorted order.
     Raises RuntimeError when k exceeds the dimension's size. Returns return_types.topk."""
     x = _tensor(input)
+    if x._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     axis = _axis(x, dim, "topk") if x.ndim else 0
     n = x.shape[axis] if x.ndim else 1
     if not 0 <= k <= n:
@@ -145,10 +148,13 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
 def _median(input, dim, keepdim: bool, nan: bool, kind: str):
     x = _tensor(input)
     a = x._data
+    if a.dtype == np.bool_ and a.size:
+        raise kernel_missing(f"{kind}_cpu", a.dtype)
     if dim is None:
         flat = a.reshape(-1)
-        if flat.size == 0:
-            raise IndexError(f"{kind}(): input is empty; it has no median")
+        if flat.size == 0:  # PyTorch: NaN (integers: the lowest value, bool: True)
+            return MedianAll.apply(x, np.nan if a.dtype.kind == "f" else np.iinfo(a.dtype).min
+                                   if a.dtype.kind in "iu" else True)
         if nan:
             flat = flat[~np.isnan(flat)] if flat.dtype.kind == "f" else flat
         if flat.size == 0:
@@ -162,7 +168,7 @@ def _median(input, dim, keepdim: bool, nan: bool, kind: str):
     axis = _axis(x, dim, kind)
     n = x.shape[axis]
     if n == 0:
-        raise IndexError(f"{kind}(): cannot compute the median over an empty dimension {dim}")
+        raise IndexError(f"{kind}(): Expected reduction dim {axis} to have non-zero size.")
     order = _order(a, axis, False)
     if nan and a.dtype.kind == "f":
         count = np.sum(~np.isnan(a), axis=axis, keepdims=True)  # NaN sort last: the median of the rest
@@ -238,6 +244,9 @@ def unique(input, sorted: bool = True, return_inverse: bool = False, return_coun
         inv = inv.reshape(a.shape)
     else:
         axis = _axis(x, dim, "unique")
+        if any(n == 0 for k, n in enumerate(a.shape) if k != axis):
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique cannot be "
+                               "applied")
         vals, inv, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
         inv = inv.reshape(-1)
     out = [Tensor._wrap(np.ascontiguousarray(vals))]

@@ -99,7 +99,7 @@ def digamma_array(x) -> np.ndarray:
 
         out = _shifted(xp, 0, lambda v: -1 / v, series)
         out = np.where(neg, out - np.pi / np.tan(np.pi * x), out)
-        out = np.where(x == 0, -np.inf, out)
+        out = np.where(x == 0, -np.copysign(np.inf, x), out)  # -inf at +0, +inf at -0 (PyTorch)
         return np.where(neg & (x == np.floor(x)), np.nan, out)
 
 
