@@ -149,7 +149,7 @@ T.is_signed = lambda self: self._data.dtype.kind in "fci"
 T.argmax = lambda self, dim=None, keepdim=False: ops.argmax(self, dim, keepdim)
 T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
 for _name in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them
-    if hasattr(T, _name):
+    if hasattr(T, _name) and _name not in _declare.REGISTRY:  # declared ops take axis= themselves
         setattr(T, _name, _stats.accepts_axis(getattr(T, _name)))
 
 

@@ -117,11 +117,11 @@ DIFFERS: list[tuple[str, str, str, str, object, str]] = [
     ("kron*", "*", "accepts", r"view size is not compatible", None,
      "PyTorch's kron reshapes with view(), which fails on some non-contiguous inputs; chainrule copies"),
     ("topk*", "*", "grad", r"^gradient 0", _edge,
-     "ties (edge values repeat): PyTorch's topk picks among tied elements by its partial sort; chainrule "
-     "takes the first in order, so the gradient goes to another of the tied elements"),
+     ("ties (edge values repeat): PyTorch's topk picks among tied elements by its partial sort; chainrule "
+      "takes the first in order, so the gradient goes to another of the tied elements")),
     ("kthvalue*", "*", "grad", r"^gradient 0", _edge,
-     "ties (edge values repeat): PyTorch's kthvalue picks among tied elements by its quickselect; chainrule "
-     "takes them in order, so the gradient goes to another of the tied elements"),
+     ("ties (edge values repeat): PyTorch's kthvalue picks among tied elements by its quickselect; chainrule "
+      "takes them in order, so the gradient goes to another of the tied elements")),
     ("median_dim", "*", "grad", r"^gradient 0", _edge,
      "ties (edge values repeat): PyTorch's median(dim) picks among tied elements by its quickselect"),
     ("*gamma", "*", "grad", r"infinities differ|NaN at different places", _edge,

@@ -33,14 +33,14 @@ from .diag import *  # noqa: F401,F403  (diag diag_embed diagflat trace)
 from .bitwise import *  # noqa: F401,F403  (bitwise_and ... shifts, & | ^ ~ << >>, logical_xor)
 from .stats import *  # noqa: F401,F403  (std_mean var_mean nan_to_num clamp_min clamp_max isposinf ...)
 
-from ._declare import TORCH as _TORCH, names_in as _names_in
+from ._declare import REGISTRY as _REGISTRY, TORCH as _TORCH, names_in as _names_in
 from . import stats as _stats
 
 # Export the public functions only (not NumPy, the Op classes or helpers) to `chainrule.*`: the declared ops
 # (ops/_declare.py) with their aliases, and the functions not yet declared.
 globals().update(_names_in(_TORCH))
-for _n in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them
-    if _n in globals():
+for _n in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them (ops not declared)
+    if _n in globals() and _n not in _REGISTRY:
         globals()[_n] = _stats.accepts_axis(globals()[_n])
 __all__ = sorted(
     n for n, v in dict(globals()).items()

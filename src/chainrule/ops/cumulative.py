@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
+from ._aliases import accepts_axis
 from ._declare import case, declare
 from ._promote import kernel_missing
 from ._util import norm_dim
@@ -95,6 +96,7 @@ def _dim(x: Tensor, dim, op: str) -> int:
 @declare(method=True, cases=[case(lambda m, x: m.cumprod(x, 1), (3, 4)),
                              case(lambda m, x: (x * (x.abs() > 0.5)).cumprod(dim=0), (5, 2), kinds="away0",
                                   suffix="zeros")])
+@accepts_axis
 def cumprod(input, dim, *, dtype=None):
     """Running product along `dim`; integer and bool tensors give int64 (as PyTorch), `dtype` casts the input
     first. The gradient is exact where the input has zeros too."""
@@ -135,6 +137,7 @@ def _cumext(input, dim, name: str, acc):
 
 @declare(method=True, cases=[case(lambda m, x: m.cummax(x, 1).values, (3, 5)),
                              case(lambda m, x: x.cummax(0)[0], (5, 2), suffix="dim0")])
+@accepts_axis
 def cummax(input, dim: int):
     """(values, indices): the running maximum along `dim` and the index of the last element equal to it.
     Returns return_types.cummax."""
@@ -142,6 +145,7 @@ def cummax(input, dim: int):
 
 
 @declare(method=True, cases=[case(lambda m, x: m.cummin(x, 1).values, (3, 5))])
+@accepts_axis
 def cummin(input, dim: int):
     """(values, indices): the running minimum along `dim` and the index of the last element equal to it.
     Returns return_types.cummin."""
@@ -150,6 +154,7 @@ def cummin(input, dim: int):
 
 @declare(method=True, cases=[case(lambda m, x: m.logcumsumexp(x, 1), (3, 5)),
                              case(lambda m, x: (x * 30).logcumsumexp(0), (4, 2), suffix="wide")])
+@accepts_axis
 def logcumsumexp(input, dim: int):
     """log(cumsum(exp(input), dim)), computed without overflow; floating tensors only (integers raise
     NotImplementedError, as PyTorch)."""

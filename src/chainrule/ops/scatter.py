@@ -34,7 +34,7 @@ class Scatter(Op):
     @staticmethod
     def forward(ctx, x, src, at):
         out = x.copy()
-        out[at] = src if np.ndim(src) == 0 else src
+        out[at] = src
         ctx.at, ctx.keep = at, ~_written(x.shape, at)
         return out
 
@@ -187,7 +187,7 @@ def scatter(input, dim: int, index, src=None, value=None, *, reduce: str | None 
         return _NoDerivative.apply(input, src, out._data)
     x = _flat(input)
     _src("scatter", x, src, None)  # PyTorch checks the dtype before the index
-    d, at = _at("scatter", x, dim, index, tuple(src.shape) if isinstance(src, Tensor) else None)
+    _d, at = _at("scatter", x, dim, index, tuple(src.shape) if isinstance(src, Tensor) else None)
     out = Scatter.apply(x, _src("scatter", x, src, np.shape(raw(index))), at)
     return out if input.ndim else out.reshape(())
 
@@ -214,7 +214,7 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bo
         raise RuntimeError(f"scatter_reduce: reduce argument must be one of {', '.join(REDUCES)}, got {reduce!r}")
     x = _flat(input)
     _src("scatter", x, src, None)  # PyTorch checks the dtype before the index (with scatter's message)
-    d, at = _at("scatter_reduce", x, dim, index, tuple(src.shape))
+    _d, at = _at("scatter_reduce", x, dim, index, tuple(src.shape))
     out = ScatterReduce.apply(x, _src("scatter_reduce", x, src, np.shape(raw(index))), at, reduce,
                               bool(include_self))
     return out if input.ndim else out.reshape(())
@@ -257,7 +257,7 @@ def index_add(input, dim: int, index, source, *, alpha=1):
     """input with alpha * source[.., i, ..] added at input[.., index[i], ..] along dim (repeats accumulate);
     source has input's shape with dim of size len(index), and input's dtype."""
     _same_dtype("index_add_", input, source)
-    d, at = _index_at("index_add", input, dim, index, tuple(source.shape))
+    d, _ = _index_at("index_add", input, dim, index, tuple(source.shape))
     if alpha != 1:
         source = source * alpha
     idx = raw(index).reshape(-1)
@@ -290,7 +290,7 @@ def index_copy(input, dim: int, index, source):
     """input with source[.., i, ..] copied to input[.., index[i], ..] along dim (source has input's dtype
     and shape, with dim of size len(index))."""
     _same_dtype("index_copy_", input, source)
-    d, at = _index_at("index_copy", input, dim, index, tuple(source.shape))
+    d, _ = _index_at("index_copy", input, dim, index, tuple(source.shape))
     idx = raw(index).reshape(-1)
     full = tuple(np.arange(n).reshape((n,) + (1,) * (source.ndim - k - 1)) if k != d else
                  idx.reshape((idx.size,) + (1,) * (source.ndim - k - 1)) for k, n in enumerate(source.shape))
@@ -321,7 +321,7 @@ class _IndexFill(Op):
 def index_fill(input, dim: int, index, value):
     """input with every entry of the slices index[i] along dim set to value (a number, cast to input's dtype,
     or a 0-d tensor, which then gets the gradient)."""
-    d, at = _index_at("index_fill", input, dim, index)
+    _d, at = _index_at("index_fill", input, dim, index)
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"index_fill_(): only supports a 0-dimensional value tensor, but got tensor with "

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
+from ._aliases import accepts_axis
 from ._declare import case, declare
 from ._promote import kernel_missing
 from ._util import norm_dim
@@ -73,6 +74,7 @@ def _pick(x: Tensor, idx: np.ndarray, axis: int, cls=Select) -> Tensor:
 @declare(method=True, cases=[case(lambda m, x: m.sort(x).values, (3, 4), kinds="distinct"),
                              case(lambda m, x: x.sort(dim=0, descending=True)[0], (3, 4), kinds="distinct",
                                   suffix="desc")])
+@accepts_axis
 def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) sorted along `dim` (default -1), ascending unless `descending`; stable always (equal
     elements keep their order, which satisfies stable=True). Returns return_types.sort."""
@@ -87,6 +89,7 @@ def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
 
 @declare(method=True, cases=[case(lambda m, x: m.argsort(x, dim=0).float(), (3, 4), kinds="distinct",
                                   grad=False)])
+@accepts_axis
 def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     """The int64 indices that sort input along `dim` (see sort)."""
     return sort(input, dim, descending, stable).indices
@@ -101,7 +104,8 @@ def msort(input):
 @declare(method=True, cases=[case(lambda m, x: m.topk(x, 2).values, (3, 4), kinds="distinct"),
                              case(lambda m, x: x.topk(3, dim=0, largest=False)[0], (4, 3), kinds="distinct",
                                   suffix="smallest")])
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+@accepts_axis
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
     """The k largest (largest=False: smallest) elements along `dim` and their indices, in sorted order.
     Raises RuntimeError when k exceeds the dimension's size. Returns return_types.topk."""
     x = _tensor(input)
@@ -132,6 +136,7 @@ def _select(x: Tensor, idx: np.ndarray, axis: int, keepdim: bool, kind: str):
 @declare(method=True, cases=[case(lambda m, x: m.kthvalue(x, 2).values, (3, 4), kinds="distinct"),
                              case(lambda m, x: x.kthvalue(3, 0, True)[0], (4, 3), kinds="distinct",
                                   suffix="keepdim")])
+@accepts_axis
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     """The k-th smallest element (k from 1) along `dim` and its index. Returns return_types.kthvalue."""
     x = _tensor(input)
@@ -187,6 +192,7 @@ def _median(input, dim, keepdim: bool, nan: bool, kind: str):
                              case(lambda m, x: m.median(x, 1).values, (3, 4), kinds="distinct", suffix="dim"),
                              case(lambda m, x: x.median(dim=0, keepdim=True)[0], (5, 2), kinds="distinct",
                                   suffix="keepdim")])
+@accepts_axis
 def median(input, dim=None, keepdim: bool = False):
     """median(x): the lower median of all elements (of an even count, the smaller middle one; NaN if any);
     the gradient is split among the elements equal to it. median(x, dim): return_types.median(values,
@@ -195,6 +201,7 @@ def median(input, dim=None, keepdim: bool = False):
 
 
 @declare(method=True, cases=[case(lambda m, x: m.nanmedian(x), (3, 4), kinds="distinct")])
+@accepts_axis
 def nanmedian(input, dim=None, keepdim: bool = False):
     """median ignoring NaN (NaN only when every element is NaN)."""
     return _median(input, dim, keepdim, True, "nanmedian")
@@ -202,6 +209,7 @@ def nanmedian(input, dim=None, keepdim: bool = False):
 
 @declare(method=True, cases=[case(lambda m, x: m.mode(x.round()).values, (3, 6), kinds="frac", grad=False),
                              case(lambda m, x: x.mode(0)[0], (4, 3), kinds="distinct", suffix="distinct")])
+@accepts_axis
 def mode(input, dim: int = -1, keepdim: bool = False):
     """The most frequent value along `dim` (the smallest of equally frequent ones) and the last index where
     it occurs. Returns return_types.mode."""
@@ -231,7 +239,7 @@ def mode(input, dim: int = -1, keepdim: bool = False):
                                   suffix="inverse_counts"),
                              case(lambda m, x: (x > 0).float().unique(dim=0, return_counts=True), (6, 2),
                                   grad=False, suffix="dim")])
-def unique(input, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
+def unique(input, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
            dim=None):
     """The distinct elements (dim=None: of the flattened tensor, sorted; `sorted=False` sorts too, as
     PyTorch's CPU kernel does) or the distinct slices along `dim`. return_inverse adds each element's (or

@@ -5,12 +5,11 @@ them as aliases of dim/keepdim on every reduction).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
+from ._aliases import accepts_axis
 from ._declare import case, declare
 from .comparison import allclose, isclose
 from .elementwise import clamp
@@ -20,27 +19,10 @@ from .reduce import mean, std, var
 __all__ = ["clamp_max", "clamp_min", "isneginf", "isposinf", "isreal", "nan_to_num", "std_mean", "var_mean"]
 
 
-def accepts_axis(fn):
-    """fn taking `axis=` for `dim=` and `keepdims=` for `keepdim=` (PyTorch's NumPy-style aliases)."""
-
-    @functools.wraps(fn)
-    def wrapped(*args, axis=None, keepdims=None, **kwargs):
-        if axis is not None:
-            if "dim" in kwargs:
-                raise TypeError(f"{fn.__name__}(): got both dim= and its alias axis=")
-            kwargs["dim"] = axis
-        if keepdims is not None:
-            kwargs["keepdim"] = keepdims
-        return fn(*args, **kwargs)
-
-    wrapped.__wrapped_axis__ = True
-    return wrapped
-
-
-# the reductions that take dim= but not yet axis= (sum, mean, var, std and cumsum take it themselves)
+# the ops not yet declared that take dim= but not axis= (sum, mean, var, std and cumsum take it themselves;
+# the declared ones are decorated with accepts_axis): ops/__init__.py and _methods.py wrap them
 AXIS_ALIASED = ("all", "any", "max", "min", "amax", "amin", "argmax", "argmin", "prod", "logsumexp", "softmax",
-                "log_softmax", "sort", "argsort", "median", "nanmedian", "mode", "cumprod", "cummax", "cummin",
-                "logcumsumexp", "kthvalue", "topk", "std_mean", "var_mean")
+                "log_softmax")
 
 
 def _floating_only(op: str, input) -> None:
@@ -51,6 +33,7 @@ def _floating_only(op: str, input) -> None:
 @declare(cases=[case(lambda m, x: m.std_mean(x, 1), (3, 4)),
                 case(lambda m, x: m.std_mean(x, dim=0, correction=0, keepdim=True), (3, 4), suffix="correction"),
                 case(lambda m, x: m.std_mean(x), (5,), suffix="all")])
+@accepts_axis
 def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """(std, mean) over `dim` (None: all elements) in one call; correction (default 1) as std's, or the
     older unbiased=True/False. Floating tensors only (RuntimeError otherwise)."""
@@ -62,6 +45,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correctio
 
 @declare(cases=[case(lambda m, x: m.var_mean(x, 1, unbiased=False), (3, 4)),
                 case(lambda m, x: m.var_mean(x, (0, 1), correction=2), (3, 4), suffix="correction")])
+@accepts_axis
 def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """(var, mean) over `dim` (None: all elements) in one call; correction (default 1) as var's, or the
     older unbiased=True/False. Floating tensors only (RuntimeError otherwise)."""
@@ -101,13 +85,13 @@ def nan_to_num(input, nan: float = 0.0, posinf: float | None = None, neginf: flo
 @declare(method=True, cases=[case(lambda m, x, b: m.clamp_min(x, b), (3, 4), (4,), kinds="away0",
                                   suffix="tensor"),
                              case(lambda m, x: x.clamp_min(0.1), (3, 4), kinds="away0", suffix="scalar")])
-def clamp_min(input, min):  # noqa: A002 - PyTorch's name
+def clamp_min(input, min):
     """clamp(input, min=min): a number or a tensor (broadcast)."""
     return clamp(input, min=min)
 
 
 @declare(method=True, cases=[case(lambda m, x, b: m.clamp_max(x, b), (3, 4), (3, 1), kinds="away0")])
-def clamp_max(input, max):  # noqa: A002 - PyTorch's name
+def clamp_max(input, max):
     """clamp(input, max=max): a number or a tensor (broadcast)."""
     return clamp(input, max=max)
 

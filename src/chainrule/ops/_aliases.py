@@ -1,0 +1,24 @@
+"""PyTorch's NumPy-style keyword aliases: its argument parser takes `axis=` for `dim=` and `keepdims=` for
+`keepdim=` on every op with a dim."""
+
+from __future__ import annotations
+
+import functools
+
+__all__ = ["accepts_axis"]
+
+
+def accepts_axis(fn):
+    """fn taking `axis=` for `dim=` and `keepdims=` for `keepdim=` (PyTorch's NumPy-style aliases)."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, axis=None, keepdims=None, **kwargs):
+        if axis is not None:
+            if "dim" in kwargs:
+                raise TypeError(f"{fn.__name__}(): got both dim= and its alias axis=")
+            kwargs["dim"] = axis
+        if keepdims is not None:
+            kwargs["keepdim"] = keepdims
+        return fn(*args, **kwargs)
+
+    return wrapped
