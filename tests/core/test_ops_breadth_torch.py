@@ -8,6 +8,8 @@ return the same dtypes and values.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -298,3 +300,40 @@ def test_beta_zero_ignores_nan_and_integer_scalars_truncate():
     same(lambda m, c, a: m.addmm(c, a, a, beta=0), [nan, eye])
     same(lambda m, c, a: m.addmm(c, a, a, beta=1.5, alpha=2.7), [np.ones((2, 2), np.int64), np.ones((2, 2),
                                                                                                     np.int64)])
+
+
+OUT = {
+    "atan2": lambda m, x, o: m.atan2(x, x + 1, out=o), "tan": lambda m, x, o: m.tan(x, out=o),
+    "erfc": lambda m, x, o: m.erfc(x, out=o), "div": lambda m, x, o: m.div(x, 2, rounding_mode="floor", out=o),
+    "bitwise_and": lambda m, x, o: m.bitwise_and(x.long(), 3, out=o), "cumprod": lambda m, x, o: m.cumprod(
+        x, 0, out=o), "kron": lambda m, x, o: m.kron(x, x, out=o), "masked_select": lambda m, x, o:
+    m.masked_select(x, x > 0, out=o), "take": lambda m, x, o: m.take(x, m.idx([0, 3]), out=o),
+    "nan_to_num": lambda m, x, o: m.nan_to_num(x, out=o), "lerp": lambda m, x, o: m.lerp(x, x * 2, 0.5, out=o),
+}
+
+
+@pytest.mark.parametrize("out_dtype", ("float32", "float64", "int64"))
+@pytest.mark.parametrize("out_shape", ((0,), (2, 3), (5,)))
+@pytest.mark.parametrize("name", sorted(OUT))
+def test_out_matches_torch(name, out_shape, out_dtype):
+    """out=: the value written, cast (or refused) and resized as PyTorch does; the result is out itself."""
+    x = np.random.default_rng(1).uniform(-2, 2, (2, 3)).astype(np.float32)
+
+    def fn(m, t):
+        o = m.zeros(out_shape, dtype=getattr(m, out_dtype))
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = OUT[name](m, t, o)
+        assert r is o
+        return o, m.tensor(any("resized" in str(x.message) for x in w))  # PyTorch may warn twice
+
+    same(fn, [x])
+
+
+def test_out_tuples_and_refusals_match_torch():
+    x = np.random.default_rng(2).uniform(-2, 2, (3, 4))
+    same(lambda m, t: m.sort(t, 1, out=(m.zeros(0, dtype=m.float64), m.zeros(0, dtype=m.int64))), [x])
+    same(lambda m, t: m.sort(t, 1, out=(m.zeros(0, dtype=m.float64), m.zeros(0))), [x])
+    same(lambda m, t: m.topk(t, 2, out=(m.zeros(3, 2, dtype=m.float64), m.zeros(3, 2, dtype=m.int64))), [x])
+    same(lambda m, t: m.cummax(t, 0, out=(m.zeros(0, dtype=m.float64), m.zeros(0, dtype=m.int64))), [x])
+    same(lambda m, t: m.atan2(t.requires_grad_(), t, out=m.zeros(3, 4, dtype=m.float64)), [x])

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._out import with_out
 from ._promote import array_in, kernel_missing, np_result_type
 from ._util import broadcast_error
 from .inplace import inplace_of
@@ -42,6 +43,7 @@ def _bitwise(name: str, ufunc):
         return out if out._data.dtype == dtype else Tensor._wrap(out._data.astype(dtype))
 
     fn.__name__ = fn.__qualname__ = name
+    fn = with_out(fn, exact=False)
     fn.__doc__ = (f"Elementwise {name[8:]} of integer or bool tensors (or numbers), promoted to their result "
                   "type: logical on bool, bitwise on integers; floating results raise NotImplementedError.")
     return fn
@@ -65,6 +67,7 @@ def _shifter(name: str, left: bool):
         return Tensor._wrap(np.asarray(_wrap(name, lambda x, y: _shift(x, y, left), a, b)._data, dtype=dtype))
 
     fn.__name__ = fn.__qualname__ = name
+    fn = with_out(fn, exact=False)
     fn.__doc__ = (f"input {'<<' if left else '>>'} other, elementwise on integers (bool operands promote to "
                   "int64 with an int); a shift by a negative amount or by the width or more gives 0 (right "
                   "shift of a negative number: -1).")
@@ -100,6 +103,7 @@ for _fn, _dunder in ((bitwise_and, "and"), (bitwise_or, "or"), (bitwise_xor, "xo
 
 @declare(method=True, cases=[case(lambda m, x: m.bitwise_not(_ints(m, x)).float(), (3, 4), grad=False),
                              case(lambda m, x: m.bitwise_not(x > 0).float(), (3, 4), grad=False, suffix="bool")])
+@with_out(exact=False)
 def bitwise_not(input):
     """~input: logical not on bool tensors, bitwise not on integers; floating tensors raise
     NotImplementedError."""
@@ -121,6 +125,7 @@ declare(inplace_of(bitwise_not, "bitwise_not_"), name="bitwise_not_", namespaces
 
 
 @declare(method=True, cases=[case(lambda m, x, y: m.logical_xor(x > 0, y).float(), (3, 4), (4,), grad=False)])
+@with_out(exact=False)
 def logical_xor(input, other):
     """Elementwise exclusive or of the truth values (non-zero is True): a bool tensor."""
     a = input._data if isinstance(input, Tensor) else np.asarray(input)

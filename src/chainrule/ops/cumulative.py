@@ -12,6 +12,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._aliases import accepts_axis
 from ._declare import case, declare
+from ._out import with_out, write_out
 from ._promote import kernel_missing
 from ._util import norm_dim
 from .extrema import return_types
@@ -97,9 +98,12 @@ def _dim(x: Tensor, dim, op: str) -> int:
                              case(lambda m, x: (x * (x.abs() > 0.5)).cumprod(dim=0), (5, 2), kinds="away0",
                                   suffix="zeros")])
 @accepts_axis
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim, *, dtype=None, out=None):
     """Running product along `dim`; integer and bool tensors give int64 (as PyTorch), `dtype` casts the input
-    first. The gradient is exact where the input has zeros too."""
+    first (with out= and no dtype, out's dtype does, as PyTorch). The gradient is exact where the input has
+    zeros too."""
+    if out is not None:
+        return write_out("cumprod", cumprod(input, dim, dtype=dtype or out.dtype), out)
     x = input if isinstance(input, Tensor) else Tensor(input)
     if dtype is not None:
         x = x.to(dtype)
@@ -137,6 +141,7 @@ def _cumext(input, dim, name: str, acc):
 
 @declare(method=True, cases=[case(lambda m, x: m.cummax(x, 1).values, (3, 5)),
                              case(lambda m, x: x.cummax(0)[0], (5, 2), suffix="dim0")])
+@with_out
 @accepts_axis
 def cummax(input, dim: int):
     """(values, indices): the running maximum along `dim` and the index of the last element equal to it.
@@ -145,6 +150,7 @@ def cummax(input, dim: int):
 
 
 @declare(method=True, cases=[case(lambda m, x: m.cummin(x, 1).values, (3, 5))])
+@with_out
 @accepts_axis
 def cummin(input, dim: int):
     """(values, indices): the running minimum along `dim` and the index of the last element equal to it.
@@ -154,6 +160,7 @@ def cummin(input, dim: int):
 
 @declare(method=True, cases=[case(lambda m, x: m.logcumsumexp(x, 1), (3, 5)),
                              case(lambda m, x: (x * 30).logcumsumexp(0), (4, 2), suffix="wide")])
+@with_out
 @accepts_axis
 def logcumsumexp(input, dim: int):
     """log(cumsum(exp(input), dim)), computed without overflow; floating tensors only (integers raise

@@ -7,6 +7,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._out import with_out
 from ._promote import kernel_missing
 from .movement import diagonal
 
@@ -52,6 +53,7 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
 @declare(method=True, cases=[case(lambda m, x: m.diag(x), (4,)),
                              case(lambda m, x: x.diag(1), (3, 4), suffix="matrix"),
                              case(lambda m, x: m.diag(x, -1), (3,), suffix="offset")])
+@with_out
 def diag(input, diagonal: int = 0):
     """A 1-D input: the square matrix with it on the `diagonal`-th diagonal; a 2-D input: that diagonal as
     a 1-D tensor. Other ranks raise RuntimeError."""

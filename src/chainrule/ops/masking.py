@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._out import with_out
 from ._promote import torch_name
 from ._util import norm_dim, raw
 from .gather import _check_range, index_select
@@ -41,6 +42,7 @@ def _broadcast(op: str, input: Tensor, m: np.ndarray):
 
 @declare(method=True, cases=[case(lambda m, x: m.masked_select(x, x > 0), (3, 4)),
                              case(lambda m, x, y: x.masked_select(y > 0), (3, 1), (2, 1, 4), suffix="bcast")])
+@with_out
 def masked_select(input, mask):
     """The 1-D tensor of input's elements where mask (bool, broadcast with input) is True, in row-major
     order."""
@@ -82,6 +84,7 @@ def _pad_tensor(t: Tensor, extra: int) -> Tensor:
 @declare(method=True, cases=[case(lambda m, x, s: m.masked_scatter(x, x > 0, s), (3, 4), (4, 4)),
                              case(lambda m, x, s: x.masked_scatter(s[:1] > 0, s), (2, 3), (3, 3),
                                   suffix="bcast")])
+@with_out
 def masked_scatter(input, mask, source):
     """input with the places where mask (bool, broadcast with input) is True filled, in row-major order,
     from source's first elements (source needs at least as many elements as mask has True values, and
@@ -100,6 +103,7 @@ def masked_scatter(input, mask, source):
 @declare(method=True, cases=[case(lambda m, x: m.nonzero(x > 0).float(), (3, 4), grad=False),
                              case(lambda m, x: m.stack(x.nonzero(as_tuple=True)).float(), (3, 4), grad=False,
                                   suffix="tuple")])
+@with_out
 def nonzero(input, *, as_tuple: bool = False):
     """The indices of the non-zero elements: an int64 (n, ndim) tensor (a 0-d input counts as 1-D), or with
     as_tuple=True one 1-D int64 tensor per dimension."""
@@ -118,6 +122,7 @@ def argwhere(input):
 
 
 @declare(method=True, cases=[case(lambda m, x: m.take(x, m.idx([[0, 5], [11, -1]])), (3, 4))])
+@with_out
 def take(input, index):
     """input treated as 1-D, at `index` (an integer tensor; negative counts from the end): index's shape."""
     idx = raw(index) if isinstance(index, Tensor) else np.asarray(index)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._out import with_out
 from ._promote import torch_name
 from ._util import shape_of
 from .linalg import bmm, dot, matmul, mm
@@ -68,6 +69,7 @@ declare(dot, method=True, cases=[case(lambda m, a, b: a.dot(b), (5,), (5,))])
 
 
 @declare(method=True, cases=[case(lambda m, a, v: a.mv(v), (3, 4), (4,))])
+@with_out
 def mv(input, vec):
     """Matrix-vector product: input (n, m) @ vec (m,) -> (n,)."""
     _ranks("mv", (2, 1), input, vec)
@@ -77,6 +79,7 @@ def mv(input, vec):
 @declare(method=True, cases=[case(lambda m, c, a, b: m.addmm(c, a, b), (3, 2), (3, 4), (4, 2)),
                              case(lambda m, c, a, b: c.addmm(a, b, beta=0.5, alpha=2.0), (2,), (3, 4), (4, 2),
                                   suffix="scaled")])
+@with_out
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): mat1 (n, m), mat2 (m, p), input broadcastable to (n, p);
     beta (default 1) and alpha (default 1) numbers. With beta = 0 input's values are ignored."""
@@ -86,6 +89,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 
 @declare(method=True, cases=[case(lambda m, c, a, v: m.addmv(c, a, v, alpha=0.5), (3,), (3, 4), (4,))])
+@with_out
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """beta * input + alpha * (mat @ vec): mat (n, m), vec (m,), input broadcastable to (n,)."""
     _ranks("addmv", (2, 1), mat, vec)
@@ -97,6 +101,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                                   (2, 4, 5)),
                              case(lambda m, c, a, b: c.baddbmm(a, b), (3, 1), (2, 3, 4), (2, 4, 5),
                                   suffix="bcast")])
+@with_out
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * (batch1 @ batch2): batch1 (b, n, m), batch2 (b, m, p), input broadcastable
     to (b, n, p)."""
@@ -107,6 +112,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 @declare(method=True, cases=[case(lambda m, a, b: m.kron(a, b), (2, 3), (3, 2)),
                              case(lambda m, a, b: a.kron(b), (2,), (2, 3, 1), suffix="ranks")])
+@with_out(exact=False)
 def kron(input, other):
     """The Kronecker product: for ranks padded to equal with leading 1s, out[i*q + k, j*r + l] =
     input[i, j] * other[k, l] (shape: the product of the shapes)."""

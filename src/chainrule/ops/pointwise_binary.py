@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._out import with_out
 from ._promote import kernel_missing, promote, torch_name
 from ._util import broadcast_error
 from .arithmetic import _check_zero_division
@@ -190,7 +191,7 @@ def _binary(cls, name: str, floating: bool, tensors_only: bool = False, float_ke
             raise
 
     fn.__name__ = fn.__qualname__ = name
-    return fn
+    return with_out(fn, exact=False)
 
 
 def _doc(fn, doc: str):
@@ -242,6 +243,7 @@ xlogy = _decl(_doc(_binary(Xlogy, "xlogy", True),
 
 @declare(method=True, cases=[case(lambda m, a, b, w: m.lerp(a, b, w), (3, 4), (4,), (3, 1)),
                              case(lambda m, a, b: a.lerp(b, 0.3), (2, 3), (2, 3), suffix="scalar")])
+@with_out(exact=False)
 def lerp(input, end, weight):
     """input + weight * (end - input): input and end Tensors of one floating dtype, weight a number or a
     Tensor of that dtype (broadcast). Raises RuntimeError when the dtypes differ, NotImplementedError for
@@ -273,6 +275,7 @@ _MODES = (None, "trunc", "floor")
          suffix="trunc"),
     case(lambda m, a, b: a.divide(b, rounding_mode="floor"), (3, 4), (3, 1), kinds=("normal", "pos"),
          suffix="floor")])
+@with_out(exact=False)
 def div(input, other, *, rounding_mode: str | None = None):
     """input / other with PyTorch's promotion. rounding_mode None (default): true division (integers give
     the default float dtype); "trunc": rounded toward zero; "floor": rounded down (both keep integer dtypes,

@@ -13,6 +13,7 @@ from ..autograd.function import Op
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._out import with_out
 from ._promote import torch_name
 from ._util import norm_dim, raw
 from .gather import _along, _index_array, scatter_add
@@ -168,6 +169,7 @@ def _flat(input):
     case(lambda m, x: x.scatter(0, m.idx([[2, 0, 1, 0]]), 1.5), (3, 4), suffix="value"),
     case(lambda m, x, s: m.scatter(x, 1, m.idx([[0, 0], [3, 3], [1, 0]]), s, reduce="add"), (3, 4), (3, 2),
          suffix="reduce_add", grad=False)])
+@with_out
 def scatter(input, dim: int, index, src=None, value=None, *, reduce: str | None = None):
     """input with src[i][j] written at [index[i][j]][j] (dim = 0), or a number `value` written there;
     src has input's dtype, a value is cast to it. reduce: None, "add" or "multiply" (PyTorch's older form of
@@ -205,6 +207,7 @@ def scatter(input, dim: int, index, src=None, value=None, *, reduce: str | None 
          suffix="prod", gradgrad=False),
     case(lambda m, x, s: m.scatter_reduce(x * (x > 0), 1, m.idx([[0, 0, 2], [3, 1, 3]]), s * (s > 0), "prod"),
          (2, 4), (2, 3), kinds="away0", suffix="prod_zeros", gradgrad=False)])
+@with_out
 def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bool = True):
     """input with each src[i][j] reduced into [index[i][j]][j] (dim = 0) by `reduce`: "sum", "prod", "mean",
     "amax" or "amin"; include_self (default True) counts input's own value at the places written. Integer
@@ -253,6 +256,7 @@ def _same_dtype(op: str, input: Tensor, source: Tensor) -> None:
 @declare(method=True, cases=[case(lambda m, x, s: m.index_add(x, 0, m.idx([2, 0, 2]), s), (4, 3), (3, 3)),
                              case(lambda m, x, s: x.index_add(1, m.idx([1, 1]), s, alpha=-2.0), (3, 4), (3, 2),
                                   suffix="alpha")])
+@with_out
 def index_add(input, dim: int, index, source, *, alpha=1):
     """input with alpha * source[.., i, ..] added at input[.., index[i], ..] along dim (repeats accumulate);
     source has input's shape with dim of size len(index), and input's dtype."""
@@ -286,6 +290,7 @@ class _IndexAdd(Op):
 @declare(method=True, cases=[case(lambda m, x, s: m.index_copy(x, 0, m.idx([2, 0]), s), (4, 3), (2, 3)),
                              case(lambda m, x, s: x.index_copy(1, m.idx([3, 1]), s), (3, 4), (3, 2),
                                   suffix="dim1")])
+@with_out
 def index_copy(input, dim: int, index, source):
     """input with source[.., i, ..] copied to input[.., index[i], ..] along dim (source has input's dtype
     and shape, with dim of size len(index))."""
@@ -318,6 +323,7 @@ class _IndexFill(Op):
 
 @declare(method=True, cases=[case(lambda m, x: m.index_fill(x, 1, m.idx([0, 2]), -1.0), (3, 4)),
                              case(lambda m, x, v: x.index_fill(0, m.idx([1]), v), (3, 4), (), suffix="tensor")])
+@with_out
 def index_fill(input, dim: int, index, value):
     """input with every entry of the slices index[i] along dim set to value (a number, cast to input's dtype,
     or a 0-d tensor, which then gets the gradient)."""

@@ -14,6 +14,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._aliases import accepts_axis
 from ._declare import case, declare
+from ._out import with_out
 from ._promote import kernel_missing
 from ._util import norm_dim
 from .extrema import _return_type, return_types
@@ -74,6 +75,7 @@ def _pick(x: Tensor, idx: np.ndarray, axis: int, cls=Select) -> Tensor:
 @declare(method=True, cases=[case(lambda m, x: m.sort(x).values, (3, 4), kinds="distinct"),
                              case(lambda m, x: x.sort(dim=0, descending=True)[0], (3, 4), kinds="distinct",
                                   suffix="desc")])
+@with_out
 @accepts_axis
 def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) sorted along `dim` (default -1), ascending unless `descending`; stable always (equal
@@ -89,6 +91,7 @@ def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
 
 @declare(method=True, cases=[case(lambda m, x: m.argsort(x, dim=0).float(), (3, 4), kinds="distinct",
                                   grad=False)])
+@with_out
 @accepts_axis
 def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     """The int64 indices that sort input along `dim` (see sort)."""
@@ -96,6 +99,7 @@ def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False
 
 
 @declare(method=True, cases=[case(lambda m, x: m.msort(x), (3, 2), kinds="distinct")])
+@with_out
 def msort(input):
     """input sorted along dim 0 (sort(input, 0).values)."""
     return sort(input, 0).values
@@ -104,6 +108,7 @@ def msort(input):
 @declare(method=True, cases=[case(lambda m, x: m.topk(x, 2).values, (3, 4), kinds="distinct"),
                              case(lambda m, x: x.topk(3, dim=0, largest=False)[0], (4, 3), kinds="distinct",
                                   suffix="smallest")])
+@with_out
 @accepts_axis
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
     """The k largest (largest=False: smallest) elements along `dim` and their indices, in sorted order.
@@ -136,6 +141,7 @@ def _select(x: Tensor, idx: np.ndarray, axis: int, keepdim: bool, kind: str):
 @declare(method=True, cases=[case(lambda m, x: m.kthvalue(x, 2).values, (3, 4), kinds="distinct"),
                              case(lambda m, x: x.kthvalue(3, 0, True)[0], (4, 3), kinds="distinct",
                                   suffix="keepdim")])
+@with_out
 @accepts_axis
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     """The k-th smallest element (k from 1) along `dim` and its index. Returns return_types.kthvalue."""
@@ -192,6 +198,7 @@ def _median(input, dim, keepdim: bool, nan: bool, kind: str):
                              case(lambda m, x: m.median(x, 1).values, (3, 4), kinds="distinct", suffix="dim"),
                              case(lambda m, x: x.median(dim=0, keepdim=True)[0], (5, 2), kinds="distinct",
                                   suffix="keepdim")])
+@with_out
 @accepts_axis
 def median(input, dim=None, keepdim: bool = False):
     """median(x): the lower median of all elements (of an even count, the smaller middle one; NaN if any);
@@ -201,6 +208,7 @@ def median(input, dim=None, keepdim: bool = False):
 
 
 @declare(method=True, cases=[case(lambda m, x: m.nanmedian(x), (3, 4), kinds="distinct")])
+@with_out
 @accepts_axis
 def nanmedian(input, dim=None, keepdim: bool = False):
     """median ignoring NaN (NaN only when every element is NaN)."""
@@ -209,6 +217,7 @@ def nanmedian(input, dim=None, keepdim: bool = False):
 
 @declare(method=True, cases=[case(lambda m, x: m.mode(x.round()).values, (3, 6), kinds="frac", grad=False),
                              case(lambda m, x: x.mode(0)[0], (4, 3), kinds="distinct", suffix="distinct")])
+@with_out
 @accepts_axis
 def mode(input, dim: int = -1, keepdim: bool = False):
     """The most frequent value along `dim` (the smallest of equally frequent ones) and the last index where

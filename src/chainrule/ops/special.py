@@ -15,6 +15,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._out import with_out
 from .inplace import inplace_of
 from .unary import _C, _D, _P, _Q, _SQRPI, _floating, _horner_ratio, erf_array
 
@@ -193,7 +194,8 @@ def _special(cls, name: str, doc: str, cases, aliases=()):
         return cls.apply(_floating(input))
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc + " Integer and bool tensors give the default float dtype."
+    fn.__doc__ = doc + " Integer and bool tensors give the default float dtype; out= as PyTorch."
+    fn = with_out(fn, exact=False)
     declare(fn, method=(name, *aliases), aliases=aliases, cases=cases)
     declare(inplace_of(fn, name + "_"), name=name + "_", namespaces=(), method=True)
     return fn
@@ -213,6 +215,7 @@ digamma = _special(Digamma, "digamma", "psi(x) = d/dx log Gamma(x) (-inf at 0, N
 @declare(method=True, method_fn=lambda self, n: polygamma(n, self),
          cases=[case(lambda m, x: m.polygamma(1, x * 3), (3, 4), kinds="frac", grad=False,
                                   torch=False)])  # PyTorch's trigamma is off by ~1e-10: tests/core/test_special_ops.py
+@with_out(exact=False)
 def polygamma(n: int, input):
     """The n-th derivative of digamma: n = 0 (digamma) and n = 1 (trigamma) are implemented; other n raise
     NotImplementedError, and so does the gradient of polygamma(1, x). The Tensor method is `x.polygamma(n)`."""

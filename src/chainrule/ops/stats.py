@@ -11,6 +11,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._aliases import accepts_axis
 from ._declare import case, declare
+from ._out import with_out
 from .comparison import allclose, isclose
 from .elementwise import clamp
 from .inplace import inplace_of
@@ -70,6 +71,7 @@ class NanToNum(Op):
 @declare(method=True, cases=[case(lambda m, x: m.nan_to_num(m.log(x)), (3, 4)),
                              case(lambda m, x: (m.log(x) * 1e38 * 1e38).nan_to_num(nan=1.0, posinf=2.0, neginf=-3.0),
                                   (3, 4), suffix="values")])
+@with_out
 def nan_to_num(input, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None):
     """NaN replaced by `nan` (default 0), +inf by `posinf` and -inf by `neginf` (default: the dtype's largest
     and lowest finite values). Integer and bool tensors come back unchanged (a copy). The gradient is 0 at the
@@ -85,12 +87,14 @@ def nan_to_num(input, nan: float = 0.0, posinf: float | None = None, neginf: flo
 @declare(method=True, cases=[case(lambda m, x, b: m.clamp_min(x, b), (3, 4), (4,), kinds="away0",
                                   suffix="tensor"),
                              case(lambda m, x: x.clamp_min(0.1), (3, 4), kinds="away0", suffix="scalar")])
+@with_out
 def clamp_min(input, min):
     """clamp(input, min=min): a number or a tensor (broadcast)."""
     return clamp(input, min=min)
 
 
 @declare(method=True, cases=[case(lambda m, x, b: m.clamp_max(x, b), (3, 4), (3, 1), kinds="away0")])
+@with_out
 def clamp_max(input, max):
     """clamp(input, max=max): a number or a tensor (broadcast)."""
     return clamp(input, max=max)
@@ -101,12 +105,14 @@ for _fn in (clamp_min, clamp_max, nan_to_num):
 
 
 @declare(method=True, cases=[case(lambda m, x: m.isposinf(m.log(x) * -1).float(), (3, 4), grad=False)])
+@with_out
 def isposinf(input):
     """True where input is +inf (a bool tensor)."""
     return Tensor._wrap(np.isposinf(input._data))
 
 
 @declare(method=True, cases=[case(lambda m, x: x.log().isneginf().float(), (3, 4), grad=False)])
+@with_out
 def isneginf(input):
     """True where input is -inf (a bool tensor)."""
     return Tensor._wrap(np.isneginf(input._data))

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ._declare import case, declare
+from ._out import with_out
 from .inplace import inplace_of
 from .unary import _floating
 
@@ -139,7 +140,8 @@ def _trig(cls, name: str, alias: str | None, doc: str, cases: list):
         return cls.apply(_floating(input))
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc + " Integer and bool tensors give the default float dtype."
+    fn.__doc__ = doc + " Integer and bool tensors give the default float dtype; out= as PyTorch."
+    fn = with_out(fn, exact=False)
     names = (name,) if alias is None else (name, alias)
     declare(fn, method=names, aliases=names[1:], cases=cases)
     inplace = inplace_of(fn, name + "_")
