@@ -34,6 +34,14 @@ OVERLOAD = {
     "transpose",
     "squeeze_unsqueeze",
     "norm_inf",
+    "copysign_scalar",  # the breadth ops: PyTorch numbers the overload (Scalar / Tensor other)
+    "fmod",
+    "lerp",
+    "scatter_value",
+    "index_fill_tensor",
+    "clamp_min_tensor",
+    "clamp_min_scalar",
+    "clamp_max",
 }
 # chainrule records one node where PyTorch records a composite (einsum, matmul of 1-d or batched operands),
 # or the
@@ -52,6 +60,23 @@ COMPOSITE = {
     "setitem_index_put",
     "setitem_copy_through_view",
     "self_matmul",
+    "bmm",  # the matmul family: one MatMul node (PyTorch: BmmBackward0, DotBackward0, AddmmBackward0 ...)
+    "dot",
+    "addmm",
+    "addmm_scaled",
+    "addmv",
+    "baddbmm",
+    "baddbmm_bcast",
+    "kron",  # PyTorch's kron ends in a view of a product (UnsafeViewBackward0)
+    "kron_ranks",
+    "repeat_interleave",  # an index_select node here; PyTorch's composite ends in a view
+    "repeat_interleave_dim",
+    "diag_matrix",  # PyTorch names diag's node DiagonalBackward0_copy
+    "std_mean",  # std and mean nodes here; PyTorch records one StdMeanBackward0 / VarMeanBackward0
+    "std_mean_correction",
+    "std_mean_all",
+    "var_mean",
+    "var_mean_correction",
 }
 
 

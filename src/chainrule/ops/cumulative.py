@@ -84,8 +84,12 @@ class Logcumsumexp(Op):
         return np.exp(x - c) * _rev_cumsum(g * np.exp(c - out), ctx.axis), None
 
 
-class Cumext(Index):
-    """cummax / cummin values: x at the running extremum's index; the gradient goes there (Index's)."""
+class Cummax(Index):
+    """cummax values: x at the running maximum's index; the gradient goes there (Index's)."""
+
+
+class Cummin(Index):
+    """cummin values."""
 
 
 def _dim(x: Tensor, dim, op: str) -> int:
@@ -136,7 +140,8 @@ def _cumext(input, dim, name: str, acc):
     shape[axis] = a.shape[axis]
     pos = np.where(mark, np.arange(a.shape[axis]).reshape(shape), 0)
     idx = np.maximum.accumulate(pos, axis=axis)
-    return rt(Cumext.apply(x, _along(idx, axis, idx.shape)), Tensor._wrap(idx.astype(np.int64)))
+    cls = Cummax if name == "cummax" else Cummin
+    return rt(cls.apply(x, _along(idx, axis, idx.shape)), Tensor._wrap(idx.astype(np.int64)))
 
 
 @declare(method=True, cases=[case(lambda m, x: m.cummax(x, 1).values, (3, 5)),

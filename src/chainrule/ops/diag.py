@@ -45,9 +45,7 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
     d1, d2 = dim1 % nd, dim2 % nd
     if d1 == d2:
         raise RuntimeError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, {dim2}")
-    src = (nd - 2, nd - 1) if d1 < d2 else (nd - 1, nd - 2)
-    out = DiagEmbed.apply(input, int(offset), nd - 2, nd - 1)
-    return out.movedim(src, (min(d1, d2), max(d1, d2))) if (d1, d2) != (nd - 2, nd - 1) else out
+    return DiagEmbed.apply(input, int(offset), d1, d2)
 
 
 @declare(method=True, cases=[case(lambda m, x: m.diag(x), (4,)),
@@ -79,4 +77,18 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input._data.dtype == np.bool_:
         raise kernel_missing("trace", np.bool_)
-    return diagonal(input).sum()
+    if input._data.dtype.kind in "iu" and input._data.dtype != np.int64:
+        input = input.long()  # integers sum to int64, as PyTorch
+    return Trace.apply(input)
+
+
+class Trace(Op):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.shape = x.shape
+        return np.asarray(np.trace(x), dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d trace(X) = sum_i dX_ii: dL/dX = g * I (the identity, X's shape)
+        return g * np.eye(*ctx.shape, dtype=g.dtype)

@@ -16,6 +16,7 @@ from ._out import with_out
 from ._promote import torch_name
 from ._util import norm_dim, raw
 from .gather import _check_range, index_select
+from .indexing import Index
 from .inplace import inplace_of
 from .movement import broadcast_to
 from .shape import masked_fill
@@ -40,6 +41,14 @@ def _broadcast(op: str, input: Tensor, m: np.ndarray):
     return x, np.broadcast_to(m, shape)
 
 
+class MaskedSelect(Index):
+    """x at the mask's True places (as np.nonzero's index arrays); the gradient goes back there."""
+
+
+class Take(Index):
+    """x (as 1-D) at flat indices (as np.unravel_index's arrays)."""
+
+
 @declare(method=True, cases=[case(lambda m, x: m.masked_select(x, x > 0), (3, 4)),
                              case(lambda m, x, y: x.masked_select(y > 0), (3, 1), (2, 1, 4), suffix="bcast")])
 @with_out
@@ -48,7 +57,7 @@ def masked_select(input, mask):
     order."""
     m = _mask(mask, "masked_select")
     x, m = _broadcast("masked_select", input, m)
-    return x.reshape(-1)[Tensor._wrap(np.flatnonzero(m))]
+    return MaskedSelect.apply(x, np.nonzero(m))
 
 
 class MaskedScatter(Op):
@@ -132,7 +141,10 @@ def take(input, index):
     if idx.size and (idx.min() < -n or idx.max() >= n):
         bad = int(idx.min()) if idx.min() < -n else int(idx.max())
         raise IndexError(f"take(): index {bad} out of range for tensor of size {tuple(input.shape)}.")
-    return input.reshape(-1)[Tensor._wrap(np.where(idx < 0, idx + n, idx).astype(np.int64))]
+    flat = np.where(idx < 0, idx + n, idx).astype(np.intp)
+    if input.ndim == 0:
+        return Take.apply(input.reshape(1), (flat,))
+    return Take.apply(input, np.unravel_index(flat, tuple(input.shape)))
 
 
 @declare(method=True, cases=[case(lambda m, x: m.repeat_interleave(x, 2), (2, 3)),

@@ -13,7 +13,7 @@ from ._declare import case, declare
 from ._out import with_out
 from ._promote import torch_name
 from ._util import shape_of
-from .linalg import bmm, dot, matmul, mm
+from .linalg import MatMul, bmm, dot, matmul, mm
 from .movement import broadcast_to
 
 __all__ = ["addmm", "addmv", "baddbmm", "kron", "mv"]
@@ -63,6 +63,10 @@ def _broadcast_zero(prod, input):
     return prod if tuple(prod.shape) == shape else broadcast_to(prod, shape)
 
 
+class Mv(MatMul):
+    """mv: MatMul's forward and backward, PyTorch's node name."""
+
+
 declare(mm, method=True, cases=[case(lambda m, a, b: a.mm(b), (3, 4), (4, 2))])
 declare(bmm, method=True, cases=[case(lambda m, a, b: m.bmm(a, b), (2, 3, 4), (2, 4, 5))])
 declare(dot, method=True, cases=[case(lambda m, a, b: a.dot(b), (5,), (5,))])
@@ -73,7 +77,8 @@ declare(dot, method=True, cases=[case(lambda m, a, b: a.dot(b), (5,), (5,))])
 def mv(input, vec):
     """Matrix-vector product: input (n, m) @ vec (m,) -> (n,)."""
     _ranks("mv", (2, 1), input, vec)
-    return matmul(input, vec)
+    matmul(input[:0], vec)  # matmul's checks and errors (dtypes, inner dimension), on no data
+    return Mv.apply(input, vec)
 
 
 @declare(method=True, cases=[case(lambda m, c, a, b: m.addmm(c, a, b), (3, 2), (3, 4), (4, 2)),

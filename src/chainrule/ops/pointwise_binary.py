@@ -151,6 +151,7 @@ class Xlogy(Op):
 
 
 class RoundingDiv(Op):
+    node_name = "DivBackward2"  # PyTorch's div.Tensor_mode
     @staticmethod
     def forward(ctx, a, b, mode):
         _check_zero_division(a, b)

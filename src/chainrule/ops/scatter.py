@@ -115,6 +115,10 @@ class _NoDerivative(Op):
         raise RuntimeError("derivative for scatter with reduce= is not implemented; use scatter_reduce")
 
 
+class IndexCopy(Scatter):
+    """index_copy: Scatter's forward and backward along one dim."""
+
+
 def _lowest(dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min if dtype.kind in "iu" else False
 
@@ -201,7 +205,8 @@ def scatter(input, dim: int, index, src=None, value=None, *, reduce: str | None 
                                           include_self=False), (3, 4), (3, 3), suffix="mean"),
     case(lambda m, x, s: m.scatter_reduce(x, 0, m.idx([[0, 1], [0, 1], [2, 1]]), s, "amax"), (3, 2), (3, 2),
          kinds="distinct", suffix="amax", gradgrad=False),
-    case(lambda m, x, s: m.scatter_reduce(x, 0, m.idx([[0, 1], [0, 1], [2, 1]]), s, "amin", include_self=False),
+    case(lambda m, x, s: m.scatter_reduce(x, 0, m.idx([[0, 1], [0, 1], [2, 1]]), s + 10, "amin",
+                                          include_self=False),
          (3, 2), (3, 2), kinds="distinct", suffix="amin", gradgrad=False),
     case(lambda m, x, s: m.scatter_reduce(x, 1, m.idx([[0, 0, 2], [3, 1, 3]]), s, "prod"), (2, 4), (2, 3),
          suffix="prod", gradgrad=False),
@@ -270,10 +275,10 @@ def index_add(input, dim: int, index, source, *, alpha=1):
     if input.ndim == 0:
         return scatter_add(input.reshape(1), 0, Tensor._wrap(np.zeros(max(idx.size, 0), np.int64)),
                            source.reshape(-1)).reshape(())
-    return _IndexAdd.apply(input, source, full)
+    return IndexAdd.apply(input, source, full)
 
 
-class _IndexAdd(Op):
+class IndexAdd(Op):
     @staticmethod
     def forward(ctx, x, src, at):
         ctx.at = at
@@ -301,10 +306,10 @@ def index_copy(input, dim: int, index, source):
                  idx.reshape((idx.size,) + (1,) * (source.ndim - k - 1)) for k, n in enumerate(source.shape))
     if input.ndim == 0:
         return source.reshape(()).clone() if idx.size else input.clone()
-    return Scatter.apply(input, source, full)
+    return IndexCopy.apply(input, source, full)
 
 
-class _IndexFill(Op):
+class IndexFill(Op):
     @staticmethod
     def forward(ctx, x, value, at):
         out = x.copy()
@@ -338,7 +343,7 @@ def index_fill(input, dim: int, index, value):
     x = _flat(input)
     if x.numel() == 0:  # nothing to fill (PyTorch does not check the indices then)
         return input.clone()
-    out = _IndexFill.apply(x, value, at if input.ndim else (raw(index).reshape(-1),))
+    out = IndexFill.apply(x, value, at if input.ndim else (raw(index).reshape(-1),))
     return out if input.ndim else out.reshape(())
 
 

@@ -35,7 +35,29 @@ class Select(Index):
     """topk, kthvalue, median(dim), mode: x at the selected indices (the gradient goes to them)."""
 
 
+class Topk(Select):
+    pass
+
+
+class Kthvalue(Select):
+    pass
+
+
+class Mode(Select):
+    pass
+
+
+class MedianDim(Select):
+    node_name = "MedianBackward1"
+
+
+class NanmedianDim(Select):
+    node_name = "NanmedianBackward1"
+
+
 class MedianAll(Op):
+    node_name = "MedianBackward0"
+
     @staticmethod
     def forward(ctx, x, value):
         ctx.save_for_backward(x)
@@ -66,6 +88,10 @@ def _order(a: np.ndarray, axis: int, descending: bool) -> np.ndarray:
 
 def _axis(x: Tensor, dim, op: str) -> int:
     return norm_dim(dim, x.ndim, op)[0]
+
+
+class NanmedianAll(MedianAll):
+    node_name = "NanmedianBackward0"
 
 
 def _pick(x: Tensor, idx: np.ndarray, axis: int, cls=Select) -> Tensor:
@@ -123,18 +149,21 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     if x.ndim == 0:
         return return_types.topk(x.clone(), Tensor._wrap(np.zeros((), np.int64)))
     idx = np.take(_order(x._data, axis, largest), np.arange(k), axis=axis)
-    return return_types.topk(_pick(x, idx, axis), Tensor._wrap(idx.astype(np.int64, copy=False)))
+    return return_types.topk(_pick(x, idx, axis, Topk), Tensor._wrap(idx.astype(np.int64, copy=False)))
 
 
 def _keep(idx: np.ndarray, axis: int, keepdim: bool) -> np.ndarray:
     return idx if keepdim else np.squeeze(idx, axis)
 
 
+_SELECT = {"kthvalue": Kthvalue, "mode": Mode, "median": MedianDim, "nanmedian": NanmedianDim}
+
+
 def _select(x: Tensor, idx: np.ndarray, axis: int, keepdim: bool, kind: str):
     idx = _keep(idx, axis, keepdim)
     from .extrema import _along as along_reduced
 
-    values = Select.apply(x, along_reduced(idx, axis, x.ndim, keepdim))
+    values = _SELECT[kind].apply(x, along_reduced(idx, axis, x.ndim, keepdim))
     return getattr(return_types, kind)(values, Tensor._wrap(idx.astype(np.int64, copy=False)))
 
 
@@ -164,15 +193,15 @@ def _median(input, dim, keepdim: bool, nan: bool, kind: str):
     if dim is None:
         flat = a.reshape(-1)
         if flat.size == 0:  # PyTorch: NaN (integers: the lowest value, bool: True)
-            return MedianAll.apply(x, np.nan if a.dtype.kind == "f" else np.iinfo(a.dtype).min
+            return (NanmedianAll if nan else MedianAll).apply(x, np.nan if a.dtype.kind == "f" else np.iinfo(a.dtype).min
                                    if a.dtype.kind in "iu" else True)
         if nan:
             flat = flat[~np.isnan(flat)] if flat.dtype.kind == "f" else flat
         if flat.size == 0:
-            return MedianAll.apply(x, np.nan)
+            return (NanmedianAll if nan else MedianAll).apply(x, np.nan)
         s = np.sort(flat, kind="stable")
         v = s[-1] if (not nan and np.isnan(s[-1])) else s[(s.size - 1) // 2]  # the lower median; NaN wins
-        return MedianAll.apply(x, v)
+        return (NanmedianAll if nan else MedianAll).apply(x, v)
     if x.ndim == 0:
         norm_dim(dim, 0, kind)
         return getattr(return_types, kind)(x.clone(), Tensor._wrap(np.zeros((), np.int64)))
