@@ -270,7 +270,14 @@ declare(inplace_of(lerp, "lerp_"), name="lerp_", namespaces=(), method=True)
 _MODES = (None, "trunc", "floor")
 
 
-@declare(method=("div", "divide"), aliases=("divide",), cases=[
+def _div_method(self, other, *, rounding_mode=None):
+    """Tensor.div: true division goes straight to the arithmetic op (the common case stays one call)."""
+    if rounding_mode is None:
+        return _true_div(self, other)
+    return div(self, other, rounding_mode=rounding_mode)
+
+
+@declare(method=("div", "divide"), aliases=("divide",), method_fn=_div_method, cases=[
     case(lambda m, a, b: m.div(a, b), (3, 4), (4,), kinds=("normal", "pos")),
     case(lambda m, a, b: m.div(a * 4, b, rounding_mode="trunc"), (3, 4), (3, 4), kinds=("normal", "pos"),
          suffix="trunc"),
