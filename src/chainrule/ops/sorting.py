@@ -31,27 +31,24 @@ class Sort(Index):
     """sort(x).values: x at the sorted indices; backward scatters g back to them (Index's)."""
 
 
-class Select(Index):
-    """topk, kthvalue, median(dim), mode: x at the selected indices (the gradient goes to them)."""
-
-
-class Topk(Select):
+# topk, kthvalue, mode, median(dim): x at the selected indices (the gradient goes to them, Index's backward)
+class Topk(Index):
     pass
 
 
-class Kthvalue(Select):
+class Kthvalue(Index):
     pass
 
 
-class Mode(Select):
+class Mode(Index):
     pass
 
 
-class MedianDim(Select):
+class MedianDim(Index):
     node_name = "MedianBackward1"
 
 
-class NanmedianDim(Select):
+class NanmedianDim(Index):
     node_name = "NanmedianBackward1"
 
 
@@ -94,7 +91,7 @@ class NanmedianAll(MedianAll):
     node_name = "NanmedianBackward0"
 
 
-def _pick(x: Tensor, idx: np.ndarray, axis: int, cls=Select) -> Tensor:
+def _pick(x: Tensor, idx: np.ndarray, axis: int, cls) -> Tensor:
     return cls.apply(x, _along(idx, axis, idx.shape))
 
 
@@ -236,7 +233,8 @@ def median(input, dim=None, keepdim: bool = False):
     return _median(input, dim, keepdim, False, "median")
 
 
-@declare(method=True, cases=[case(lambda m, x: m.nanmedian(x), (3, 4), kinds="distinct")])
+@declare(method=True, cases=[case(lambda m, x: m.nanmedian(x), (3, 4), kinds="distinct"),
+                             case(lambda m, x: x.nanmedian(0).values, (3, 4), kinds="distinct", suffix="dim")])
 @with_out
 @accepts_axis
 def nanmedian(input, dim=None, keepdim: bool = False):
