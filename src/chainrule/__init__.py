@@ -4,7 +4,8 @@
 """
 
 from . import _methods as _methods  # noqa: F401  (binds ops onto Tensor)
-from . import autograd, cuda, ops  # noqa: F401
+from . import accelerator, autograd, backends, cuda, ops  # noqa: F401
+from ._layout import contiguous_format, memory_format, preserve_format
 from .autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, normal, ones,

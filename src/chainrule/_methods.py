@@ -391,3 +391,5 @@ def _register_functions() -> None:
 _register_functions()
 T.__array_ufunc__ = _array_ufunc
 T.__array_function__ = _array_function
+
+from . import _layout as _layout  # noqa: E402,F401  (stride, storage_offset, is_contiguous ...; after contiguous)

@@ -111,9 +111,7 @@ class Generator:
 
 
 def _check_seed(seed) -> int:
-    """PyTorch's seed rules: an int (bool and NumPy ints too; a digit string as torch.manual_seed accepts)."""
-    if isinstance(seed, str):
-        seed = int(seed)
+    """PyTorch's seed rules for Generator.manual_seed: an int (bool and NumPy ints too)."""
     if not isinstance(seed, (int, np.integer)):
         raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
     seed = int(seed)
@@ -127,8 +125,10 @@ default_generator.seed()  # as PyTorch: the default generator starts from a rand
 
 
 def manual_seed(seed) -> Generator:
-    """Seed the default generator (as torch.manual_seed) and return it: every random call then repeats exactly."""
-    return default_generator.manual_seed(seed)
+    """Seed the default generator (as torch.manual_seed) and return it: every random call then repeats exactly.
+
+    As PyTorch's, it converts the seed with int() first (a float or a digit string is accepted)."""
+    return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:

@@ -22,10 +22,10 @@ def shape_arg(args: tuple, size, name: str) -> tuple:
         if args:
             raise TypeError(f"{name}(): pass the shape either as positional ints or as size=, not both")
         args = (size,)
+    if not args:
+        raise TypeError(f"{name}() missing the size: e.g. {name}(2, 3) or {name}((2, 3)); {name}(()) is 0-d")
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
-    if not args and size is None:
-        raise TypeError(f"{name}() missing the size: e.g. {name}(2, 3) or {name}((2, 3)); {name}(()) is 0-d")
     shape = []
     for s in args:
         if isinstance(s, Tensor) and s._data.ndim == 0 and s._data.dtype.kind in "iu":
