@@ -12,7 +12,7 @@ import numpy as np
 from .tensor import Tensor
 
 
-class memory_format:  # noqa: N801 - PyTorch's name
+class memory_format:
     """A memory format (torch.memory_format): `contiguous_format` or `preserve_format`."""
 
     __slots__ = ("_name",)

@@ -10,7 +10,7 @@ def is_available() -> bool:
 
 def current_accelerator(check_available: bool = False):
     """None: there is no accelerator (PyTorch returns None on a CPU-only machine)."""
-    return None
+    return
 
 
 def device_count() -> int:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-import chainrule.nn as nn
+from chainrule import nn
 
 torch = pytest.importorskip("torch")
 
@@ -128,7 +128,7 @@ def test_dtype_aliases_and_defaults():
 def test_half_computes_as_in_torch(expr):
     """float16 works (NumPy computes it natively): the same dtype as PyTorch and values within half precision."""
     a = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float16)
-    ours, theirs = eval(expr, {"x": cr.tensor(a)}), eval(expr, {"x": torch.tensor(a)})  # noqa: S307
+    ours, theirs = eval(expr, {"x": cr.tensor(a)}), eval(expr, {"x": torch.tensor(a)})
     assert str(ours.dtype).split(".")[1] == str(theirs.dtype).split(".")[1]
     np.testing.assert_allclose(ours.numpy().astype(float), theirs.numpy().astype(float), rtol=1e-2, atol=1e-2)
 
@@ -141,8 +141,8 @@ LAYOUTS = ["x", "x.t()", "x[:, 1:]", "x[::2]", "x[1]", "x.expand(4, 2, 3)", "x.u
 @pytest.mark.parametrize("expr", LAYOUTS)
 def test_layout_attributes_match_torch(expr):
     def read(lib):
-        x = lib.zeros(2, 3)  # noqa: F841 - used by the expression
-        t = eval(expr)  # noqa: S307
+        x = lib.zeros(2, 3)
+        t = eval(expr)
         return (t.stride(), t.storage_offset(), t.is_contiguous(), t.nbytes, t.itemsize, t.nelement(),
                 t.numel(), t.element_size(), t.dim(), t.ndim, tuple(t.size()), t.is_cpu, t.is_cuda,
                 t.get_device(), t.data_ptr() - x.data_ptr() if "x" in expr and "contiguous" not in expr else None)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-import chainrule.nn as nn
+from chainrule import nn
 
 # every function and method that takes generator=: each call draws from `g`
 DRAWS = {

@@ -12,4 +12,4 @@ def is_available() -> bool:
 
 def version():
     """None, as PyTorch's CPU-only build answers."""
-    return None
+    return
