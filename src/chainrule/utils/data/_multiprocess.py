@@ -174,6 +174,7 @@ class MultiProcessIter:
         self._put()
         if isinstance(data, ExceptionWrapper):
             self._end()
+            self.pool.shutdown()  # persistent ones too: the next epoch starts fresh workers
             data.reraise()
         return _shm.unpack(data)
 

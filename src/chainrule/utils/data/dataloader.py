@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import warnings
 from collections.abc import Callable, Iterator
@@ -22,6 +23,15 @@ class _InfiniteSampler(Sampler):
 
     def __iter__(self):
         return itertools.count()
+
+
+def _base_seed(rng: np.random.Generator, epoch: int) -> int:
+    """The workers' base seed for this epoch: derived from the generator's state without drawing from it, so the
+    shuffle order is the same with and without workers (PyTorch draws it; its order is the same either way too),
+    and from the epoch count, so workers see new random numbers every epoch."""
+    state = hashlib.sha256(repr(rng.bit_generator.state).encode()).digest()
+    seq = np.random.SeedSequence([int.from_bytes(state[:8], "little"), epoch])
+    return int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
 def _validate(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, drop_last, timeout,
@@ -134,7 +144,7 @@ class DataLoader:
         self.persistent_workers, self.in_order = persistent_workers, in_order
         self.generator = resolve_rng(generator, seed)
         self._iterable = isinstance(dataset, IterableDataset)
-        self._pool = None
+        self._pool, self._epochs = None, 0
         if self._iterable:
             sampler = _InfiniteSampler()
         elif sampler is None and shuffle:
@@ -187,7 +197,8 @@ class DataLoader:
         if self._pool is not None and self._pool.alive:
             self._pool.reset()
         else:
-            base_seed = int(rng_or_global(self.generator).integers(0, 2**63))  # as PyTorch: each epoch
+            base_seed = _base_seed(rng_or_global(self.generator), self._epochs)
+            self._epochs += 1
             self._pool = _mp.WorkerPool(self._worker_spec(), self.multiprocessing_context or _mp.context(None),
                                         base_seed)
         it = _mp.MultiProcessIter(self, self._pool, self.persistent_workers)
