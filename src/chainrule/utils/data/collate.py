@@ -48,18 +48,18 @@ def default_collate(batch: list):
     if isinstance(elem, float):
         return wrap(np.asarray(batch, dtype=np.float64))  # PyTorch: torch.tensor(batch, dtype=torch.float64)
     if isinstance(elem, (str, bytes)):
-        return list(batch)
+        return batch  # as given (PyTorch: a list at the top, a tuple inside a tuple or namedtuple)
     if isinstance(elem, Mapping):
         out = {key: default_collate([b[key] for b in batch]) for key in elem}
         return out if type(elem) is dict else _rebuild(elem, out)
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(default_collate(list(f)) for f in zip(*batch)))
+        return type(elem)(*(default_collate(f) for f in zip(*batch)))
     if isinstance(elem, Sequence):
         if any(len(b) != len(elem) for b in batch):
             lengths = sorted({len(b) for b in batch})
             raise RuntimeError(f"each element in list of batch should be of equal size (default_collate: samples "
                                f"are sequences of lengths {lengths}; every sample must have the same fields)")
-        fields = [default_collate(list(f)) for f in zip(*batch)]
+        fields = [default_collate(f) for f in zip(*batch)]
         if isinstance(elem, (tuple, list)) and type(elem) in (tuple, list):
             return fields  # PyTorch returns a list for tuples too
         return _rebuild(elem, fields)
