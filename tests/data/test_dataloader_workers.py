@@ -159,9 +159,9 @@ def test_out_of_order_and_large_arrays_through_shared_memory():
     slow_first = Probe(6, sleep=0.0)
     got = [b["i"].tolist() for b in DataLoader(slow_first, batch_size=2, num_workers=2, in_order=False)]
     assert sorted(x for b in got for x in b) == list(range(6))
-    big = TensorDataset(cr.arange(200_000.0).reshape(2000, 100))
+    big = TensorDataset(cr.arange(600_000.0).reshape(2000, 300))
     before = set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
-    batches = [x for (x,) in DataLoader(big, batch_size=500, num_workers=2)]  # 200 KB each: shared memory
+    batches = [x for (x,) in DataLoader(big, batch_size=1000, num_workers=2)]  # 1.2 MB each: shared memory
     assert cr.cat(batches).tolist() == big.tensors[0].tolist() and batches[0].dtype == cr.float32
     batches[0][0, 0] = -1.0  # an ordinary, writable tensor
     assert big.tensors[0][0, 0].item() == 0.0
