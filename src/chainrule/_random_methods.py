@@ -11,11 +11,11 @@ import numpy as np
 
 from . import sampling
 from .autograd import views as _views
+from .ops._declare import declare
 from .ops._promote import kernel_missing, torch_name
 from .ops.fill import Fill
 from .random import np_rng
 from .random_tensors import _check_range
-from .tensor import Tensor
 
 
 def _fill(name: str, draw, float_only: str | None = None):
@@ -59,7 +59,7 @@ def _two(args, kw, d1, d2, k1, k2):
 
 
 def _bernoulli(self, rng, p=0.5):
-    if isinstance(p, Tensor):
+    if hasattr(p, "_data"):  # a Tensor of probabilities
         q = p._data
         if not ((q >= 0) & (q <= 1)).all():
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
@@ -115,25 +115,27 @@ def _cauchy(self, rng, median=0.0, sigma=1.0):
     return median + sigma * rng.standard_cauchy(self._data.shape)
 
 
-Tensor.normal_ = _fill("normal_", _normal, "normal_kernel_cpu")
-Tensor.uniform_ = _fill("uniform_", _uniform, "check_uniform_bounds")
-Tensor.bernoulli_ = _fill("bernoulli_", _bernoulli)
-Tensor.random_ = _fill("random_", _random)
-Tensor.exponential_ = _fill("exponential_", _exponential)
-Tensor.geometric_ = _fill("geometric_", _geometric)
-Tensor.log_normal_ = _fill("log_normal_", _log_normal, "log_normal_cpu")
-Tensor.cauchy_ = _fill("cauchy_", _cauchy, "cauchy_cpu")
+def _method(fn) -> None:
+    """Declare a Tensor method that is not an op (ops/_declare.py binds it; no function namespace)."""
+    declare(fn, name=fn.__name__, namespaces=(), method=True)
 
 
-def _bernoulli_method(self, p=None, *, generator=None):
+for _fn in (_fill("normal_", _normal, "normal_kernel_cpu"), _fill("uniform_", _uniform, "check_uniform_bounds"),
+            _fill("bernoulli_", _bernoulli), _fill("random_", _random), _fill("exponential_", _exponential),
+            _fill("geometric_", _geometric), _fill("log_normal_", _log_normal, "log_normal_cpu"),
+            _fill("cauchy_", _cauchy, "cauchy_cpu")):
+    _method(_fn)
+
+
+def bernoulli(self, p=None, *, generator=None):
     """x.bernoulli(): 0/1 samples with probabilities x (or p for every element), in x's dtype."""
     return sampling.bernoulli(self, p, generator=generator)
 
 
-def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
+def multinomial(self, num_samples, replacement=False, *, generator=None):
     """x.multinomial(num_samples, replacement=False): chainrule.multinomial(x, ...)."""
     return sampling.multinomial(self, num_samples, replacement, generator=generator)
 
 
-Tensor.bernoulli = _bernoulli_method
-Tensor.multinomial = _multinomial_method
+_method(bernoulli)
+_method(multinomial)
