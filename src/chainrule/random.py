@@ -93,6 +93,11 @@ class Generator:
         """
         from .tensor import Tensor
 
+        if isinstance(new_state, dict) and "bit_generator" in new_state:  # checkpoints of chainrule <= 0.1
+            rng = np.random.default_rng()
+            rng.bit_generator.state = new_state
+            self._rng = rng
+            return self
         if not isinstance(new_state, Tensor) or new_state._data.dtype != np.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor (a uint8 Tensor from Generator.get_state())")
         try:

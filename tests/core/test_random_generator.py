@@ -92,6 +92,10 @@ def test_state_is_a_uint8_tensor_that_round_trips():
     x = cr.randn(4).tolist()
     cr.set_rng_state(saved)
     assert cr.randn(4).tolist() == x
+    legacy = cr.Generator().manual_seed(2)  # a state dict, as chainrule 0.1's get_rng_state returned, still loads
+    old = legacy._rng.bit_generator.state
+    expect = cr.rand(3, generator=legacy).tolist()
+    assert cr.rand(3, generator=cr.Generator().set_state(old)).tolist() == expect
     for bad in (torch.zeros(3), torch.zeros(3, dtype=torch.uint8)):  # same exception types as PyTorch
         with pytest.raises(Exception) as theirs:
             torch.Generator().set_state(bad)
