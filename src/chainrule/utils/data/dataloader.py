@@ -27,9 +27,9 @@ class _InfiniteSampler(Sampler):
 
 
 def _base_seed(rng: np.random.Generator, epoch: int) -> int:
-    """The workers' base seed for this epoch: derived from the generator's state without drawing from it, so the
-    shuffle order is the same with and without workers (PyTorch draws it; its order is the same either way too),
-    and from the epoch count, so workers see new random numbers every epoch."""
+    """The workers' base seed for this epoch: derived from the generator's state without drawing from it, so
+    the shuffle order is the same with and without workers (PyTorch draws it; its order is the same either
+    way too), and from the epoch count, so workers see new random numbers every epoch."""
     state = hashlib.sha256(repr(rng.bit_generator.state).encode()).digest()
     seq = np.random.SeedSequence([int.from_bytes(state[:8], "little"), epoch])
     return int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1))
