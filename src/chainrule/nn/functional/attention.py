@@ -1,0 +1,122 @@
+"""scaled_dot_product_attention: softmax(Q K^T * scale + mask) V as ONE node (forward and backward by hand).
+
+A graph of matmul, scale, mask, softmax, dropout and matmul nodes makes 6-8 full passes over the (L, S) score
+matrix forward and again backward; the fused node keeps the attention weights P (and the dropout mask) and its
+backward is two products and one softmax-gradient pass:
+    dV = P^T G ; dP = G V^T ; dS = P * (dP - rowsum(dP * P)) ; dQ = dS K * scale ; dK = dS^T Q * scale.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...autograd.function import Op
+from ...ops._declare import FUNCTIONAL, case, declare
+from ...random import default_rng
+from ...tensor import Tensor
+
+
+class SDPA(Op):
+    """(q (..., L, E), k (..., S, E), v (..., S, Ev), additive float mask (.., L, S) | None) -> (..., L, Ev)."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, mask, scale, p):
+        s = q @ np.swapaxes(k, -1, -2)
+        s *= scale
+        if mask is not None:
+            s = s + mask
+        s -= s.max(axis=-1, keepdims=True)
+        np.exp(s, out=s)
+        s /= s.sum(axis=-1, keepdims=True)  # P = softmax(scores); a fully masked row gives NaN, as PyTorch
+        pd = s
+        keep = None
+        if p > 0:
+            keep = (default_rng().random(s.shape, dtype=s.dtype) >= p).astype(s.dtype) / (1 - p)
+            pd = s * keep
+        ctx.save_for_backward(q, k, v)
+        ctx.P, ctx.keep, ctx.scale = s, keep, scale
+        return pd @ v
+
+    @staticmethod
+    def backward(ctx, g):
+        # with Pd = P * keep: dV = Pd^T G ; dPd = G V^T ; dP = dPd * keep ;
+        # dS = P * (dP - rowsum(dP * P)) ; dQ = dS K * scale ; dK = dS^T Q * scale ; dMask = dS
+        q, k, v = ctx.saved
+        P, keep, scale = ctx.P, ctx.keep, ctx.scale
+        nig = ctx.needs_input_grad
+        pd = P if keep is None else P * keep
+        gv = np.swapaxes(pd, -1, -2) @ g if nig[2] else None
+        dp = g @ np.swapaxes(v, -1, -2)
+        if keep is not None:
+            dp *= keep
+        ds = dp
+        ds -= (dp * P).sum(axis=-1, keepdims=True)
+        ds *= P
+        gmask = ds if nig[3] else None
+        gq = (ds @ k) * scale if nig[0] else None
+        gk = (np.swapaxes(ds, -1, -2) @ q) * scale if nig[1] else None
+        return gq, gk, gv, gmask, None, None
+
+    differentiable_backward = False
+
+
+def _float_mask(attn_mask, L: int, S: int, dtype, is_causal: bool):
+    """The additive mask: bool masks (True = attend) become 0 / -inf; is_causal adds the upper triangle."""
+    mask = None
+    if is_causal:
+        mask = np.triu(np.full((L, S), -np.inf, dtype=dtype), 1)
+    if attn_mask is not None:
+        m = attn_mask._data if isinstance(attn_mask, Tensor) else np.asarray(attn_mask)
+        if m.dtype == np.bool_:
+            m = np.where(m, np.zeros((), dtype), np.array(-np.inf, dtype))
+            attn_mask = m
+        mask = attn_mask if mask is None else attn_mask + Tensor._wrap(mask)
+    return mask if isinstance(mask, Tensor) or mask is None else Tensor._wrap(np.asarray(mask, dtype=dtype))
+
+
+@declare(namespaces=(FUNCTIONAL,), cases=[
+    case(lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v), (2, 3, 4), (2, 5, 4),
+         (2, 5, 6), gradgrad=False),
+    case(lambda m, q, k, v: m.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.3),
+         (2, 1, 4, 3), (2, 1, 4, 3), (2, 1, 4, 2), gradgrad=False, suffix="causal"),
+    case(lambda m, q, k, v, a: m.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=a),
+         (3, 4), (5, 4), (5, 2), (3, 5), gradgrad=False, suffix="float_mask"),
+])
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """softmax(query @ key^T * scale + mask) @ value, one fused node (PyTorch's semantics).
+
+    Args:
+        query: (..., L, E); key: (..., S, E); value: (..., S, Ev); leading dims broadcast.
+        attn_mask: (L, S) or broadcastable to (..., L, S): bool (True = may attend, False = masked out) or float
+            (added to the scores) (default None).
+        dropout_p: dropout on the attention weights (default 0; applied whenever it is > 0, as in PyTorch).
+        is_causal: mask out keys after each query (the upper triangle), with or without attn_mask.
+        scale: the factor on the scores (default 1/sqrt(E)).
+        enable_gqa: grouped-query attention; only False.
+
+    Returns:
+        (..., L, Ev), the query's dtype. A query row with every key masked gives NaN, as in PyTorch.
+
+    Raises:
+        RuntimeError: E of query and key differ, S of key and value differ, or dtypes differ.
+    """
+    if enable_gqa:
+        raise NotImplementedError("scaled_dot_product_attention: enable_gqa=True is not supported")
+    qs, ks, vs = query._data.shape, key._data.shape, value._data.shape
+    if qs[-1] != ks[-1] or ks[-2] != vs[-2]:
+        raise RuntimeError(f"scaled_dot_product_attention: query {tuple(qs)}, key {tuple(ks)}, value {tuple(vs)}: "
+                           "query and key need the same last dim E, key and value the same length S")
+    if not (query._data.dtype == key._data.dtype == value._data.dtype):
+        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: "
+                           f"{query.dtype} key.dtype: {key.dtype} and value.dtype: {value.dtype} instead.")
+    L, S = qs[-2], ks[-2]
+    dtype = query._data.dtype
+    sc = 1.0 / math.sqrt(qs[-1]) if scale is None else float(scale)
+    mask = _float_mask(attn_mask, L, S, dtype, is_causal)
+    if isinstance(mask, Tensor) and mask._data.dtype != dtype:
+        mask = mask.to(query.dtype)
+    return SDPA.apply(query, key, value, mask, sc, float(dropout_p))
