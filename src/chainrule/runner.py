@@ -186,6 +186,12 @@ def _pinned(args):
 def train(args) -> int:
     """`chainrule train`: print progress and the final test accuracy; optionally save the weights."""
     with _pinned(args):
+        if getattr(args, "dataset", None) == "names":
+            from . import runner_names
+
+            return runner_names.train(args)
+        if args.model not in ("mlp", "cnn"):
+            raise UserError(f"--model {args.model} is a language model: use it with --dataset names")
         return _train(args)
 
 
