@@ -32,9 +32,7 @@ class RecurrentLayer(Function):
         x2 = xa.reshape(T * B, -1)
         xp = x2 @ wi.T  # every step's input projection in one product
         if bi is not None:
-            xp += bi
-        if bh is not None and mode != "GRU":  # b_hh adds outside any gate product: fold it in once
-            xp += bh
+            xp += bi if bh is None or mode == "GRU" else bi + bh  # b_hh adds outside any gate product (not GRU)
         xp = xp.reshape(T, B, -1)
         ctx.set_materialize_grads(False)
         if mode == "LSTM":

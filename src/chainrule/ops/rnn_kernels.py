@@ -81,70 +81,90 @@ def rnn_backward(cache, dout, dh_n, w_hh):
 
 
 # ---- LSTM: i, f, g, o = sig, sig, tanh, sig (xp_t + h W_hh^T); c' = f c + i g; h' = o tanh(c') ------------------
+def _shift(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
+    """The state before each step: [first, seq[0], ..., seq[T-2]] (reversed direction: [seq[1:], first])."""
+    return np.concatenate([seq[1:], first[None]]) if reverse else np.concatenate([first[None], seq[:-1]])
+
+
 def lstm_forward(xp, h0, c0, w_hh, bs, reverse):
     T, B, G = xp.shape
     H = G // 4
     a, b = _sig_tanh_affine(4, H, 2, xp.dtype)
-    gates = np.empty_like(xp)  # activated gates, per step
-    out = np.zeros((T, B, H), dtype=xp.dtype)
-    tanhc = np.zeros((T, B, H), dtype=xp.dtype)
-    hprev = np.zeros((T, B, H), dtype=xp.dtype)
-    cprev = np.zeros((T, B, H), dtype=xp.dtype)
-    h, c = h0.copy(), c0.copy()
-    whh_t = w_hh.T
+    gates = xp  # the projections become the activated gates, in place (xp is this layer's own array)
+    gates *= a  # sigmoid(x) = 0.5 tanh(0.5 x) + 0.5: the 0.5 is folded into xp and W_hh, one tanh for 4 gates
+    whh_s = w_hh.T * a
+    var = bs is not None
+    new = np.zeros if var else np.empty
+    out, cs, tanhc = new((T, B, H), xp.dtype), new((T, B, H), xp.dtype), new((T, B, H), xp.dtype)
+    hp, cp = h0, c0
+    if var:  # rows keep their state while inactive: carry full (B, H) states and record each step's inputs
+        h, c = h0.copy(), c0.copy()
+        hprev, cprev = np.zeros_like(out), np.zeros_like(out)
     for t in _steps(T, reverse):
         n = _n(bs, t, B)
-        hp, cp = h[:n], c[:n]
-        hprev[t, :n] = hp
-        cprev[t, :n] = cp
+        if var:
+            hp, cp = h[:n], c[:n]
+            hprev[t, :n] = hp
+            cprev[t, :n] = cp
         g = gates[t, :n]
-        np.matmul(hp, whh_t, out=g)
-        g += xp[t, :n]
-        g *= a  # sigmoid(x) = 0.5 tanh(0.5 x) + 0.5: one tanh pass for all four gates
+        g += hp @ whh_s
         np.tanh(g, out=g)
         g *= a
         g += b
-        cn = g[:, H:2 * H] * cp
+        cn = cs[t, :n]
+        np.multiply(g[:, H:2 * H], cp, out=cn)
         cn += g[:, :H] * g[:, 2 * H:3 * H]
-        c[:n] = cn
         tc = tanhc[t, :n]
         np.tanh(cn, out=tc)
         hn = out[t, :n]
         np.multiply(g[:, 3 * H:], tc, out=hn)
-        h[:n] = hn
-    if bs is not None:  # rows never updated at a step hold garbage in `gates`; their gradients must stay 0
-        for t in range(T):
-            gates[t, int(bs[t]):] = 0
-    # the activation's derivative, for all steps at once: sigmoid' = s - s^2, tanh' = 1 - t^2
-    deriv = gates * (a == 0.5) + (a == 1) - gates * gates
-    return out, h, c, (gates, deriv, tanhc, hprev, cprev, bs, reverse)
+        if var:
+            h[:n] = hn
+            c[:n] = cn
+        else:
+            hp, cp = hn, cn
+    if not var:
+        last = 0 if reverse else T - 1
+        h, c = out[last].copy(), cs[last].copy()
+        hprev, cprev = _shift(out, h0, reverse), _shift(cs, c0, reverse)
+    return out, h, c, (gates, tanhc, hprev, cprev, bs, reverse)
 
 
 def lstm_backward(cache, dout, dh_n, dc_n, w_hh):
     # dL/dc_t += dL/dh_t o tanh'(c_t);  di = dc g, df = dc c_{t-1}, dg = dc i, do = dh tanh(c_t), each times the
     # gate's activation derivative;  dL/dc_{t-1} = dc f;  dL/dh_{t-1} = dgates @ W_hh
-    gates, deriv, tanhc, hprev, cprev, bs, reverse = cache
+    gates, tanhc, hprev, cprev, bs, reverse = cache
     T, B, G = gates.shape
     H = G // 4
-    dgates = np.zeros_like(gates)
-    dh, dc = dh_n.copy(), dc_n.copy()
+    g4 = gates.reshape(T, B, 4, H)
+    i, f, gg, o = g4[:, :, 0], g4[:, :, 1], g4[:, :, 2], g4[:, :, 3]
+    # every step's factors at once (few large passes instead of many small ones in the loop):
+    # P = o tanh'(c); K = (g sig'(i), c_{t-1} sig'(f), i tanh'(g)); Lo = tanh(c) sig'(o)
+    P = 1 - tanhc * tanhc
+    P *= o
+    K = np.empty((T, B, 3, H), dtype=gates.dtype)
+    np.multiply(gg, i - i * i, out=K[:, :, 0])
+    np.multiply(cprev, f - f * f, out=K[:, :, 1])
+    np.multiply(i, 1 - gg * gg, out=K[:, :, 2])
+    Lo = tanhc * (o - o * o)
+    dgates = np.zeros((T, B, 4, H), dtype=gates.dtype)
+    var = bs is not None
+    dh, dc = (dh_n.copy(), dc_n.copy()) if var else (dh_n, dc_n)
     for t in _steps(T, not reverse):
         n = _n(bs, t, B)
-        g = gates[t, :n]
         dhc = dh[:n] + dout[t, :n]
-        tc = tanhc[t, :n]
-        o = g[:, 3 * H:]
-        dct = dc[:n] + dhc * o * (1 - tc * tc)
+        dct = dhc * P[t, :n]
+        dct += dc[:n]
         dg = dgates[t, :n]
-        dg[:, :H] = g[:, 2 * H:3 * H]
-        dg[:, H:2 * H] = cprev[t, :n]
-        dg[:, 2 * H:3 * H] = g[:, :H]
-        dg3 = dg[:, :3 * H].reshape(n, 3, H)
-        dg3 *= dct[:, None, :]
-        np.multiply(dhc, tc, out=dg[:, 3 * H:])
-        dg *= deriv[t, :n]
-        dc[:n] = dct * g[:, H:2 * H]
-        dh[:n] = dg @ w_hh
+        np.multiply(K[t, :n], dct[:, None, :], out=dg[:, :3])
+        np.multiply(dhc, Lo[t, :n], out=dg[:, 3])
+        if var:
+            dc[:n] = dct * f[t, :n]
+            dh[:n] = dg.reshape(n, G) @ w_hh
+        else:
+            dc = dct * f[t]
+            dh = dg.reshape(n, G) @ w_hh
+    dgates = dgates.reshape(T, B, G)
     dw_hh = dgates.reshape(-1, G).T @ hprev.reshape(-1, H)
     return dgates, dh, dc, dw_hh, None
 
