@@ -185,6 +185,8 @@ def _pinned(args):
 
 def train(args) -> int:
     """`chainrule train`: print progress and the final test accuracy; optionally save the weights."""
+    if getattr(args, "dataset", None) == "names" and not getattr(args, "threads", None):
+        args.threads = 1  # character models multiply small matrices: BLAS threads only wait on each other
     with _pinned(args):
         if getattr(args, "dataset", None) == "names":
             from . import runner_names

@@ -97,7 +97,8 @@ def train(args) -> int:
           f"{json.dumps(cfg)}", flush=True)
     rng = np.random.default_rng(args.seed)
     X, Y = train_set.data._data, train_set.targets._data
-    steps, eval_every = cfg["steps"], max(1, cfg["steps"] // 10)
+    steps = cfg["steps"]
+    eval_every = steps // 10 if steps >= 1000 else steps  # short runs: the test set once, at the end
     curve = {"step": [], "train": [], "test_step": [], "test": []}
     window, t0 = [], time.perf_counter()
     bar = _progress(range(steps), steps, f"names {model_kind}",
