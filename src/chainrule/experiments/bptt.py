@@ -103,11 +103,12 @@ def run(r) -> dict:
     }
 
 
-def _unrolled_graph(r) -> list[str]:
-    """Three steps of h_t = tanh(x_t W_xh + h_{t-1} W_hh + b), drawn with values and gradients."""
-    from ..viz import dot_available, draw_graph, record_backward, save_graph
+def unrolled_rnn_graph(seed: int = 0):
+    """The graph of three steps of h_t = tanh(x_t W_xh + h_{t-1} W_hh + b), L = sum(h_3), with every value and
+    gradient (a `draw_graph` result: `.source` is DOT)."""
+    from ..viz import draw_graph, record_backward
 
-    rng = r.rng(3)
+    rng = np.random.default_rng(seed * 1000 + 3)
     p = {name: chainrule.tensor(rng.uniform(-0.8, 0.8, shape).astype(np.float32), requires_grad=True)
          for name, shape in (("W_xh", (2, 2)), ("W_hh", (2, 2)), ("b", (2,)))}
     xs = [chainrule.tensor(rng.uniform(-1, 1, (1, 2)).astype(np.float32)) for _ in range(3)]
@@ -120,7 +121,13 @@ def _unrolled_graph(r) -> list[str]:
     loss = h.sum()
     names["L"] = loss
     rec = record_backward(loss, names=names)
-    g = draw_graph(loss, params=p, record=rec, names=names)
+    return draw_graph(loss, params=p, record=rec, names=names)
+
+
+def _unrolled_graph(r) -> list[str]:
+    from ..viz import dot_available, save_graph
+
+    g = unrolled_rnn_graph(r.seed)
     files = [save_graph(g, r.out / "unrolled_rnn.dot")]
     if dot_available():
         files.append(save_graph(g, r.out / "unrolled_rnn.svg"))
