@@ -13,6 +13,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
+from .functional import attention as F_attention
 from . import init
 from .linear import Linear
 from .module import Module
@@ -142,10 +143,6 @@ class MultiheadAttention(Module):
         N, L, E = q_in._data.shape
         S = k_in._data.shape[1]
         h, d = self.num_heads, self.head_dim
-        q, k, v = self._project(q_in, k_in, v_in)
-        q = q.reshape(N, L, h, d).transpose(1, 2)  # (N, h, L, d)
-        k = k.reshape(N, S, h, d).transpose(1, 2)
-        v = v.reshape(N, S, h, d).transpose(1, 2)
         dtype = q_in._data.dtype
         mask = _as_float_mask(attn_mask, dtype, "attn_mask")
         if mask is not None:
@@ -166,6 +163,17 @@ class MultiheadAttention(Module):
             mask = kpm if mask is None else mask + kpm
         p = self.dropout if self.training else 0.0
         weights = None
+        if not need_weights and self._qkv_same_embed_dim and q_in is k_in and k_in is v_in:
+            # self-attention: one projection product, then one node for heads, attention and merging
+            qkv = F.linear(q_in, self.in_proj_weight, self.in_proj_bias)
+            out = self.out_proj(F_attention.self_attention(qkv, mask, h, 1.0 / math.sqrt(d), p))
+            if not batched:
+                return out.squeeze(0), None
+            return (out if self.batch_first else out.transpose(0, 1)), None
+        q, k, v = self._project(q_in, k_in, v_in)
+        q = q.reshape(N, L, h, d).transpose(1, 2)  # (N, h, L, d)
+        k = k.reshape(N, S, h, d).transpose(1, 2)
+        v = v.reshape(N, S, h, d).transpose(1, 2)
         if need_weights:  # explicit nodes: the weights are an output of their own
             scores = (q * (1.0 / math.sqrt(d))) @ k.transpose(-2, -1)
             if mask is not None:

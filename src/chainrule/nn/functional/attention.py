@@ -18,48 +18,99 @@ from ...random import default_rng
 from ...tensor import Tensor
 
 
+def _attend(ctx, q, k, v, mask, scale, p):
+    """softmax(q k^T * scale + mask) (dropout) @ v on arrays (..., L, E); keeps P and the dropout mask on ctx."""
+    s = q @ np.swapaxes(k, -1, -2)
+    s *= scale
+    if mask is not None:
+        s = s + mask if s.shape != np.broadcast_shapes(s.shape, mask.shape) else np.add(s, mask, out=s)
+    s -= s.max(axis=-1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=-1, keepdims=True)  # P = softmax(scores); a fully masked row gives NaN, as PyTorch
+    pd, keep = s, None
+    if p > 0:
+        keep = (default_rng().random(s.shape, dtype=s.dtype) >= p).astype(s.dtype) / (1 - p)
+        pd = s * keep
+    ctx.P, ctx.keep, ctx.scale = s, keep, scale
+    return pd @ v
+
+
+def _attend_backward(ctx, q, k, v, g, need):
+    """(dq, dk, dv, dmask) of _attend for output gradient g; `need` says which of the four are wanted.
+
+    with Pd = P * keep: dV = Pd^T G ; dPd = G V^T ; dP = dPd * keep ; dS = P * (dP - rowsum(dP * P)) ;
+    dQ = dS K * scale ; dK = dS^T Q * scale ; dMask = dS
+    """
+    P, keep, scale = ctx.P, ctx.keep, ctx.scale
+    pd = P if keep is None else P * keep
+    gv = np.swapaxes(pd, -1, -2) @ g if need[2] else None
+    dp = g @ np.swapaxes(v, -1, -2)
+    if keep is not None:
+        dp *= keep
+    ds = dp
+    ds -= (dp * P).sum(axis=-1, keepdims=True)
+    ds *= P
+    gq = (ds @ k) * scale if need[0] else None
+    gk = (np.swapaxes(ds, -1, -2) @ q) * scale if need[1] else None
+    return gq, gk, gv, ds if need[3] else None
+
+
 class SDPA(Op):
     """(q (..., L, E), k (..., S, E), v (..., S, Ev), additive float mask (.., L, S) | None) -> (..., L, Ev)."""
 
     @staticmethod
     def forward(ctx, q, k, v, mask, scale, p):
-        s = q @ np.swapaxes(k, -1, -2)
-        s *= scale
-        if mask is not None:
-            s = s + mask
-        s -= s.max(axis=-1, keepdims=True)
-        np.exp(s, out=s)
-        s /= s.sum(axis=-1, keepdims=True)  # P = softmax(scores); a fully masked row gives NaN, as PyTorch
-        pd = s
-        keep = None
-        if p > 0:
-            keep = (default_rng().random(s.shape, dtype=s.dtype) >= p).astype(s.dtype) / (1 - p)
-            pd = s * keep
         ctx.save_for_backward(q, k, v)
-        ctx.P, ctx.keep, ctx.scale = s, keep, scale
-        return pd @ v
+        return _attend(ctx, q, k, v, mask, scale, p)
 
     @staticmethod
     def backward(ctx, g):
-        # with Pd = P * keep: dV = Pd^T G ; dPd = G V^T ; dP = dPd * keep ;
-        # dS = P * (dP - rowsum(dP * P)) ; dQ = dS K * scale ; dK = dS^T Q * scale ; dMask = dS
+        # dV = Pd^T G ; dS = P * (dP - rowsum(dP * P)) ; dQ = dS K * scale ; dK = dS^T Q * scale (see _attend_backward)
         q, k, v = ctx.saved
-        P, keep, scale = ctx.P, ctx.keep, ctx.scale
-        nig = ctx.needs_input_grad
-        pd = P if keep is None else P * keep
-        gv = np.swapaxes(pd, -1, -2) @ g if nig[2] else None
-        dp = g @ np.swapaxes(v, -1, -2)
-        if keep is not None:
-            dp *= keep
-        ds = dp
-        ds -= (dp * P).sum(axis=-1, keepdims=True)
-        ds *= P
-        gmask = ds if nig[3] else None
-        gq = (ds @ k) * scale if nig[0] else None
-        gk = (np.swapaxes(ds, -1, -2) @ q) * scale if nig[1] else None
-        return gq, gk, gv, gmask, None, None
+        return _attend_backward(ctx, q, k, v, g, ctx.needs_input_grad[:4]) + (None, None)
 
     differentiable_backward = False
+
+
+class SelfAttention(Op):
+    """Multi-head attention from packed projections: qkv (N, L, 3E) -> heads merged (N, L, E), one node.
+
+    What MultiheadAttention does for self-attention without returned weights: split q, k, v and the heads
+    (views), attend per head, merge the heads; one node instead of a dozen slicing and reshaping nodes.
+    """
+
+    @staticmethod
+    def forward(ctx, qkv, mask, heads, scale, p):
+        N, L, E3 = qkv.shape
+        d = E3 // 3 // heads
+        parts = qkv.reshape(N, L, 3, heads, d).transpose(2, 0, 3, 1, 4)  # (3, N, h, L, d), a view
+        ctx.save_for_backward(qkv)
+        ctx.heads_ = heads
+        out = _attend(ctx, parts[0], parts[1], parts[2], mask, scale, p)  # (N, h, L, d)
+        return out.transpose(0, 2, 1, 3).reshape(N, L, E3 // 3)
+
+    @staticmethod
+    def backward(ctx, g):
+        # the attention's gradients per head (_attend_backward), written back into the packed (N, L, 3E) layout
+        (qkv,) = ctx.saved
+        N, L, E3 = qkv.shape
+        h = ctx.heads_
+        d = E3 // 3 // h
+        parts = qkv.reshape(N, L, 3, h, d).transpose(2, 0, 3, 1, 4)
+        gh = g.reshape(N, L, h, d).transpose(0, 2, 1, 3)
+        gq, gk, gv, gm = _attend_backward(ctx, parts[0], parts[1], parts[2], gh,
+                                          (True, True, True, ctx.needs_input_grad[1]))
+        out = np.empty((N, L, 3, h, d), dtype=g.dtype)
+        for i, gi in enumerate((gq, gk, gv)):
+            out[:, :, i] = gi.transpose(0, 2, 1, 3)
+        return out.reshape(N, L, E3), gm, None, None, None
+
+    differentiable_backward = False
+
+
+def self_attention(qkv: Tensor, mask, heads: int, scale: float, p: float) -> Tensor:
+    """Attention over packed projections qkv (N, L, 3E) with an additive float mask (or None): (N, L, E)."""
+    return SelfAttention.apply(qkv, mask, heads, scale, p)
 
 
 def _float_mask(attn_mask, L: int, S: int, dtype, is_causal: bool):
