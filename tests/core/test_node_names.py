@@ -1,4 +1,4 @@
-"""grad_fn names as PyTorch prints them (`tensor(2.3026, grad_fn=<NllLossBackward0>)`), over every registry op.
+"""grad_fn names as PyTorch prints them (`tensor(2.3, grad_fn=<NllLossBackward0>)`), over every registry op.
 
 PyTorch names some nodes by the overload the call took (`x.sum()` is SumBackward0, `x.sum(1)` SumBackward1);
 chainrule names each op class once, after its most common overload. Those cases are listed in OVERLOADS.
@@ -15,15 +15,44 @@ torch = pytest.importorskip("torch")
 
 # PyTorch numbers some nodes by the overload the call took (x.sum() SumBackward0, x.sum(1) SumBackward1);
 # chainrule names each op class after its most common overload.
-OVERLOAD = {"pow", "self_pow", "rpow", "rsub_scalar", "clamp", "clamp_min", "remainder", "sum_dims", "mean_dim",
-            "max_full", "min_full", "prod_dim", "round_decimals", "masked_fill_tensor_value", "split_sections",
-            "transpose", "squeeze_unsqueeze", "norm_inf"}
-# chainrule records one node where PyTorch records a composite (einsum, matmul of 1-d or batched operands), or the
+OVERLOAD = {
+    "pow",
+    "self_pow",
+    "rpow",
+    "rsub_scalar",
+    "clamp",
+    "clamp_min",
+    "remainder",
+    "sum_dims",
+    "mean_dim",
+    "max_full",
+    "min_full",
+    "prod_dim",
+    "round_decimals",
+    "masked_fill_tensor_value",
+    "split_sections",
+    "transpose",
+    "squeeze_unsqueeze",
+    "norm_inf",
+}
+# chainrule records one node where PyTorch records a composite (einsum, matmul of 1-d or batched operands),
+# or the
 # reverse (reflect/replicate padding and masked_fill are index_select / where nodes here); PyTorch spells
 # CopySlices with its C++ namespace.
-COMPOSITE = {"matmul_batched_bcast", "matmul_vec_mat", "matmul_mat_vec", "matmul_dot", "pad_reflect",
-             "pad_replicate", "pad_circular", "masked_fill", "inplace_on_views", "setitem_index_put",
-             "setitem_copy_through_view", "self_matmul"}
+COMPOSITE = {
+    "matmul_batched_bcast",
+    "matmul_vec_mat",
+    "matmul_mat_vec",
+    "matmul_dot",
+    "pad_reflect",
+    "pad_replicate",
+    "pad_circular",
+    "masked_fill",
+    "inplace_on_views",
+    "setitem_index_put",
+    "setitem_copy_through_view",
+    "self_matmul",
+}
 
 
 def _last(out):
@@ -47,7 +76,7 @@ def test_user_function_nodes_have_no_overload_number():
     class Cube(chainrule.autograd.Function):
         @staticmethod
         def forward(ctx, x):
-            return x ** 3
+            return x**3
 
         @staticmethod
         def backward(ctx, g):

@@ -1,10 +1,11 @@
-"""Run a PyTorch program twice, on torch and on chainrule with only its imports changed, and compare its output.
+"""Run a PyTorch program on torch and on chainrule (only its imports changed) and compare what it prints.
 
-A program is a plain script in `src/` written for PyTorch. For chainrule, each `torch` import line is rewritten
-(`import torch` -> `import chainrule as torch`, `from torch.utils.data import X` -> `from chainrule.utils.data
-import X`, ...) and nothing else. Both runs print; the printed lines must agree: the same words, and the same
-numbers to a tolerance (float32 sums differ in their last bits between two BLAS libraries). Object addresses are
-ignored, and `chainrule.float32` reads as `torch.float32` (chainrule's reprs name chainrule).
+A program is a plain script in `src/` written for PyTorch. For chainrule, each `torch` import line is
+rewritten (`import torch` -> `import chainrule as torch`, `from torch.utils.data import X` ->
+`from chainrule.utils.data import X`, ...) and nothing else. Both runs print; the printed lines must agree: the
+same words, and the same numbers to a tolerance (float32 sums differ in their last bits between two BLAS
+libraries). Object addresses are ignored, and `chainrule.float32` reads as `torch.float32` (chainrule's reprs
+name chainrule).
 """
 
 from __future__ import annotations
@@ -63,10 +64,14 @@ def compare(expected: str, got: str, rtol: float = 1e-4, atol: float = 1e-5) -> 
     expected, got = _ADDRESS.sub("0x?", expected), _ADDRESS.sub("0x?", _OWN_NAME.sub("torch.", got))
     exp_lines, got_lines = expected.strip().splitlines(), got.strip().splitlines()
     assert len(exp_lines) == len(got_lines), (
-        f"torch printed {len(exp_lines)} lines, chainrule {len(got_lines)}:\n--- torch\n{expected}\n--- chainrule\n"
-        f"{got}")
+        f"torch printed {len(exp_lines)} lines, chainrule {len(got_lines)}:\n--- torch\n{expected}\n"
+        f"--- chainrule\n"
+        f"{got}"
+    )
     for i, (e, g) in enumerate(zip(exp_lines, got_lines)):
-        assert _NUMBER.sub("#", e) == _NUMBER.sub("#", g), f"line {i + 1} differs:\n torch:     {e}\n chainrule: {g}"
+        assert _NUMBER.sub("#", e) == _NUMBER.sub("#", g), (
+            f"line {i + 1} differs:\n torch:     {e}\n chainrule: {g}"
+        )
         for a, b in zip(_NUMBER.findall(e), _NUMBER.findall(g)):
             fa, fb = float(a), float(b)
             same = (math.isnan(fa) and math.isnan(fb)) or math.isclose(fa, fb, rel_tol=rtol, abs_tol=atol)

@@ -36,9 +36,9 @@ out.backward(torch.ones_like(out), retain_graph=True)
 print(f"\nCall after zeroing gradients\n{inp.grad}")
 
 a = torch.tensor([2.0, 3.0], requires_grad=True)
-q = 3 * a ** 3 - a ** 2
+q = 3 * a**3 - a**2
 external_grad = torch.tensor([1.0, 1.0])
 q.backward(gradient=external_grad)
-print(9 * a ** 2 == a.grad, a.grad)
+print(9 * a**2 == a.grad, a.grad)
 (g,) = torch.autograd.grad((a * a).sum(), a)
 print(g)

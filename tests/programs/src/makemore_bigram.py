@@ -70,7 +70,7 @@ for k in range(30):
     logits = xenc @ W
     counts = logits.exp()
     probs = counts / counts.sum(1, keepdims=True)
-    loss = -probs[torch.arange(num), ys].log().mean() + 0.01 * (W ** 2).mean()
+    loss = -probs[torch.arange(num), ys].log().mean() + 0.01 * (W**2).mean()
     if k % 10 == 0:
         print(k, f"{loss.item():.4f}")
     W.grad = None

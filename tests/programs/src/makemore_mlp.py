@@ -36,14 +36,17 @@ random.seed(42)
 random.shuffle(words)
 n1 = int(0.8 * len(words))
 Xtr, Ytr = build_dataset(words[:2000])
-Xdev, Ydev = build_dataset(words[n1:n1 + 500])
+Xdev, Ydev = build_dataset(words[n1 : n1 + 500])
 
 n_embd, n_hidden = 10, 64
 rng = np.random.default_rng(0)
 g = torch.Generator().manual_seed(2147483647)
 C = torch.tensor(rng.standard_normal((vocab_size, n_embd)), dtype=torch.float32)
-W1 = torch.tensor(rng.standard_normal((n_embd * block_size, n_hidden)), dtype=torch.float32) * (5 / 3) / (
-    (n_embd * block_size) ** 0.5)
+W1 = (
+    torch.tensor(rng.standard_normal((n_embd * block_size, n_hidden)), dtype=torch.float32)
+    * (5 / 3)
+    / ((n_embd * block_size) ** 0.5)
+)
 W2 = torch.tensor(rng.standard_normal((n_hidden, vocab_size)), dtype=torch.float32) * 0.01
 b2 = torch.zeros(vocab_size)
 bngain = torch.ones((1, n_hidden))

@@ -1,6 +1,9 @@
-# pytorch/examples' MNIST: two convolutions, dropout, max pooling, log_softmax + nll_loss, Adadelta and StepLR.
-# torchvision is swapped for reading the IDX files; 1,024 training images, one epoch. Dropout draws random masks,
-# so the deterministic part (the untrained network in eval mode, weights set from a seed) is printed in full and
+# pytorch/examples' MNIST: two convolutions, dropout, max pooling, log_softmax + nll_loss, Adadelta and
+# StepLR.
+# torchvision is swapped for reading the IDX files; 1,024 training images, one epoch. Dropout draws random
+# masks,
+# so the deterministic part (the untrained network in eval mode, weights set from a seed) is printed in full
+# and
 # the training only as "did it learn".
 import argparse
 import gzip
@@ -72,7 +75,7 @@ def read_idx(path):
     with gzip.open(path, "rb") as f:
         data = f.read()
     ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
@@ -80,8 +83,12 @@ def mnist(split, n):
     root = os.path.join(os.environ["CHAINRULE_DATA"], "mnist")
     x = read_idx(os.path.join(root, f"{split}-images-idx3-ubyte.gz"))[:n]
     y = read_idx(os.path.join(root, f"{split}-labels-idx1-ubyte.gz"))[:n]
-    x = ((x / np.float32(255)) - np.float32(0.1307)) / np.float32(0.3081)  # transforms.Normalize((0.1307,), (0.3081,))
-    return TensorDataset(torch.from_numpy(x[:, None].astype(np.float32)), torch.from_numpy(y.astype(np.int64)))
+    x = ((x / np.float32(255)) - np.float32(0.1307)) / np.float32(
+        0.3081
+    )  # transforms.Normalize((0.1307,), (0.3081,))
+    return TensorDataset(
+        torch.from_numpy(x[:, None].astype(np.float32)), torch.from_numpy(y.astype(np.int64))
+    )
 
 
 def main():
@@ -112,7 +119,9 @@ def main():
     with torch.no_grad():
         for name, p in model.named_parameters():
             fan_in = int(np.prod(p.shape[1:])) if p.dim() > 1 else 64
-            p.copy_(torch.from_numpy((rng.uniform(-1, 1, tuple(p.shape)) / np.sqrt(fan_in)).astype(np.float32)))
+            p.copy_(
+                torch.from_numpy((rng.uniform(-1, 1, tuple(p.shape)) / np.sqrt(fan_in)).astype(np.float32))
+            )
     loss0, correct0 = test(model, device, test_loader)
     print(f"untrained: average loss {loss0:.4f}, {correct0}/500 correct")
     optimizer = optim.Adadelta(model.parameters(), lr=args.lr)

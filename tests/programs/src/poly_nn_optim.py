@@ -27,8 +27,10 @@ for t in range(1000):
         for param in model.parameters():
             param -= learning_rate * param.grad
 linear_layer = model[0]
-print(f"Result: y = {linear_layer.bias.item():.5f} + {linear_layer.weight[:, 0].item():.5f} x + "
-      f"{linear_layer.weight[:, 1].item():.5f} x^2 + {linear_layer.weight[:, 2].item():.5f} x^3")
+print(
+    f"Result: y = {linear_layer.bias.item():.5f} + {linear_layer.weight[:, 0].item():.5f} x + "
+    f"{linear_layer.weight[:, 1].item():.5f} x^2 + {linear_layer.weight[:, 2].item():.5f} x^3"
+)
 
 model = torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Flatten(0, 1))
 model.load_state_dict({"0.weight": torch.tensor([[0.2, 0.05, -0.01]]), "0.bias": torch.tensor([0.1])})
@@ -51,10 +53,11 @@ class Polynomial3(torch.nn.Module):
         self.d = torch.nn.Parameter(torch.tensor(-0.09))
 
     def forward(self, x):
-        return self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
+        return self.a + self.b * x + self.c * x**2 + self.d * x**3
 
     def string(self):
-        return f"y = {self.a.item():.4f} + {self.b.item():.4f} x + {self.c.item():.4f} x^2 + {self.d.item():.4f} x^3"
+        a, b, c, d = (p.item() for p in (self.a, self.b, self.c, self.d))
+        return f"y = {a:.4f} + {b:.4f} x + {c:.4f} x^2 + {d:.4f} x^3"
 
 
 model = Polynomial3()

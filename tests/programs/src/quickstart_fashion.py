@@ -13,7 +13,7 @@ def read_idx(path):
     with gzip.open(path, "rb") as f:
         data = f.read()
     ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
@@ -22,10 +22,12 @@ images = read_idx(os.path.join(root, "train-images-idx3-ubyte.gz"))[:2000]
 labels = read_idx(os.path.join(root, "train-labels-idx1-ubyte.gz"))[:2000]
 test_images = read_idx(os.path.join(root, "t10k-images-idx3-ubyte.gz"))[:500]
 test_labels = read_idx(os.path.join(root, "t10k-labels-idx1-ubyte.gz"))[:500]
-training_data = TensorDataset(torch.from_numpy(images[:, None] / np.float32(255)),
-                              torch.from_numpy(labels.astype(np.int64)))
-test_data = TensorDataset(torch.from_numpy(test_images[:, None] / np.float32(255)),
-                          torch.from_numpy(test_labels.astype(np.int64)))
+training_data = TensorDataset(
+    torch.from_numpy(images[:, None] / np.float32(255)), torch.from_numpy(labels.astype(np.int64))
+)
+test_data = TensorDataset(
+    torch.from_numpy(test_images[:, None] / np.float32(255)), torch.from_numpy(test_labels.astype(np.int64))
+)
 
 batch_size = 64
 train_dataloader = DataLoader(training_data, batch_size=batch_size)
@@ -110,8 +112,18 @@ print("Done!")
 torch.save(model.state_dict(), "model.pth")
 model = NeuralNetwork().to(device)
 model.load_state_dict(torch.load("model.pth", weights_only=True))
-classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
-           "Ankle boot"]
+classes = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
 model.eval()
 x, y = test_data[0][0], test_data[0][1]
 with torch.no_grad():

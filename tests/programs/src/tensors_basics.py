@@ -13,7 +13,10 @@ print(f"Ones Tensor: \n {x_ones} \n")
 x_rand = torch.rand_like(x_data, dtype=torch.float)
 print(x_rand.shape, x_rand.dtype)
 
-shape = (2, 3,)
+shape = (
+    2,
+    3,
+)
 print(torch.ones(shape), torch.zeros(shape).dtype)
 tensor = torch.rand(3, 4)
 print(f"Shape of tensor: {tensor.shape}")
