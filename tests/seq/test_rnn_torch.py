@@ -165,6 +165,6 @@ def test_one_node_per_layer_and_direction():
         seen.add(fn)
         stack.extend(f for f, _ in fn.next_functions)
     names = sorted(f.name() for f in seen)
-    assert names.count("RecurrentLayerBackward") == 2
+    assert sum(n.startswith("RecurrentLayerBackward") for n in names) == 2
     assert len(names) <= 6, names  # the two layers plus indexing of h0/c0
     assert repr(mod) == "LSTM(3, 4, num_layers=2)"

@@ -57,7 +57,7 @@ class RecurrentLayer(Function):
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved tensors after they "
                 "have already been freed). Specify retain_graph=True if you need to backward through the graph "
-                "a second time. (The node: RecurrentLayerBackward.)"
+                "a second time. (The node: RecurrentLayerBackward0.)"
             )
         cache, mode, wh = ctx.cache, ctx.mode, ctx.w_hh
         T = cache[0].shape[0]
