@@ -61,8 +61,8 @@ def grad_per_step(model, x: np.ndarray, y: np.ndarray) -> list[float]:
 def run(r) -> dict:
     from ..nn import functional as F
 
-    T = r.size(20, 50)
-    steps, batch = r.size(20, 600), 64
+    T = r.size(20, 30)
+    steps, batch = r.size(20, 1000), 64
     rng = r.rng(1)
     xe, ye = make_batch(r.rng(2), 512, T)
     at_init, trained, ratio_init, ratio_trained, accuracy, losses = {}, {}, {}, {}, {}, {}
