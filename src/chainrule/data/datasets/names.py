@@ -4,7 +4,8 @@ The file is names.txt from github.com/karpathy/makemore (MIT), one lower-case na
 401b3c4cac9e28a586ed15e81256680d. It is searched in `root`, $CHAINRULE_DATA/names, then the cache folder;
 `download=True` fetches it from makemore's repository and checks the MD5.
 
-The split is makemore's: the names in an order fixed by `seed`, the last `test_size` (1,000) of them the test set.
+The split follows makemore's recipe: the names in an order fixed by `seed` (a NumPy permutation, so not the
+very names makemore's torch.randperm picks), the last `test_size` (1,000) of them the test set.
 Tokens: 0 is '.', the start and end of a name; 'a'..'z' are 1..26 (the sorted characters of the file).
 """
 
@@ -62,7 +63,7 @@ class Names(ArrayDataset):
         train: the training split (default True) or the test split.
         block_size: context length, or None for whole-name sequences (default 3).
         test_size: names in the test split, at most 10% of them (default 1000, as makemore).
-        seed: fixes the order the split is taken from (default 3407, makemore's seed).
+        seed: fixes the order the split is taken from (default 3407, makemore's seed; NumPy's generator).
         download: fetch names.txt when it is missing (MD5-checked).
 
     Attributes:
