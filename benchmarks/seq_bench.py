@@ -138,7 +138,7 @@ def memory(kinds) -> dict:
         row = {}
         for lib in ("chainrule", "torch"):
             res = subprocess.run([sys.executable, __file__, "--_child", lib, kind], capture_output=True, text=True,
-                                 env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
+                                 check=False, env={**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"})
             row[lib] = json.loads(res.stdout.strip().splitlines()[-1])["peak_growth_mib"] if res.returncode == 0 \
                 else f"failed: {res.stderr[-200:]}"
         out[kind] = row

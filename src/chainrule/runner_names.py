@@ -77,6 +77,7 @@ def test_loss(model, data, batch: int = 2000) -> float:
 def train(args) -> int:
     """Train a names model; print the test loss in nats per character."""
     import chainrule as cr
+
     from .models.charlm import build
     from .train.loop import _progress
 
@@ -178,6 +179,7 @@ def _sample_numpy(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def sample(args) -> int:
     """`chainrule sample --load FILE -n 20 [--seed S]`: print new names from a trained names model."""
     import chainrule as cr
+
     from .models.charlm import SEQUENCE_MODELS, build
 
     try:

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
-from .functional import attention as F_attention
 from . import init
+from .functional import attention as F_attention
 from .linear import Linear
 from .module import Module
 from .parameter import empty_parameter

@@ -40,7 +40,7 @@ def _sig_tanh_affine(G: int, H: int, tanh_block: int | None, dtype) -> tuple[np.
 
 # ---- plain RNN: h' = act(xp_t + h W_hh^T) ----------------------------------------------------------------------
 def rnn_forward(xp, h0, w_hh, bs, reverse, relu=False):
-    T, B, H = xp.shape
+    T, B, _ = xp.shape
     out = np.zeros_like(xp)
     hprev = np.zeros_like(xp)
     h = h0.copy()
