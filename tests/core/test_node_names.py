@@ -52,6 +52,9 @@ COMPOSITE = {
     "setitem_index_put",
     "setitem_copy_through_view",
     "self_matmul",
+    "scaled_dot_product_attention",  # PyTorch's math path (2-d / 3-d, causal with a scale) records matmul and view nodes
+    "scaled_dot_product_attention_float_mask",
+    "scaled_dot_product_attention_causal",
 }
 
 

@@ -102,6 +102,10 @@ class GELU(Op):
     def forward(ctx, x, approximate):
         ctx.save_for_backward(x)
         ctx.approximate = approximate
+        if approximate == "tanh" and (x.ndim == 0 or x.dtype.kind != "f"):  # 0-d (NumPy gives scalars) or ints
+            t = np.tanh((x + x * x * x * 0.044715) * _K_TANH)
+            ctx.t = t
+            return x * (t + 1) * 0.5
         if approximate == "tanh":
             t = x * x  # t = tanh(k (x + 0.044715 x^3)), built in one buffer
             t *= 0.044715 * _K_TANH
@@ -125,7 +129,7 @@ class GELU(Op):
         (x,) = ctx.saved
         again = isinstance(x, Tensor)  # create_graph: rebuild derived arrays from x, differentiably
         if ctx.approximate == "tanh":
-            if again:
+            if again or x.ndim == 0 or x.dtype.kind != "f":
                 t = np.tanh((x + x * x * x * 0.044715) * _K_TANH)
                 dt = (1 - t * t) * (x * x * 0.134145 + 1) * _K_TANH
                 return g * ((t + 1) + x * dt) * 0.5, None

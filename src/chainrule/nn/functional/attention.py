@@ -24,9 +24,10 @@ def _attend(ctx, q, k, v, mask, scale, p):
     s *= scale
     if mask is not None:
         s = s + mask if s.shape != np.broadcast_shapes(s.shape, mask.shape) else np.add(s, mask, out=s)
-    s -= s.max(axis=-1, keepdims=True)
-    np.exp(s, out=s)
-    s /= s.sum(axis=-1, keepdims=True)  # P = softmax(scores); a fully masked row gives NaN, as PyTorch
+    if s.shape[-1]:  # no keys (S = 0): nothing to normalise, the output is zeros
+        s -= s.max(axis=-1, keepdims=True)
+        np.exp(s, out=s)
+        s /= s.sum(axis=-1, keepdims=True)  # P = softmax(scores); a fully masked row gives NaN, as PyTorch
     pd, keep = s, None
     if p > 0:
         keep = (default_rng().random(s.shape, dtype=s.dtype) >= p).astype(s.dtype) / (1 - p)
@@ -57,6 +58,8 @@ def _attend_backward(ctx, q, k, v, g, need):
 
 class SDPA(Op):
     """(q (..., L, E), k (..., S, E), v (..., S, Ev), additive float mask (.., L, S) | None) -> (..., L, Ev)."""
+
+    node_name = "ScaledDotProductFlashAttentionForCpuBackward0"  # PyTorch's node for 4-d inputs on the CPU
 
     @staticmethod
     def forward(ctx, q, k, v, mask, scale, p):
@@ -166,7 +169,10 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
                            f"{query.dtype} key.dtype: {key.dtype} and value.dtype: {value.dtype} instead.")
     L, S = qs[-2], ks[-2]
     dtype = query._data.dtype
-    sc = 1.0 / math.sqrt(qs[-1]) if scale is None else float(scale)
+    if dtype.kind != "f":
+        raise RuntimeError(f"scaled_dot_product_attention: expected floating-point query, key and value, got "
+                           f"{query.dtype}; convert them with .float()")
+    sc = (1.0 / math.sqrt(qs[-1]) if qs[-1] else 1.0) if scale is None else float(scale)  # E = 0: scores are 0
     mask = _float_mask(attn_mask, L, S, dtype, is_causal)
     if isinstance(mask, Tensor) and mask._data.dtype != dtype:
         mask = mask.to(query.dtype)
