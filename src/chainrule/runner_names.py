@@ -169,13 +169,6 @@ def _plot(curve: dict, model_kind: str, path: str) -> None:
     print(f"loss curve written to {save(fig, path)}")
 
 
-def _sample_numpy(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One token per row of probs (B, V), drawn with NumPy (chainrule.multinomial is not in this build yet)."""
-    u = rng.random((probs.shape[0], 1))
-    return np.minimum((probs.cumsum(axis=1) < u * probs.sum(axis=1, keepdims=True)).sum(axis=1),
-                      probs.shape[1] - 1)
-
-
 def sample(args) -> int:
     """`chainrule sample --load FILE -n 20 [--seed S]`: print new names from a trained names model."""
     import chainrule as cr
@@ -193,7 +186,11 @@ def sample(args) -> int:
     model = build(meta["model"], len(itos), int(meta["block_size"]))
     model.load_state_dict(ckpt["model"])
     model.eval()
-    rng = np.random.default_rng(args.seed)
+    gen = cr.Generator()
+    if args.seed is not None:
+        gen.manual_seed(args.seed)
+    else:
+        gen.seed()
     block, seq = int(meta["block_size"]), meta["model"] in SEQUENCE_MODELS
     n, temp = args.n, args.temperature
     ctx = np.zeros((n, 1 if seq else block), dtype=np.int64)
@@ -204,7 +201,7 @@ def sample(args) -> int:
             logits = model(cr.Tensor._wrap(ctx))._data
             logits = (logits[:, -1] if seq else logits).astype(np.float64) / temp
             p = np.exp(logits - logits.max(axis=1, keepdims=True))
-            tok = _sample_numpy(p / p.sum(axis=1, keepdims=True), rng)
+            tok = cr.multinomial(cr.tensor(p / p.sum(axis=1, keepdims=True)), 1, generator=gen).numpy()[:, 0]
             tok[done] = 0
             done |= tok == 0
             out = np.concatenate([out, tok[:, None]], axis=1)

@@ -63,11 +63,3 @@ def test_names_train_and_sample(tmp_path, capsys, model):
 def test_names_model_on_other_dataset_is_refused(capsys):
     assert main(["train", "--dataset", "xor", "--model", "gru"]) == 2
     assert "--dataset names" in capsys.readouterr().err
-
-
-def test_sample_numpy_matches_probabilities():
-    from chainrule.runner_names import _sample_numpy
-
-    p = np.tile([[0.2, 0.5, 0.3]], (20000, 1))
-    counts = np.bincount(_sample_numpy(p, np.random.default_rng(0)), minlength=3) / 20000
-    np.testing.assert_allclose(counts, [0.2, 0.5, 0.3], atol=0.02)
