@@ -39,3 +39,10 @@ def count_batch(t) -> None:
     """t += 1 in place for an integer counter tensor (BatchNorm's num_batches_tracked)."""
     t._data += 1
     t._bump()
+
+
+def targets_in_range(target, n_classes: int) -> None:
+    """Class-index targets were all in [0, n_classes), so the loss took its shorter path: a replay must check."""
+    rec = RECORDER[0]
+    if rec is not None:
+        rec.precheck_targets(target, n_classes)

@@ -1,0 +1,130 @@
+"""CompiledFunction: the object `chainrule.compile(fn)` returns - a cache of plans keyed by the guards.
+
+A call whose key is new runs `fn` eagerly while recording; if the recording can be replayed, its plan is kept
+under that key (at most `cache_size` keys, the oldest dropped), else the key is marked eager and a one-line
+warning says why. A call whose key has a plan replays it when the plan's own guards hold, and records again
+when they do not. Results of the recording call are eager's own; results of replays are new tensors that do
+not carry a graph (their values are the step's).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections import OrderedDict
+
+from .. import _capture
+from . import guards
+from .plan import Plan, PlanError, Replay
+from .recorder import Recorder, recording
+
+_EAGER = "eager"
+
+
+class CompiledFunction:
+    """fn recorded once per guard key and replayed after; call it as fn. See `chainrule.compile`."""
+
+    def __init__(self, fn, cache_size: int = 8, disable: bool = False):
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.cache_size = cache_size
+        self.disable = disable
+        self.cache: OrderedDict = OrderedDict()
+        self.stats = {"records": 0, "replays": 0, "eager": 0}
+        self.last: Replay | None = None  # the plan that ran last (what explain() shows)
+        self.reasons: dict = {}  # key -> why that key runs eagerly
+
+    def __get__(self, obj, objtype=None):
+        """As a decorator on a method: bind like a function (one cache per method, keyed by self's identity)."""
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        if self.disable or _capture.RECORDER[0] is not None:  # nested in another recording: plain Python
+            return self.fn(*args, **kwargs)
+        flat: list = []
+        structure = guards.flatten((args, kwargs), flat)
+        key = guards.key(structure, flat)
+        entry = self.cache.get(key)
+        if entry is _EAGER:
+            self.stats["eager"] += 1
+            return self.fn(*args, **kwargs)
+        if entry is not None:
+            if entry.guards.ok():
+                if not entry.inputs_ok(flat):  # this call's targets take another path: eager, this once
+                    self.stats["eager"] += 1
+                    return self.fn(*args, **kwargs)
+                self.stats["replays"] += 1
+                self.last = entry
+                return entry.run(flat)
+            del self.cache[key]  # a parameter, buffer or module attribute changed: record anew
+        return self._record(key, flat, args, kwargs)
+
+    def _record(self, key, flat, args, kwargs):
+        self.stats["records"] += 1
+        rec = Recorder(flat)
+        with recording(rec):
+            out = self.fn(*args, **kwargs)
+            rec.tape.result = _refs(rec, out)
+        why = rec.why or _graph_escapes(rec.tape)
+        if why is None:
+            try:
+                plan = Replay(Plan(rec.tape, flat), guards.PlanGuards(rec.tape))
+            except PlanError as e:
+                why = str(e)
+        if why is not None:
+            self.reasons[key] = why
+            self._store(key, _EAGER)
+            warnings.warn(f"chainrule.compile: {getattr(self.fn, '__qualname__', 'fn')} runs eagerly: {why}",
+                          UserWarning, stacklevel=3)
+            return out
+        self._store(key, plan)
+        self.last = plan
+        return out
+
+    def _store(self, key, value) -> None:
+        self.cache[key] = value
+        while len(self.cache) > self.cache_size:
+            self.cache.popitem(last=False)
+
+    def explain(self, file=None) -> str:
+        """Print (to `file`, default stdout) and return the last plan: its ops, buffers and bytes, what fused."""
+        from .explain import explain
+
+        return explain(self, file)
+
+    def graph_dot(self) -> str:
+        """The last plan as Graphviz DOT text (what `chainrule.viz.draw_graph(compiled_fn)` draws)."""
+        from .explain import plan_dot
+
+        return plan_dot(self)
+
+
+def _refs(rec: Recorder, obj):
+    """The step's return value with a Ref in place of each tensor (fails the recording for unknown tensors)."""
+    from ..tensor import Tensor
+
+    if isinstance(obj, Tensor):
+        return rec.ref(obj, "the step's return value")
+    if type(obj) is tuple or type(obj) is list:
+        return type(obj)(_refs(rec, o) for o in obj)
+    if type(obj) is dict:
+        return {k: _refs(rec, v) for k, v in obj.items()}
+    if obj is None or type(obj) in (bool, int, float, str):
+        return obj
+    rec.fail(f"the step returns a {type(obj).__name__}, which a replay cannot rebuild")
+    return obj
+
+
+def _graph_escapes(tape) -> str | None:
+    """A returned tensor that requires grad, from a step that does not call backward() itself, would lose its
+    graph at replay: then the step stays eager."""
+    from .plan import _result_refs
+    from .tape import BackwardRecord
+
+    if any(isinstance(e, BackwardRecord) for e in tape.entries):
+        return None
+    for r in _result_refs(tape.result):
+        if r.kind == "op" and tape.entries[r.index].nig is not None:
+            return ("the step returns a tensor that requires grad and calls no backward() itself (compile the "
+                    "whole training step, or call it under no_grad)")
+    return None
