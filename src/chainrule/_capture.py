@@ -46,3 +46,10 @@ def targets_in_range(target, n_classes: int) -> None:
     rec = RECORDER[0]
     if rec is not None:
         rec.precheck_targets(target, n_classes)
+
+
+@replayable
+def bump(*tensors) -> None:
+    """Count an in-place edit that an op made with NumPy (BatchNorm's running statistics)."""
+    for t in tensors:
+        t._bump()
