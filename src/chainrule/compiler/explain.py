@@ -59,7 +59,7 @@ def plan_dot(compiled) -> str:
 
 
 def _node(r: Ref, names: dict, tape, out: list) -> str:
-    if r.kind == "op":
+    if r.kind in ("op", "det"):
         return f"op{r.index}"
     if r.kind == "call":
         return f"ev{r.index}"

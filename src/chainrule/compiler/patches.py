@@ -110,6 +110,26 @@ def _wrap_tensor(rec, put) -> None:
         bump(self)
 
     put(Tensor, "_bump", _bump)
+    from ..autograd import views
+
+    inplace = views.inplace
+
+    def _inplace(self, name, *args, **kwargs):
+        if not rec.depth:
+            rec.fail(f"the in-place op {name} (use the out-of-place op)")
+        return inplace(self, name, *args, **kwargs)
+
+    put(views, "inplace", _inplace)
+    detach = Tensor.detach
+
+    def _detach(self):
+        t = detach(self)
+        r = rec.refs.get(id(self))
+        if r is not None and r.kind in ("op", "det", "arg", "call"):  # the same array, without its graph
+            rec.alias(t, r)
+        return t
+
+    put(Tensor, "detach", _detach)
     wrap = Tensor._wrap
 
     def _wrap(array, grad_fn=None):

@@ -54,7 +54,7 @@ class Plan:
     def ref_slot(self, r: Ref) -> int | None:
         if r.kind == "arg":
             return self.n_entries + r.index
-        if r.kind in ("op", "call"):
+        if r.kind in ("op", "call", "det"):
             return r.index
         return None
 
@@ -117,7 +117,7 @@ class Plan:
     def _linear_ok(self, e: OpRecord) -> bool:
         x, w, b = e.args
         shapes = e.in_shapes
-        if not (isinstance(x, Ref) and x.kind in ("arg", "op") and isinstance(w, Ref) and w.kind == "ext"):
+        if not (isinstance(x, Ref) and x.kind in ("arg", "op", "det") and isinstance(w, Ref) and w.kind == "ext"):
             return False
         if b is not None and not (isinstance(b, Ref) and b.kind == "ext"):
             return False
@@ -139,7 +139,8 @@ class Plan:
 
     def _ce_ok(self, e: OpRecord) -> bool:
         x, t, weight, ignore, reduction, smoothing, prob = e.args
-        return (isinstance(x, Ref) and x.kind in ("arg", "op") and isinstance(t, Ref) and t.kind in ("arg", "op")
+        return (isinstance(x, Ref) and x.kind in ("arg", "op", "det") and isinstance(t, Ref)
+                and t.kind in ("arg", "op", "det")
                 and weight is None and ignore is None and reduction in ("mean", "sum") and smoothing == 0
                 and not prob and len(e.in_shapes[0][0]) == 2)
 
@@ -229,10 +230,10 @@ def _uses(tape: Tape) -> dict:
     for e in tape.entries:
         refs = e.args if isinstance(e, OpRecord) else [e.root] if isinstance(e, BackwardRecord) else []
         for a in refs:
-            if isinstance(a, Ref) and a.kind == "op":
+            if isinstance(a, Ref) and a.kind in ("op", "det"):
                 uses[a.index] = uses.get(a.index, 0) + 1
     for r in _result_refs(tape.result):
-        if r.kind == "op":
+        if r.kind in ("op", "det"):
             uses[r.index] = uses.get(r.index, 0) + 2  # returned: never computed in place over
     return uses
 

@@ -134,6 +134,10 @@ class Recorder:
         else:
             self.tape.prechecks.append((r.index, n_classes))
 
+    def alias(self, t: Tensor, r: Ref) -> None:
+        """t holds the same array as the value r names, without a graph (detach)."""
+        self._name(t, Ref("det", r.index) if r.kind == "op" else r)
+
     def created_tensor(self, t: Tensor) -> None:
         self.created.add(id(t))
         self.keep.append(t)
