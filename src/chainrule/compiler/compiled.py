@@ -1,9 +1,9 @@
 """CompiledFunction: the object `chainrule.compile(fn)` returns - a cache of plans keyed by the guards.
 
 A call whose key is new runs `fn` eagerly while recording; if the recording can be replayed, its plan is kept
-under that key (at most `cache_size` keys, the oldest dropped), else the key is marked eager and a one-line
-warning says why. A call whose key has a plan replays it when the plan's own guards hold, and records again
-when they do not. Results of the recording call are eager's own; results of replays are new tensors that do
+under that key (at most `cache_size` keys, the oldest dropped; at most `cache_size` plans per key), else the
+key is marked eager and a one-line warning says why. A call replays the first plan of its key whose own guards
+hold (module modes and attributes, parameter arrays), and records a new plan when none does. Results of the recording call are eager's own; results of replays are new tensors that do
 not carry a graph (their values are the step's).
 """
 
@@ -44,19 +44,19 @@ class CompiledFunction:
         flat: list = []
         structure = guards.flatten((args, kwargs), flat)
         key = guards.key(structure, flat)
-        entry = self.cache.get(key)
-        if entry is _EAGER:
+        plans = self.cache.get(key)
+        if plans is _EAGER:
             self.stats["eager"] += 1
             return self.fn(*args, **kwargs)
-        if entry is not None:
-            if entry.guards.ok():
-                if not entry.inputs_ok(flat):  # this call's targets take another path: eager, this once
-                    self.stats["eager"] += 1
-                    return self.fn(*args, **kwargs)
-                self.stats["replays"] += 1
-                self.last = entry
-                return entry.run(flat)
-            del self.cache[key]  # a parameter, buffer or module attribute changed: record anew
+        if plans is not None:
+            for plan in plans:  # the plans of this key differ by their own guards (train/eval mode, ...)
+                if plan.guards.ok():
+                    if not plan.inputs_ok(flat):  # this call's targets take another path: eager, this once
+                        self.stats["eager"] += 1
+                        return self.fn(*args, **kwargs)
+                    self.stats["replays"] += 1
+                    self.last = plan
+                    return plan.run(flat)
         return self._record(key, flat, args, kwargs)
 
     def _record(self, key, flat, args, kwargs):
@@ -77,7 +77,12 @@ class CompiledFunction:
             warnings.warn(f"chainrule.compile: {getattr(self.fn, '__qualname__', 'fn')} runs eagerly: {why}",
                           UserWarning, stacklevel=3)
             return out
-        self._store(key, plan)
+        plans = self.cache.get(key)
+        if plans is None or plans is _EAGER:
+            self._store(key, [plan])
+        else:  # the newest first; a plan whose guards failed (a replaced parameter) ages out
+            plans.insert(0, plan)
+            del plans[self.cache_size:]
         self.last = plan
         return out
 

@@ -91,7 +91,7 @@ def _as_call(rec, fn, name: str, opt: bool = False):
                 rec.fail(f"{name}(closure) runs the step's forward inside the optimizer")
             elif self not in rec.tape.optimizers:
                 rec.tape.optimizers.append(self)
-        return rec.call(fn, (self,) + args, kwargs, name)
+        return rec.call(fn, (self,) + args, kwargs, f"{type(self).__name__}.{name.rsplit('.', 1)[1]}")
 
     return wrapper
 
