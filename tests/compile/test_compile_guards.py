@@ -170,3 +170,25 @@ def test_explain_names_ops_buffers_and_fusions():
         assert words in text, words
     src = cr.viz.draw_graph(f).source
     assert src.startswith("digraph plan") and "Linear" in src and "CrossEntropy" in src
+
+
+def test_numpy_arguments_wrapped_inside_the_step():
+    """from_numpy(arg) inside the step reads the argument (keyed by shape and dtype), not a baked-in constant."""
+    (me, oe), (mc, oc) = _pair()
+    loss_fn = nn.CrossEntropyLoss()
+
+    def make(model, opt):
+        def step(x, y):
+            opt.zero_grad()
+            loss = loss_fn(model(cr.from_numpy(x)), cr.from_numpy(y))
+            loss.backward()
+            opt.step()
+            return loss
+        return step
+
+    eager, f = make(me, oe), cr.compile(make(mc, oc))
+    for i in range(5):
+        x, y = _batch(6, i)
+        assert eager(x.numpy(), y.numpy()).item() == f(x.numpy(), y.numpy()).item()
+    assert f.stats == {"records": 1, "replays": 4, "eager": 0}
+    _same(me, mc)

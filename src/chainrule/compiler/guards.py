@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from operator import itemgetter
 
+import numpy as np
+
 from ..autograd.grad_mode import state as _grad_state
 from ..tensor import Tensor
 
@@ -37,6 +39,8 @@ def key(structure, flat: list) -> tuple:
         if ta is Tensor or isinstance(a, Tensor):
             d = a._data
             sig.append((d.shape, d.dtype, a._rg, a.grad_fn is not None))
+        elif ta is np.ndarray:  # by shape and dtype: from_numpy(arg) inside the step reads it as a tensor
+            sig.append(("nd", a.shape, a.dtype))
         elif ta in _SCALARS:
             sig.append((ta, a))
         else:

@@ -33,9 +33,12 @@ class Plan:
         n = self.n_entries = len(tape.entries)
         self.env = Env(n + len(flat_args))
         self.arg_slots = [(i, n + i) for i, a in enumerate(flat_args) if type(a) is Tensor]
+        self.array_slots = [(i, n + i) for i, a in enumerate(flat_args) if type(a) is np.ndarray]
         V = self.env.V
         for i, s in self.arg_slots:
             V[s] = flat_args[i]._data
+        for i, s in self.array_slots:
+            V[s] = flat_args[i]
         self.lines: list = []  # (phase, text) for explain()
         self.buffers: list = []  # (name, array)
         self.fused: list = []  # what was fused, in words
@@ -47,7 +50,7 @@ class Plan:
         self.grad_views = _grad_views(tape)
         self.arg_ids = {id(a) for a in flat_args if type(a) is Tensor}
         self._build(flat_args)
-        for i, s in self.arg_slots:
+        for i, s in self.arg_slots + self.array_slots:
             V[s] = None  # do not keep the first call's arrays alive
 
     # ---- building ---------------------------------------------------------------------------------------
@@ -275,6 +278,7 @@ class Replay:
         self.V, self.A = env.V, env.A
         self.steps = plan.steps
         self.arg_slots = plan.arg_slots
+        self.array_slots = plan.array_slots
         self.transient = [s for s in range(len(env.V)) if s not in plan.bufslots]
         self.result = plan.tape.result
         self.prechecks = plan.tape.prechecks
@@ -282,7 +286,7 @@ class Replay:
     def inputs_ok(self, flat: list) -> bool:
         """Class-index targets still in range (the loss's path was chosen on that), checked before anything runs."""
         for i, c in self.prechecks:
-            t = flat[i]._data
+            t = flat[i] if type(flat[i]) is np.ndarray else flat[i]._data
             if t.size and (t.min() < 0 or t.max() >= c):
                 return False
         return True
@@ -292,6 +296,8 @@ class Replay:
         A[:] = flat
         for i, s in self.arg_slots:
             V[s] = flat[i]._data
+        for i, s in self.array_slots:
+            V[s] = flat[i]
         for f in self.steps:
             f()
         out = self._out(self.result)
@@ -303,7 +309,8 @@ class Replay:
     def _out(self, obj):
         if isinstance(obj, Ref):
             if obj.kind == "arg":
-                return self.A[obj.index]
+                a = self.A[obj.index]
+                return Tensor._wrap(a) if type(a) is np.ndarray else a
             if obj.kind == "ext":
                 return self.plan.tape.externals[obj.index]
             arr = self.V[obj.index]

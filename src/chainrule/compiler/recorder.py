@@ -15,6 +15,8 @@ import contextlib
 import os
 import sys
 
+import numpy as np
+
 from .. import _capture
 from ..tensor import Tensor
 from .tape import BackwardRecord, CallRecord, OpRecord, Ref, Tape
@@ -42,9 +44,12 @@ class Recorder:
         self.refs: dict = {}  # id(tensor) -> Ref
         self.keep: list = []  # every tensor seen, kept alive so that ids stay unique while recording
         self.created: set = set()  # ids of tensors made during the recording other than by ops
+        self.arrays: dict = {}  # id(ndarray argument) -> its index: from_numpy(arg) inside the step names it
         for i, a in enumerate(flat_args):
             if type(a) is Tensor:
                 self._name(a, Ref("arg", i))
+            elif type(a) is np.ndarray:
+                self.arrays[id(a)] = i
 
     def _name(self, t: Tensor, r: Ref) -> Ref:
         self.refs[id(t)] = r
@@ -61,6 +66,8 @@ class Recorder:
         r = self.refs.get(id(t))
         if r is not None:
             return r
+        if id(t) in self.created and id(t._data) in self.arrays and not t._rg:  # from_numpy(an argument)
+            return self._name(t, Ref("arg", self.arrays[id(t._data)]))
         if id(t) in self.created:
             self.fail(f"a tensor made inside the step by something other than an op feeds {user} (make it "
                       "outside the step, or pass it as an argument)")
@@ -125,6 +132,8 @@ class Recorder:
         if self.depth:
             return
         r = self.refs.get(id(target))
+        if r is None and id(target) in self.created and id(target._data) in self.arrays:
+            r = self._name(target, Ref("arg", self.arrays[id(target._data)]))  # from_numpy(an argument)
         while r is not None and r.kind == "op" and self.tape.entries[r.index].cls.is_view:
             r = self.tape.entries[r.index].args[0]  # a view of the targets has their values
         if r is None and id(target) not in self.created or r is not None and r.kind == "ext":
