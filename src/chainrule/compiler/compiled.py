@@ -17,6 +17,7 @@ from .. import _capture
 from . import guards
 from .plan import Plan, PlanError, Replay
 from .recorder import Recorder, recording
+from .tape import Ref
 
 _EAGER = "eager"
 
@@ -51,7 +52,8 @@ class CompiledFunction:
         if plans is not None:
             for plan in plans:  # the plans of this key differ by their own guards (train/eval mode, ...)
                 if plan.guards.ok():
-                    if not plan.inputs_ok(flat):  # this call's targets take another path: eager, this once
+                    if not plan.inputs_ok(flat) or plan.plan.node and plan.busy():
+                        # targets that take another path, or buffers still held for a pending backward  # this call's targets take another path: eager, this once
                         self.stats["eager"] += 1
                         return self.fn(*args, **kwargs)
                     self.stats["replays"] += 1
@@ -65,10 +67,14 @@ class CompiledFunction:
         with recording(rec):
             out = self.fn(*args, **kwargs)
             rec.tape.result = _refs(rec, out)
-        why = rec.why or _graph_escapes(rec.tape)
+        why = rec.why
+        node = why is None and _needs_node(rec.tape)
+        if node == "no":
+            why = ("the step returns tensors that require grad and calls no backward() itself (return one, "
+                   "compile the whole training step, or call it under no_grad)")
         if why is None:
             try:
-                plan = Replay(Plan(rec.tape, flat), guards.PlanGuards(rec.tape))
+                plan = Replay(Plan(rec.tape, flat, node=bool(node)), guards.PlanGuards(rec.tape))
             except PlanError as e:
                 why = str(e)
         if why is not None:
@@ -120,16 +126,16 @@ def _refs(rec: Recorder, obj):
     return obj
 
 
-def _graph_escapes(tape) -> str | None:
-    """A returned tensor that requires grad, from a step that does not call backward() itself, would lose its
-    graph at replay: then the step stays eager."""
+def _needs_node(tape):
+    """Whether the result must keep a graph: False (no), True (one result tensor: a node makes it, node.py)
+    or "no" (several tensors needing a graph: not replayed)."""
     from .plan import _result_refs
     from .tape import BackwardRecord
 
     if any(isinstance(e, BackwardRecord) for e in tape.entries):
-        return None
-    for r in _result_refs(tape.result):
-        if r.kind == "op" and tape.entries[r.index].nig is not None:
-            return ("the step returns a tensor that requires grad and calls no backward() itself (compile the "
-                    "whole training step, or call it under no_grad)")
-    return None
+        return False
+    needing = [r for r in _result_refs(tape.result) if r.kind == "op" and tape.entries[r.index].nig is not None]
+    if not needing:
+        return False
+    r = tape.result
+    return True if isinstance(r, Ref) and r.kind == "op" else "no"

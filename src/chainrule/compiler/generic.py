@@ -22,13 +22,14 @@ _new = object.__new__
 class Env:
     """The replay's value, gradient, context and argument lists (allocated once per plan)."""
 
-    __slots__ = ("A", "C", "G", "V")
+    __slots__ = ("A", "C", "G", "R", "V")
 
     def __init__(self, n_slots: int):
         self.V = [None] * n_slots
         self.G = [None] * n_slots
         self.C = [None] * n_slots
         self.A: list = []
+        self.R: list = []  # node mode: the gradients returned to the engine (node.py)
 
 
 def deliver(t: Tensor, g: np.ndarray, owned: bool) -> None:
@@ -87,6 +88,9 @@ def backward_step(env: Env, k: int, cls, targets: list):
             if kind == "op":
                 prev = G[where]
                 G[where] = gi if prev is None else _sum(prev, gi)
+            elif kind == "ret":  # to the engine: a view unless made for this input alone (the engine copies it)
+                prev = env.R[where]
+                env.R[where] = (gi if owned else gi.view()) if prev is None else _sum(prev, gi)
             else:
                 deliver(A[where] if kind == "arg" else where, gi, owned)
 

@@ -19,15 +19,22 @@ from ..tensor import Tensor
 from .generic import Env, deliver
 
 
-def sink(env: Env, target):
-    """A function taking one gradient computed into a plan buffer and sending it where target says.
-
-    target: None (no gradient wanted), ('op', slot), ('arg', index) or ('leaf', tensor). A buffer is never
-    adopted by a leaf (it is overwritten next step): leaves get a copy, or an in-place sum."""
+def sink(env: Env, target, fresh: bool = False):
+    """A function taking one gradient computed into a plan buffer (or made `fresh`) and sending it where
+    target says: None (no gradient wanted), ('op', slot), ('arg', index), ('leaf', tensor) or ('ret', index)
+    (returned to the engine by a graph node, node.py). A buffer is never adopted by a leaf (it is overwritten
+    next step): leaves get a copy or an in-place sum, and the engine gets a view (which it copies)."""
     if target is None:
         return None
     kind, where = target
     G, A = env.G, env.A
+    if kind == "ret":
+        R = env.R
+
+        def to_engine(gi):
+            prev = R[where]
+            R[where] = (gi if fresh else gi.view()) if prev is None else _sum(prev, gi)
+        return to_engine
     if kind == "op":
         def to_op(gi):
             prev = G[where]
@@ -50,7 +57,7 @@ class Linear:
     """x @ W.T + b for 2-D x, optionally followed by an in-place ReLU; see the module docstring."""
 
     def __init__(self, env: Env, k: int, relu_k, x_slot: int, x_shape: tuple, w: Tensor, b, nig: tuple,
-                 x_target, w_view, b_view):
+                 x_target, w_view, b_view, w_target=None, b_target=None):
         n, out = x_shape[0], w._data.shape[0]
         dt = w._data.dtype
         self.buf = np.empty((n, out), dt)
@@ -67,6 +74,9 @@ class Linear:
         self.x_sink = sink(env, x_target) if nig[0] else None
         self.w_view, self.w_wrap = param_grad(w, w_view)
         self.b_view, self.b_wrap = param_grad(b, b_view) if b is not None else (None, None)
+        ret = ("ret",)
+        self.w_sink = sink(env, w_target, True) if w_target and w_target[:1] == ret else None
+        self.b_sink = sink(env, b_target, True) if b_target and b_target[:1] == ret else None
 
     def forward(self):
         V, xs, buf, wT = self.env.V, self.xs, self.buf, self.w._data.T
@@ -89,6 +99,7 @@ class Linear:
         w, b, nig, x_sink = self.w, self.b, self.nig, self.x_sink
         W = w._data
         w_view, w_wrap, b_view, b_wrap = self.w_view, self.w_wrap, self.b_view, self.b_wrap
+        w_sink, b_sink = self.w_sink, self.b_sink
 
         def run():
             g = G[k]
@@ -102,13 +113,17 @@ class Linear:
             if x_sink is not None:  # dL/dx = G @ W
                 x_sink(np.matmul(g, W, out=gx))
             if nig[1]:  # dL/dW = G.T @ x
-                if w._grad is None and w_view is not None:
+                if w_sink is not None:
+                    w_sink(g.T @ x)
+                elif w._grad is None and w_view is not None:
                     np.matmul(g.T, x, out=w_view)
                     w._grad = w_wrap
                 else:
                     deliver(w, g.T @ x, True)
             if b is not None and nig[2]:  # dL/db = sum of G over rows
-                if b._grad is None and b_view is not None:
+                if b_sink is not None:
+                    b_sink(g.sum(axis=0))
+                elif b._grad is None and b_view is not None:
                     np.add.reduce(g, axis=0, out=b_view)
                     b._grad = b_wrap
                 else:

@@ -2,9 +2,8 @@
 
 A Module holding the original as `_orig_mod` (so parameters(), train()/eval() and state_dict() - whose keys
 then start with `_orig_mod.`, as PyTorch's do - reach it), whose calls go through a CompiledFunction of the
-original's `__call__`. Inference (under no_grad, or in eval mode with nothing requiring grad) is replayed; a
-forward whose output requires grad runs eagerly, since the caller's backward() needs its graph: compile the
-whole training step for that.
+original's `__call__`. A forward whose output requires grad is replayed behind one graph node whose backward
+replays the recorded backward (node.py), so the caller's backward() works as in eager mode.
 """
 
 from __future__ import annotations

@@ -28,8 +28,11 @@ class PlanError(Exception):
 class Plan:
     """Replays one recorded step: `run(flat_args)` returns the step's result."""
 
-    def __init__(self, tape: Tape, flat_args: list):
+    def __init__(self, tape: Tape, flat_args: list, node: bool = False):
         self.tape = tape
+        self.node = node  # the result keeps a graph: one node whose backward replays the step's (node.py)
+        self.node_inputs: list = []  # in node mode: the leaves gradients are returned for, ('arg', i) | tensor
+        self.bsteps: list = []  # in node mode: the backward from the result
         n = self.n_entries = len(tape.entries)
         self.env = Env(n + len(flat_args))
         self.arg_slots = [(i, n + i) for i, a in enumerate(flat_args) if type(a) is Tensor]
@@ -50,6 +53,11 @@ class Plan:
         self.grad_views = _grad_views(tape)
         self.arg_ids = {id(a) for a in flat_args if type(a) is Tensor}
         self._build(flat_args)
+        if node:
+            root = tape.result.index
+            self.lines.append(("backward", f"(when the caller's backward reaches the result [{root}])"))
+            self._backward_from(root, self.bsteps)
+            self.env.R.extend([None] * len(self.node_inputs))
         for i, s in self.arg_slots + self.array_slots:
             V[s] = None  # do not keep the first call's arrays alive
 
@@ -81,7 +89,8 @@ class Plan:
             b = None if e.args[2] is None else tape_ext(self.tape, e.args[2])
             kern = kernels.Linear(self.env, k, j, self.ref_slot(e.args[0]), e.in_shapes[0][0], w, b,
                                   e.nig or (False, False, False), self._target(e, 0), self.grad_views.get(id(w)),
-                                  None if b is None else self.grad_views.get(id(b)))
+                                  None if b is None else self.grad_views.get(id(b)),
+                                  self._target(e, 1), None if b is None else self._target(e, 2))
             self._kernel(k, kern, f"linear{' + relu (in place)' if j is not None else ''}", e, j)
             if j is not None:
                 self.fused.append(f"entry {k} Linear + entry {j} ReLU: bias and activation in place in one buffer")
@@ -154,6 +163,13 @@ class Plan:
         a = e.args[pos]
         if a.kind == "op":
             return ("op", a.index)
+        if self.node and a.kind in ("arg", "ext"):  # returned to the engine, which delivers it
+            key = ("arg", a.index) if a.kind == "arg" else tape_ext(self.tape, a)
+            for j, known in enumerate(self.node_inputs):
+                if known is key or type(known) is tuple and known == key:
+                    return ("ret", j)
+            self.node_inputs.append(key)
+            return ("ret", len(self.node_inputs) - 1)
         if a.kind == "arg":
             return ("arg", a.index)
         if a.kind == "ext":
@@ -174,6 +190,11 @@ class Plan:
 
         self.steps.append(start)
         self.lines.append(("backward", f"[{k}] backward of [{root}] (seed ones {_fmt(rec.shape, rec.dtype)})"))
+        self._backward_from(root, self.steps)
+
+    def _backward_from(self, root: int, steps: list) -> None:
+        """Append to steps the backward of every op between op `root` and the leaves, in reverse tape order."""
+        tape = self.tape
         todo, seen = [root], {root}
         while todo:
             j = todo.pop()
@@ -188,7 +209,7 @@ class Plan:
             if kern is not None:
                 if getattr(kern, "relu_k", None) not in (None, j):
                     continue  # a Linear fused with the ReLU after it: their backward runs at the ReLU
-                self.steps.append(kern.backward())
+                steps.append(kern.backward())
                 self.lines.append(("backward", f"[{j}] {type(kern).__name__} backward (fused kernel)"))
                 continue
             targets = []
@@ -198,7 +219,7 @@ class Plan:
                     continue
                 shape, dt = f.in_shapes[p]
                 targets.append((p, tgt[0], tgt[1], shape, dt))
-            self.steps.append(backward_step(self.env, j, f.cls, targets))
+            steps.append(backward_step(self.env, j, f.cls, targets))
             self.lines.append(("backward", f"[{j}] {f.cls.__name__} backward (generic)"))
 
     def _call(self, k: int, e: CallRecord) -> None:
@@ -292,6 +313,8 @@ class Replay:
         return True
 
     def run(self, flat: list):
+        if self.plan.node:
+            return self.run_node(flat)
         V, A = self.V, self.A
         A[:] = flat
         for i, s in self.arg_slots:
@@ -320,3 +343,48 @@ class Replay:
         if type(obj) is dict:
             return {k: self._out(v) for k, v in obj.items()}
         return obj
+
+    # ---- node mode (node.py): the result keeps a graph ----------------------------------------------------
+    pending = None  # weakref to the node still waiting for its backward
+
+    def busy(self) -> bool:
+        """A node of this plan still waits for its backward (its buffers are in use)."""
+        node = self.pending() if self.pending is not None else None
+        return node is not None and not node.done
+
+    def run_node(self, flat: list):
+        import weakref
+
+        from .node import make_node
+
+        V, A = self.V, self.A
+        A[:] = flat
+        for i, s in self.arg_slots:
+            V[s] = flat[i]._data
+        for i, s in self.array_slots:
+            V[s] = flat[i]
+        for f in self.steps:
+            f()
+        root = self.result.index
+        out = V[root].copy() if root in self.plan.bufslots else V[root]
+        inputs = [flat[key[1]] if type(key) is tuple else key for key in self.plan.node_inputs]
+        res = make_node(self, inputs, out)
+        self.pending = weakref.ref(res.grad_fn)
+        return res
+
+    def backward_node(self, node, g):
+        G, R = self.plan.env.G, self.plan.env.R
+        G[self.result.index] = g
+        for i in range(len(R)):
+            R[i] = None
+        try:
+            for f in self.plan.bsteps:
+                f()
+            return tuple(R)
+        finally:
+            node.done = True
+            for s in self.transient:
+                self.V[s] = None
+            for i in range(len(R)):
+                R[i] = None
+            self.A.clear()
