@@ -42,8 +42,11 @@ class CompiledFunction:
     def __call__(self, *args, **kwargs):
         if self.disable or _capture.RECORDER[0] is not None:  # nested in another recording: plain Python
             return self.fn(*args, **kwargs)
-        flat: list = []
-        structure = guards.flatten((args, kwargs), flat)
+        if kwargs or not all(type(a) in guards.LEAVES for a in args):
+            flat: list = []
+            structure = guards.flatten((args, kwargs), flat)
+        else:  # the common call: tensors, arrays and numbers only
+            flat, structure = list(args), len(args)
         key = guards.key(structure, flat)
         plans = self.cache.get(key)
         if plans is _EAGER:

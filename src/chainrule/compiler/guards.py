@@ -18,6 +18,7 @@ from ..autograd.grad_mode import state as _grad_state
 from ..tensor import Tensor
 
 _SCALARS = (bool, int, float, str, type(None), complex)
+LEAVES = frozenset((Tensor, np.ndarray) + _SCALARS)  # argument types that need no flattening
 
 
 def flatten(obj, out: list):
