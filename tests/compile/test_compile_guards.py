@@ -192,3 +192,13 @@ def test_numpy_arguments_wrapped_inside_the_step():
         assert eager(x.numpy(), y.numpy()).item() == f(x.numpy(), y.numpy()).item()
     assert f.stats == {"records": 1, "replays": 4, "eager": 0}
     _same(me, mc)
+
+
+def test_a_returned_view_of_a_buffer_is_copied():
+    model = nn.Linear(4, 3)
+    f = cr.compile(lambda x: model(x).detach().reshape(-1))
+    with cr.no_grad():
+        outs = [f(cr.full((2, 4), float(i))) for i in range(4)]
+        for i, o in enumerate(outs):
+            np.testing.assert_array_equal(o._data, model(cr.full((2, 4), float(i)))._data.reshape(-1))
+    assert f.stats["replays"] == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from threading import get_ident
+
 from .. import _capture
 from ..tensor import Tensor
 
@@ -38,7 +40,7 @@ def install(rec) -> list:
 
     def apply(cls, *args):
         res = op_apply(cls, *args)
-        if _capture.RECORDER[0] is rec:
+        if _capture.RECORDER[0] is rec and get_ident() == rec.thread:
             rec.op(cls, args, res)
         return res
 
@@ -105,7 +107,7 @@ def _wrap_tensor(rec, put) -> None:
     bump = Tensor._bump
 
     def _bump(self):
-        if not rec.depth:
+        if not rec.depth and get_ident() == rec.thread:
             rec.fail("an in-place edit of a tensor (use the out-of-place op)")
         bump(self)
 
@@ -115,7 +117,7 @@ def _wrap_tensor(rec, put) -> None:
     inplace = views.inplace
 
     def _inplace(self, name, *args, **kwargs):
-        if not rec.depth:
+        if not rec.depth and get_ident() == rec.thread:
             rec.fail(f"the in-place op {name} (use the out-of-place op)")
         return inplace(self, name, *args, **kwargs)
 
@@ -134,7 +136,8 @@ def _wrap_tensor(rec, put) -> None:
 
     def _wrap(array, grad_fn=None):
         t = wrap(array, grad_fn)
-        rec.created_tensor(t)
+        if get_ident() == rec.thread:
+            rec.created_tensor(t)
         return t
 
     put(Tensor, "_wrap", staticmethod(_wrap))
@@ -142,7 +145,8 @@ def _wrap_tensor(rec, put) -> None:
 
     def __init__(self, *args, **kwargs):
         init(self, *args, **kwargs)
-        rec.created_tensor(self)
+        if get_ident() == rec.thread:
+            rec.created_tensor(self)
 
     put(Tensor, "__init__", __init__)
     grad = Tensor.__dict__["grad"]
@@ -172,7 +176,7 @@ def _set_grad_none(t: Tensor) -> None:
 
 def _failing(rec, fn, why: str):
     def wrapper(self, *args, **kwargs):
-        if not rec.depth:
+        if not rec.depth and get_ident() == rec.thread:
             rec.fail(why)
         return fn(self, *args, **kwargs)
 

@@ -303,6 +303,7 @@ class Replay:
         self.transient = [s for s in range(len(env.V)) if s not in plan.bufslots]
         self.result = plan.tape.result
         self.prechecks = plan.tape.prechecks
+        self.buf_ids = {id(a) for _, a in plan.buffers}
 
     def inputs_ok(self, flat: list) -> bool:
         """Class-index targets still in range (the loss's path was chosen on that), checked before anything runs."""
@@ -337,7 +338,9 @@ class Replay:
             if obj.kind == "ext":
                 return self.plan.tape.externals[obj.index]
             arr = self.V[obj.index]
-            return Tensor._wrap(arr.copy() if obj.index in self.plan.bufslots else arr)
+            if obj.index in self.plan.bufslots or arr.base is not None and id(arr.base) in self.buf_ids:
+                arr = arr.copy()  # a plan buffer, or a view of one: the next replay overwrites it
+            return Tensor._wrap(arr)
         if type(obj) is tuple or type(obj) is list:
             return type(obj)(self._out(o) for o in obj)
         if type(obj) is dict:
@@ -366,7 +369,9 @@ class Replay:
         for f in self.steps:
             f()
         root = self.result.index
-        out = V[root].copy() if root in self.plan.bufslots else V[root]
+        out = V[root]
+        if root in self.plan.bufslots or out.base is not None and id(out.base) in self.buf_ids:
+            out = out.copy()
         inputs = [flat[key[1]] if type(key) is tuple else key for key in self.plan.node_inputs]
         res = make_node(self, inputs, out)
         self.pending = weakref.ref(res.grad_fn)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 
 import numpy as np
 
@@ -39,6 +40,7 @@ class Recorder:
 
     def __init__(self, flat_args: list):
         self.tape = Tape()
+        self.thread = threading.get_ident()  # only this thread's calls are the step's (a loader's are not)
         self.why: str | None = None
         self.depth = 0  # > 0 inside a recorded call: what it does inside is the call's own business
         self.refs: dict = {}  # id(tensor) -> Ref
