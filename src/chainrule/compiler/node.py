@@ -18,6 +18,7 @@ _new = object.__new__
 class CompiledBackward(Op):
     """The whole recorded forward as one node; backward replays the recorded backward."""
 
+    node_name = "CompiledBackward"
     differentiable_backward = False  # create_graph through a replay is refused clearly
 
     @staticmethod

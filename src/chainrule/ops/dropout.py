@@ -31,6 +31,8 @@ def dropout_mask(x: np.ndarray, p: float, channel: bool) -> np.ndarray:
 class Dropout(Op):
     """x * mask, the mask drawn here (see dropout_mask)."""
 
+    node_name = "MulBackward0"  # PyTorch's node for dropout
+
     @staticmethod
     def forward(ctx, x, p, channel):
         mask = dropout_mask(x, p, channel)
@@ -41,6 +43,3 @@ class Dropout(Op):
     def backward(ctx, g):
         # dL/dx = G * mask
         return g * ctx.mask, None, None
-
-    def name(self) -> str:
-        return "MulBackward"  # the node's name before dropout drew inside its op (drawings and tests read it)
