@@ -11,7 +11,7 @@ import pytest
 import chainrule as cr
 
 sys.path.insert(0, os.path.dirname(__file__))
-from helpers import assert_same, cnn, mlp, train  # noqa: E402
+from helpers import assert_same, cnn, mlp, train
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,9 @@ from collections import OrderedDict
 
 from .. import _capture
 from . import guards
-from .plan import Plan, PlanError, Replay
+from .plan import Plan, PlanError
 from .recorder import Recorder, recording
+from .replay import Replay
 from .tape import Ref
 
 _EAGER = "eager"

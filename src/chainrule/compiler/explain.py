@@ -9,9 +9,9 @@ from .tape import OpRecord, Ref
 
 def explain(compiled, file=None) -> str:
     """The text of the last plan of `compiled` (printed to file, default stdout, and returned)."""
-    lines = [f"chainrule.compile plan of {getattr(compiled.fn, '__qualname__', 'fn')}: "
-             f"{compiled.stats['records']} recorded, {compiled.stats['replays']} replayed, "
-             f"{compiled.stats['eager']} eager calls"]
+    stats = compiled.stats
+    lines = [(f"chainrule.compile plan of {getattr(compiled.fn, '__qualname__', 'fn')}: "
+              f"{stats['records']} recorded, {stats['replays']} replayed, {stats['eager']} eager calls")]
     for why in dict.fromkeys(compiled.reasons.values()):
         lines.append(f"  eager: {why}")
     rep = compiled.last
@@ -23,7 +23,7 @@ def explain(compiled, file=None) -> str:
         lines += [f"  {phase:9s} {text}" for phase, text in plan.lines]
         total = sum(a.nbytes for _, a in plan.buffers)
         lines.append(f"buffers ({len(plan.buffers)}, {total} bytes, allocated once):")
-        lines += [f"  {name:28s} {str(tuple(a.shape)):14s} {a.dtype.name:8s} {a.nbytes:>10d} B"
+        lines += [f"  {name:28s} {tuple(a.shape)!s:14s} {a.dtype.name:8s} {a.nbytes:>10d} B"
                   for name, a in plan.buffers]
         lines.append("fused:" if plan.fused else "fused: nothing")
         lines += [f"  {f}" for f in plan.fused]
