@@ -69,6 +69,12 @@ def chainrule_side(seed: int = 0) -> Side:
     return Side(model, loss, step, logits)
 
 
+def chainrule_compiled_side(seed: int = 0) -> Side:
+    """chainrule's side with its training step under chainrule.compile (recorded at the first step)."""
+    side = chainrule_side(seed)
+    return Side(side.model, side.loss, cr.compile(side.step), side.logits)
+
+
 def torch_side(seed: int = 0) -> Side:
     from cnn_train import torch_cnn
 
@@ -148,12 +154,13 @@ def cnn_workload(X, y, Xt, yt, quick: bool = False, repeats: int = 1, limit: int
     """Workload 7: {contender: Result} for one CNN epoch (see the module docstring for sizes and extras)."""
     x, y = training_images(X, y, quick, limit)
     xt = np.ascontiguousarray(Xt.reshape(-1, 1, 28, 28))
-    makers = {"chainrule": chainrule_side}
+    makers = {"chainrule": chainrule_side, "chainrule-compiled": chainrule_compiled_side}
     if torch is not None:
         makers["pytorch"] = torch_side
-    extras = {}
+    extras = {"chainrule-compiled": {}}
     for name, make in makers.items():  # a fresh model each, so the trained ones' BatchNorm statistics stay as trained
-        extras[name] = forward_backward_ms(make(seed + 1), x[:BATCH], y[:BATCH])
+        if name != "chainrule-compiled":  # (its loss and backward are eager's: the step is what is compiled)
+            extras[name] = forward_backward_ms(make(seed + 1), x[:BATCH], y[:BATCH])
     sides = {name: make(seed) for name, make in makers.items()}
     res = interleave({name: epoch_runner(side, x, y, seed) for name, side in sides.items()},
                      min(repeats, MAX_EPOCHS), warmup=0)
@@ -162,4 +169,6 @@ def cnn_workload(X, y, Xt, yt, quick: bool = False, repeats: int = 1, limit: int
         res[name].extra.update(test_acc=accuracy(side, xt, yt), steps=len(x) // BATCH, images=len(x))
     n = 20 * BATCH
     res["chainrule"].peak_mb = peak_memory_mb(epoch_runner(chainrule_side(seed), x[:n], y[:n], seed))
+    res["chainrule-compiled"].peak_mb = peak_memory_mb(epoch_runner(chainrule_compiled_side(seed), x[:n], y[:n],
+                                                                    seed))
     return res

@@ -20,7 +20,7 @@ import chainrule as cr  # noqa: E402
 from harness import fmt_row, interleave, peak_memory_mb  # noqa: E402
 from cnn_bench import cnn_workload  # noqa: E402
 from workloads import (  # noqa: E402
-    cr_accuracy, cr_epoch, cr_mlp, gemm_and_flat_adam, mnist_arrays, numpy_accuracy, numpy_epoch, timed, torch,
+    cr_accuracy, cr_compiled_epoch, cr_epoch, cr_mlp, gemm_and_flat_adam, mnist_arrays, numpy_accuracy, numpy_epoch, timed, torch,
     torch_accuracy, torch_epoch,
 )
 
@@ -32,7 +32,7 @@ MICRO_REPEATS = 11
 
 def training(X, y, Xt, yt, batch: int, repeats: int, numpy_ref: bool) -> dict:
     """Workloads 1, 2 and 5: one MNIST MLP epoch (Adam, shuffled) at a batch size."""
-    makers = {"chainrule": (cr_epoch, cr_accuracy)}
+    makers = {"chainrule": (cr_epoch, cr_accuracy), "chainrule-compiled": (cr_compiled_epoch, cr_accuracy)}
     if torch is not None:
         makers["pytorch"] = (torch_epoch, torch_accuracy)
     if numpy_ref:
@@ -47,6 +47,9 @@ def training(X, y, Xt, yt, batch: int, repeats: int, numpy_ref: bool) -> dict:
         res[name].extra["test_acc"] = acc(model, Xt, yt)
         res[name].extra["steps"] = -(-len(X) // batch)
     res["chainrule"].peak_mb = peak_memory_mb(cr_epoch(X[: batch * 20], y[: batch * 20], batch)[1])
+    run = cr_compiled_epoch(X[: batch * 20], y[: batch * 20], batch)[1]
+    run()  # the recording (an eager step) happens here; the peak is that of the replays
+    res["chainrule-compiled"].peak_mb = peak_memory_mb(run)
     return res
 
 
@@ -140,6 +143,33 @@ def nograd_op(repeats: int) -> dict:
     return res
 
 
+def two_threads(X, y, Xt, yt, batch: int, repeats: int) -> dict:
+    """The MLP epoch with 2 BLAS (and PyTorch) threads for every contender: does the second core pay?"""
+    from chainrule.utils.threads import blas_threads
+
+    prev = torch.get_num_threads() if torch is not None else None
+    with blas_threads(2):
+        if torch is not None:
+            torch.set_num_threads(2)
+        try:
+            return training(X, y, Xt, yt, batch, repeats, numpy_ref=False)
+        finally:
+            if torch is not None:
+                torch.set_num_threads(prev)
+
+
+def compiled_floor(w: dict, lb: dict) -> dict:
+    """The compiled MLP step against the GEMM floor (the step's GEMMs + one flat Adam, workload 6's timings)."""
+    out = {}
+    floor = lb["gemm_ms"] + lb["flat_adam_ms"]
+    res = w.get("mlp-epoch-b128", {}).get("chainrule-compiled")
+    if res is not None:
+        step = res["median"] / res["extra"]["steps"] * 1e3
+        out.update(compiled_step_ms=step, floor_ms=floor, compiled_over_floor=step / floor,
+                   gemm_adam_share_of_compiled_step=floor / step)
+    return out
+
+
 def lower_bound(batch: int, step_ms: float, by_hand_ms: float) -> dict:
     """Workload 6: GEMMs + flat Adam of one step, as fractions of chainrule's measured step time.
 
@@ -153,11 +183,18 @@ def lower_bound(batch: int, step_ms: float, by_hand_ms: float) -> dict:
             "by_hand_step_ms": by_hand_ms, "by_hand_together": (g + a) / by_hand_ms}
 
 
-def _ratio(w: dict, name: str, base: str = "pytorch"):
-    """Median time of chainrule over that of `base` in workload `name`, or None when either did not run."""
-    if name not in w or base not in w[name]:
+def _ratio(w: dict, name: str, base: str = "pytorch", who: str = "chainrule"):
+    """Median time of `who` over that of `base` in workload `name`, or None when either did not run."""
+    if name not in w or base not in w[name] or who not in w[name]:
         return None
-    return w[name]["chainrule"]["median"] / w[name][base]["median"]
+    return w[name][who]["median"] / w[name][base]["median"]
+
+
+def _peak_ratio(w: dict, name: str):
+    """Peak memory of the compiled epoch over eager's (None when either was not measured)."""
+    a = w.get(name, {}).get("chainrule-compiled", {}).get("peak_mb")
+    b = w.get(name, {}).get("chainrule", {}).get("peak_mb")
+    return a / b if a and b else None
 
 
 def targets(w: dict) -> list[dict]:
@@ -176,6 +213,16 @@ def targets(w: dict) -> list[dict]:
         ("8. DataLoader epoch / slicing by hand", _ratio(w, "dataloader-b128", "slicing-by-hand"), "<= 1.1"),
         ("9. no_grad op: overhead over NumPy, us",
          w.get("nograd-op", {}).get("chainrule", {}).get("extra", {}).get("overhead_us"), "<= 1.0"),
+        ("16. compiled MLP epoch b32 / PyTorch", _ratio(w, "mlp-epoch-b32", who="chainrule-compiled"), "<= 0.45"),
+        ("16. compiled MLP epoch b128 / PyTorch", _ratio(w, "mlp-epoch-b128", who="chainrule-compiled"), "<= 0.55"),
+        ("16. compiled MLP epoch b512 / PyTorch", _ratio(w, "mlp-epoch-b512", who="chainrule-compiled"), "<= 0.75"),
+        ("16. (GEMMs + Adam) / compiled step b128",
+         w.get("compiled-floor-b128", {}).get("gemm_adam_share_of_compiled_step"), ">= 0.85"),
+        ("16. eager CNN epoch / PyTorch", _ratio(w, "cnn-epoch"), "<= 1.0"),
+        ("16. compiled CNN epoch / PyTorch", _ratio(w, "cnn-epoch", who="chainrule-compiled"), "<= 0.8"),
+        ("16. peak memory compiled / eager, MLP b128", _peak_ratio(w, "mlp-epoch-b128"), "<= 1.0"),
+        ("16. compiled MLP b512, 2 threads / PyTorch",
+         _ratio(w, "mlp-epoch-b512-2threads", who="chainrule-compiled"), "<= 0.75"),
     ]
     out = []
     for what, value, target in rows:
@@ -232,6 +279,15 @@ def _run(args) -> int:
         lb = lower_bound(128, step_ms, by_hand_ms)
         print("== lower-bound-b128  " + "  ".join(f"{k} {v:.3f}" for k, v in lb.items()), flush=True)
         out["workloads"]["lower-bound-b128"] = lb
+        cf = compiled_floor(out["workloads"], lb)
+        print("== compiled-floor-b128  " + "  ".join(f"{k} {v:.3f}" for k, v in cf.items()), flush=True)
+        out["workloads"]["compiled-floor-b128"] = cf
+    for batch in (128, 512):
+        name = f"mlp-epoch-b{batch}-2threads"
+        if only and name not in only:
+            continue
+        n = 2048 if args.quick else len(X)  # a smoke run times a few steps only
+        report(name, two_threads(X[:n], y[:n], Xt, yt, batch, reps))
     for name, fn in (("inference-b1024", lambda: inference(Xt, reps)), ("op-chain-1000", lambda: op_chain(reps)),
                      ("dataloader-b128", lambda: data_loading(X, y, reps)), ("nograd-op", lambda: nograd_op(reps))):
         if only and name not in only:

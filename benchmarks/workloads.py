@@ -49,22 +49,32 @@ def cr_mlp(seed=0):
     return cnn.Sequential(*layers)
 
 
-def cr_epoch(X, y, batch, seed=0):
-    """One chainrule training epoch through its DataLoader; returns a closure that reports accuracy."""
+def cr_epoch(X, y, batch, seed=0, compiled=False):
+    """One chainrule training epoch through its DataLoader (the step under chainrule.compile if `compiled`)."""
     model = cr_mlp(seed)
     opt = cr.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = cnn.CrossEntropyLoss()
     loader = cr.utils.data.DataLoader(cr.utils.data.TensorDataset(cr.from_numpy(X), cr.from_numpy(y)),
                                       batch_size=batch, shuffle=True, seed=seed)
 
+    def step(xb, yb):
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+
+    if compiled:
+        step = cr.compile(step)
+
     def run():
         for xb, yb in loader:
-            opt.zero_grad()
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
-            opt.step()
+            step(xb, yb)
 
     return model, run
+
+
+def cr_compiled_epoch(X, y, batch, seed=0):
+    return cr_epoch(X, y, batch, seed, compiled=True)
 
 
 def cr_accuracy(model, Xt, yt) -> float:

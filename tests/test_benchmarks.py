@@ -21,9 +21,13 @@ def test_quick_benchmark_run_writes_every_workload_and_the_targets(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     res = json.loads(out.read_text())
     names = {"mlp-epoch-b128", "mlp-epoch-b32", "mlp-epoch-b512", "lower-bound-b128", "inference-b1024",
-             "op-chain-1000", "dataloader-b128", "nograd-op", "cnn-epoch"}
+             "op-chain-1000", "dataloader-b128", "nograd-op", "cnn-epoch", "compiled-floor-b128",
+             "mlp-epoch-b128-2threads", "mlp-epoch-b512-2threads"}
     assert names <= set(res["workloads"])
     b128 = res["workloads"]["mlp-epoch-b128"]
+    assert b128["chainrule-compiled"]["peak_mb"] is not None  # compiled beside eager, in the same run
+    if (DATA / "mnist").is_dir():
+        assert b128["chainrule-compiled"]["extra"]["test_acc"] > 0.8
     if (DATA / "mnist").is_dir():  # without MNIST the harness times synthetic data, which nothing can learn
         assert b128["chainrule"]["extra"]["test_acc"] > 0.8  # a quick epoch on 6,000 images still learns
     expected = {"5.", "6.", "8.", "9."}  # chainrule alone; the PyTorch ratios (1.) only where torch is installed

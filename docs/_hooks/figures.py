@@ -70,6 +70,12 @@ def graph_neuron(path: Path) -> None:
     path.write_bytes(_svg_of(viz.formula_graph("sigmoid(w0 * x0 + w1 * x1 + w2)", values).graph))
 
 
+def graph_unrolled_rnn(path: Path) -> None:
+    from chainrule.experiments.bptt import unrolled_rnn_graph
+
+    path.write_bytes(_svg_of(unrolled_rnn_graph()))
+
+
 def graph_mlp(path: Path) -> None:
     import chainrule
     from chainrule import nn, viz
@@ -262,6 +268,8 @@ FIGURES = {
     "initialization.png": _experiment("initialization", "activation_stats.png"),
     "lr-schedules.png": _experiment("lr-schedules", "lr_and_loss.png"),
     "gradcheck.png": _experiment("gradcheck", "gradcheck.png"),
+    "bptt.png": _experiment("bptt", "grad_per_step.png"),
+    "graph-unrolled-rnn.svg": graph_unrolled_rnn,
     "mnist-samples.png": mnist_samples,
     "cnn-feature-maps.png": cnn_feature_maps,
     "playground-train.png": playground_train,

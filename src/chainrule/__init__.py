@@ -54,8 +54,11 @@ def _lazy(name: str):
 
 def __getattr__(name: str):
     """Subpackages that import heavier pieces load on first use (nn, optim, utils, data, train, viz...)."""
-    if name in {"nn", "optim", "utils", "data", "train", "viz", "classic", "serialization", "experiments", "models"}:
+    if name in {"nn", "optim", "utils", "data", "train", "viz", "classic", "serialization", "experiments", "models",
+                "compiler"}:
         return _lazy(name)
+    if name == "compile":  # the function; the package is chainrule.compiler, as torch.compile / torch.compiler
+        return _lazy("compiler").compile
     if name in {"save", "load"}:
         return getattr(_lazy("serialization"), name)
     raise AttributeError(f"module 'chainrule' has no attribute {name!r}")

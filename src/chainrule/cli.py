@@ -14,19 +14,22 @@ _TOY = {"rings", "xor", "spirals", "moons"}
 def _train_parser(sub) -> None:
     p = sub.add_parser("train", help="train a network and print its test accuracy")
     data = p.add_argument_group("data")
-    data.add_argument("--dataset", choices=sorted(DATASETS), default=None,
-                      help="default: mnist when its files are found, else the built-in two-rings set")
+    data.add_argument("--dataset", choices=sorted(DATASETS | {"names"}), default=None,
+                      help="default: mnist when its files are found, else the built-in two-rings set; names: "
+                           "character-level language models (test loss in nats per character)")
     data.add_argument("--data-dir", default=None,
                       help="folder holding the IDX files (default: $CHAINRULE_DATA/<name>)")
     data.add_argument("--download", action="store_true",
-                      help="fetch a missing MNIST / Fashion-MNIST into the data folder (MD5-checked)")
+                      help="fetch a missing MNIST / Fashion-MNIST / names into the data folder (MD5-checked)")
     data.add_argument("--subset", type=positive_int, default=None,
                       help="train on the first N training examples only")
     data.add_argument("--val-fraction", type=fraction, default=0.1,
                       help="share of the training set held out for the per-epoch validation figures "
                            "(default 0.1; 0: none). The test set is evaluated once, at the end")
     model = p.add_argument_group("model")
-    model.add_argument("--model", choices=["mlp", "cnn"], default="mlp")
+    model.add_argument("--model", choices=["mlp", "cnn", "bigram", "rnn", "gru", "lstm", "transformer"],
+                       default="mlp", help="mlp, cnn: classifiers; names also takes bigram, rnn, gru, lstm, "
+                                           "transformer")
     model.add_argument("--hidden", type=hidden_sizes, default=None, help="hidden sizes, e.g. 256,128")
     model.add_argument("--activation", default=None,
                        choices=["relu", "tanh", "sigmoid", "gelu", "leaky_relu", "elu"])
@@ -38,10 +41,14 @@ def _train_parser(sub) -> None:
     opt.add_argument("--schedule", default=None, choices=["none", "onecycle", "cosine", "step"])
     opt.add_argument("--batch-size", type=positive_int, default=None)
     opt.add_argument("--epochs", type=positive_int, default=None)
+    opt.add_argument("--steps", type=positive_int, default=None,
+                     help="names: optimisation steps (default: the model's recipe)")
     opt.add_argument("--seed", type=non_negative_int, default=0)
     run = p.add_argument_group("running")
     run.add_argument("--save", default=None, help="write the trained weights here (safetensors); checked "
                                                   "before training starts")
+    run.add_argument("--plot", default=None,
+                     help="names: write the loss curve here as a PNG (default: beside --save, <name>-loss.png)")
     run.add_argument("--no-progress", action="store_true",
                      help="no progress bar (there is none anyway when the output is not a terminal)")
     run.add_argument("--threads", type=positive_int, default=None,
@@ -69,6 +76,15 @@ def _evaluate_parser(sub) -> None:
     p.add_argument("--threads", type=positive_int, default=None, help="pin NumPy's BLAS to this many threads")
 
 
+def _sample_parser(sub) -> None:
+    p = sub.add_parser("sample", help="print new names from a model trained with --dataset names")
+    p.add_argument("--load", required=True, help="a file written by `chainrule train --dataset names --save`")
+    p.add_argument("-n", type=positive_int, default=20, help="how many names (default 20)")
+    p.add_argument("--seed", type=non_negative_int, default=None, help="fix the draws (default: fresh)")
+    p.add_argument("--temperature", type=positive_float, default=1.0,
+                   help="divide the logits by this before sampling (default 1)")
+
+
 def main(argv=None) -> int:
     """Entry point of the console script."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -88,6 +104,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     _train_parser(sub)
     _evaluate_parser(sub)
+    _sample_parser(sub)
     sub.add_parser("graph", help="draw the computational graph of a formula (chainrule graph --help)")
     sub.add_parser("experiment", help="run a textbook experiment (chainrule experiment --list)")
     sub.add_parser("playground", help="open the browser playground")
@@ -97,6 +114,10 @@ def main(argv=None) -> int:
     try:
         if args.command == "train":
             return runner.train(args)
+        if args.command == "sample":
+            from . import runner_names
+
+            return runner_names.sample(args)
         return runner.evaluate(args)
     except runner.UserError as e:  # a mistake in what was asked: its message, no traceback
         print(f"chainrule {args.command}: {e}", file=sys.stderr)

@@ -185,7 +185,15 @@ def _pinned(args):
 
 def train(args) -> int:
     """`chainrule train`: print progress and the final test accuracy; optionally save the weights."""
+    if getattr(args, "dataset", None) == "names" and not getattr(args, "threads", None):
+        args.threads = 1  # character models multiply small matrices: BLAS threads only wait on each other
     with _pinned(args):
+        if getattr(args, "dataset", None) == "names":
+            from . import runner_names
+
+            return runner_names.train(args)
+        if args.model not in ("mlp", "cnn"):
+            raise UserError(f"--model {args.model} is a language model: use it with --dataset names")
         return _train(args)
 
 

@@ -77,6 +77,9 @@ COMPOSITE = {
     "std_mean_all",
     "var_mean",
     "var_mean_correction",
+    "scaled_dot_product_attention",  # PyTorch's math path (2-d / 3-d, causal with a scale) records matmul and view nodes
+    "scaled_dot_product_attention_float_mask",
+    "scaled_dot_product_attention_causal",
 }
 
 

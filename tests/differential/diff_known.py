@@ -28,6 +28,10 @@ EINSUM_SUMS = ("einsum's dtype rules: PyTorch first sums a label found in one op
                "result's dtype")
 
 KNOWN: list[tuple[str, str, str, set]] = [
+    ('embedding*', '*', ERROR_TYPES, {'error-type'}),
+    ('scaled_dot_product_attention*', 'int64 int32 bool',
+     "integer and bool inputs: chainrule refuses them even when empty; PyTorch's kernels accept empty ones",
+     {'raises'}),
     ('pad_replicate', '-', ERROR_TYPES, {'error-type'}),
     ('take_along_dim', '-', ERROR_TYPES, {'error-type'}),
     ('argmax_dim_keepdim', '-', ERROR_TYPES, {'error-type'}),

@@ -30,7 +30,7 @@ def _run(name, tmp_path, **kw):
 def test_registry_and_list(capsys):
     assert experiments.names() == [
         "xor", "rings", "vanishing-gradients", "initialization", "optimizers", "lr-schedules", "shuffle",
-        "batch-size", "universal-approximation", "losses", "gradcheck",
+        "batch-size", "universal-approximation", "losses", "bptt", "gradcheck",
     ]
     for name in experiments.names():
         mod = experiments.get(name)

@@ -31,6 +31,7 @@ REGISTRY = {
     "batch-size": ("batch_size", "full-batch GD vs SGD (batch 1) vs mini-batch: loss per example and second"),
     "universal-approximation": ("universal", "one-hidden-layer ReLU nets, growing width, fit a 1-D function"),
     "losses": ("losses", "sigmoid+MSE vs sigmoid+BCE: the output gradient over the logit, saturation"),
+    "bptt": ("bptt", "gradient norm per time step: tanh RNN vs LSTM vs GRU; an unrolled RNN's graph"),
     "gradcheck": ("gradcheck", "gradcheck every built-in op and layer: max relative error per op"),
 }
 

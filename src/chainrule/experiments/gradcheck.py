@@ -86,6 +86,9 @@ def cases():
         ("cumsum", lambda x: x.cumsum(1), [(3, 4)], "normal"),
         ("relu", lambda x: c.relu(x), [(3, 4)], "away0"),
         ("leaky_relu", lambda x: F.leaky_relu(x, 0.1), [(3, 4)], "away0"),
+        # the same mask at every evaluation: reseeded before each draw
+        ("dropout", lambda x: (c.manual_seed(3), F.dropout(x, 0.4))[1], [(3, 4)], "normal"),
+        ("dropout2d", lambda x: (c.manual_seed(3), F.dropout2d(x, 0.4))[1], [(2, 3, 2, 2)], "normal"),
         ("elu", lambda x: F.elu(x, alpha=1.5), [(3, 4)], "away0"),
         ("gelu", lambda x: F.gelu(x), [(3, 4)], "normal"),
         ("silu", lambda x: F.silu(x), [(3, 4)], "normal"),

@@ -37,6 +37,17 @@ from .normalization import BatchNorm1d, LayerNorm, _BatchNorm  # noqa: F401
 from .param_container import ParameterDict, ParameterList  # noqa: F401
 from .parameter import Parameter  # noqa: F401
 from .conv import BatchNorm2d, Conv2d, Dropout2d  # noqa: F401
+from .sparse import Embedding  # noqa: F401
+from .attention import MultiheadAttention  # noqa: F401
+from .transformer import (  # noqa: F401
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
+from .rnn import GRU, LSTM, RNN, RNNBase  # noqa: F401
+from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: F401
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d  # noqa: F401
 from .sync_batchnorm import SyncBatchNorm  # noqa: F401
 from . import parallel  # noqa: F401, E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _capture
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -71,9 +72,9 @@ class _BatchNorm(Module):
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked._data += 1
-            self.num_batches_tracked._bump()
+            _capture.count_batch(self.num_batches_tracked)  # a plain += 1 that chainrule.compile replays
             if self.momentum is None:  # cumulative moving average
+                _capture.value_read("BatchNorm(momentum=None)'s averaging factor")
                 factor = 1.0 / float(self.num_batches_tracked._data)
         use_batch = self.training or (self.running_mean is None and self.running_var is None)
         keep = not self.training or self.track_running_stats

@@ -102,10 +102,21 @@ class GELU(Op):
     def forward(ctx, x, approximate):
         ctx.save_for_backward(x)
         ctx.approximate = approximate
-        if approximate == "tanh":
+        if approximate == "tanh" and (x.ndim == 0 or x.dtype.kind != "f"):  # 0-d (NumPy gives scalars) or ints
             t = np.tanh((x + x * x * x * 0.044715) * _K_TANH)
             ctx.t = t
             return x * (t + 1) * 0.5
+        if approximate == "tanh":
+            t = x * x  # t = tanh(k (x + 0.044715 x^3)), built in one buffer
+            t *= 0.044715 * _K_TANH
+            t += _K_TANH
+            t *= x
+            np.tanh(t, out=t)
+            ctx.t = t
+            out = t + 1
+            out *= x
+            out *= 0.5
+            return out
         cdf = _erf_array(x * _SQRT1_2)
         cdf += 1
         cdf *= 0.5
@@ -118,9 +129,23 @@ class GELU(Op):
         (x,) = ctx.saved
         again = isinstance(x, Tensor)  # create_graph: rebuild derived arrays from x, differentiably
         if ctx.approximate == "tanh":
-            t = np.tanh((x + x * x * x * 0.044715) * _K_TANH) if again else ctx.t
-            dt = (1 - t * t) * (x * x * 0.134145 + 1) * _K_TANH
-            return g * ((t + 1) + x * dt) * 0.5, None
+            if again or x.ndim == 0 or x.dtype.kind != "f":
+                t = np.tanh((x + x * x * x * 0.044715) * _K_TANH)
+                dt = (1 - t * t) * (x * x * 0.134145 + 1) * _K_TANH
+                return g * ((t + 1) + x * dt) * 0.5, None
+            t = ctx.t
+            dx = t * t  # in one buffer: 0.5 g ((1 + t) + x (1 - t^2) k (1 + 0.134145 x^2))
+            np.subtract(1, dx, out=dx)
+            u = x * x
+            u *= 0.134145 * _K_TANH
+            u += _K_TANH
+            u *= x
+            dx *= u
+            dx += t
+            dx += 1
+            dx *= g
+            dx *= 0.5
+            return dx, None
         cdf = (_erf(x * _SQRT1_2) + 1) * 0.5 if again else ctx.cdf
         return g * (cdf + x * np.exp(x * x * -0.5) * _INV_SQRT_2PI), None
 

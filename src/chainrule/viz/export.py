@@ -32,7 +32,14 @@ def draw_graph(output, params=None, show_values=True, show_grads=True, *, names=
     `modules=` a `record_modules` recorder groups nodes into one cluster per Module; `fold` folds modules into
     one box each (True: the model's children, an int: that depth, a set of paths; default: only when the graph
     has more than `max_nodes` nodes). `.source` is the DOT text; `.render(outfile="g.svg")` needs `dot`.
+    Given a `chainrule.compile` function, it draws that function's last recorded plan (fused kernels shaded).
     """
+    if hasattr(output, "graph_dot"):  # a chainrule.compile function: its recorded plan
+        src = output.graph_dot()
+        try:
+            return graphviz_source(src)
+        except ImportError:
+            return DotSource(src)
     g = _graph(output, params, names, modules, record)
     src = DotWriter(g, show_values, show_grads, show_saved, max_values, fold, max_nodes, rankdir).source()
     try:

@@ -36,6 +36,8 @@ from .losses import (  # noqa: F401
     smooth_l1_loss,
 )
 from .normalization import batch_norm, layer_norm  # noqa: F401
+from .embedding import embedding  # noqa: F401
+from .attention import scaled_dot_product_attention  # noqa: F401
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, dropout2d, fold, max_pool2d, unfold  # noqa: F401
 
 from ...ops._declare import FUNCTIONAL as _FUNCTIONAL, names_in as _names_in  # noqa: E402

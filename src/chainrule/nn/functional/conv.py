@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-
 from ...ops._util import shape_of
 from ...ops.conv import Fold, Unfold, conv2d, out_size, pair
+from ...ops.dropout import Dropout, dropout_mask
 from ...ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-from ...random import default_rng
 from ...tensor import Tensor
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout2d", "fold", "max_pool2d", "unfold"]
@@ -47,17 +45,11 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     if input.ndim == 3:  # PyTorch 2.x reads 3-D input as (N, C, L) and drops channels of it
         warnings.warn("dropout2d: a 3-D input is treated as (N, C, L) (channel-wise 1-D dropout), as PyTorch "
                       "does; use a 4-D (N, C, H, W) input for 2-D dropout", UserWarning, stacklevel=2)
-    keep = input.shape[:2] + (1,) * (input.ndim - 2)  # one draw per (sample, channel), broadcast over the rest
-    if p == 1.0:
-        mask = np.zeros(keep, dtype=x.dtype)
-    else:
-        mask = (default_rng().random(keep) >= p).astype(x.dtype)
-        mask *= x.dtype.type(1.0 / (1.0 - p))
     if inplace:  # the same product, written into input (autograd/views.py)
         from ...autograd.views import inplace as _inplace
 
-        return _inplace(input, "dropout2d_", _mul, Tensor._wrap(mask))
-    return input * Tensor._wrap(mask)
+        return _inplace(input, "dropout2d_", _mul, Tensor._wrap(dropout_mask(x, p, True)))
+    return Dropout.apply(input, p, True)
 
 
 def _geometry(op: str, kernel_size, dilation, padding, stride) -> tuple:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from ...ops.dropout import Dropout, dropout_mask
 from ...ops.nn_fused import Linear
-from ...random import default_rng
 from ...tensor import Tensor
 
 
@@ -73,18 +71,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    x = input._data
-    if p == 1.0:
-        mask = np.zeros(x.shape, dtype=x.dtype)
-    else:
-        draw = default_rng().random(x.shape, dtype=x.dtype if x.dtype in (np.float32, np.float64) else np.float64)
-        mask = (draw >= p).astype(x.dtype)
-        mask *= x.dtype.type(1.0 / (1.0 - p))
     if inplace:  # the same product, written into input (autograd/views.py)
         from ...autograd.views import inplace as _inplace
 
-        return _inplace(input, "dropout_", _mul, Tensor._wrap(mask))
-    return input * Tensor._wrap(mask)
+        return _inplace(input, "dropout_", _mul, Tensor._wrap(dropout_mask(input._data, p, False)))
+    return Dropout.apply(input, p, False)
 
 
 def _mul(a, b):

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ... import _capture
 from ...ops import nn_loss as L
 from ...tensor import Tensor
 
@@ -63,6 +64,7 @@ def _check_classes(name: str, input: Tensor, target: Tensor, ignore_index: int |
         )
     t = target._data
     if t.size == 0 or (t.min() >= 0 and t.max() < c):  # the common case, in two reductions
+        _capture.targets_in_range(target, c)  # a compiled step replays this choice only while it holds
         return None if ignore_index is None or not 0 <= ignore_index < c else int(ignore_index)
     bad = (t < 0) | (t >= c)
     if ignore_index is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import _capture
 from ...ops.nn_fused import BatchNorm, LayerNorm
 from ...tensor import Tensor
 
@@ -63,9 +64,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     rm = None if running_mean is None else running_mean._data
     rv = None if running_var is None else running_var._data
     out = BatchNorm.apply(input, weight, bias, rm, rv, bool(training), float(momentum or 0.0), float(eps))
-    if training and running_mean is not None:
-        running_mean._bump()
-        running_var._bump()
+    if training and running_mean is not None:  # the op updated them in place: count the edit
+        _capture.bump(running_mean, running_var)
     return out
 
 

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..._capture import replayable
 from ...tensor import Tensor
 
 
@@ -14,6 +15,7 @@ def _grads(parameters) -> list:
     return [p._grad for p in params if p._grad is not None]
 
 
+@replayable  # chainrule.compile calls it again at each replay (it edits .grad with NumPy)
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False,
                     foreach=None) -> Tensor:
     """Scale gradients in place by min(1, max_norm / (total_norm + 1e-6)); returns the total norm (before)."""
@@ -45,6 +47,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
 clip_grad_norm = clip_grad_norm_
 
 
+@replayable
 def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     """Clamp every gradient element to [-clip_value, clip_value] in place."""
     clip_value = float(clip_value)

@@ -1,0 +1,224 @@
+"""nn.RNN, nn.LSTM and nn.GRU: multi-layer, optionally bidirectional recurrent layers with PyTorch's parameters.
+
+Each layer and direction is one graph node (`ops.recurrent.RecurrentLayer`): one matrix product projects every
+time step's input, the recurrence and its backpropagation through time run inside the node. Parameter names and
+layouts are PyTorch's (`weight_ih_l0` (G*H, I), `weight_hh_l0` (G*H, H), `bias_ih_l0`, `bias_hh_l0`, `_reverse`
+for the backward direction; gates stacked as LSTM (i, f, g, o), GRU (r, z, n)), so state dicts interchange with
+PyTorch's both ways.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import creation
+from ..ops import cat, stack
+from ..ops.recurrent import GATES, recurrent_layer
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import empty_parameter
+from .utils.rnn import PackedSequence, packed_to_padded, padded_to_packed
+
+
+class RNNBase(Module):
+    """The shared machinery of RNN, LSTM and GRU (mode "RNN_TANH", "RNN_RELU", "LSTM" or "GRU")."""
+
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device=None, dtype=None) -> None:
+        super().__init__()
+        if not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        if not isinstance(hidden_size, int) or hidden_size <= 0:
+            raise ValueError("hidden_size must be an integer greater than zero")
+        if not isinstance(num_layers, int) or num_layers <= 0:
+            raise ValueError("num_layers must be an integer greater than zero")
+        if proj_size:
+            raise NotImplementedError("LSTM(proj_size > 0) is not supported by chainrule; use proj_size=0")
+        self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
+        self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
+        self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, proj_size
+        G = GATES[mode] * hidden_size
+        dirs = 2 if bidirectional else 1
+        self._flat_weights_names = []
+        for layer in range(num_layers):
+            in_size = input_size if layer == 0 else hidden_size * dirs
+            for d in range(dirs):
+                sfx = f"_l{layer}" + ("_reverse" if d else "")
+                shapes = [("weight_ih", (G, in_size)), ("weight_hh", (G, hidden_size))]
+                if bias:
+                    shapes += [("bias_ih", (G,)), ("bias_hh", (G,))]
+                for name, shape in shapes:
+                    setattr(self, name + sfx, empty_parameter(*shape, dtype=dtype, device=device))
+                    self._flat_weights_names.append(name + sfx)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Every weight and bias uniform on [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], as PyTorch."""
+        stdv = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -stdv, stdv)
+
+    @property
+    def all_weights(self) -> list:
+        """[[w_ih, w_hh, b_ih, b_hh] per layer and direction], as PyTorch's `all_weights`."""
+        per = 4 if self.bias else 2
+        ws = [getattr(self, n) for n in self._flat_weights_names]
+        return [ws[i:i + per] for i in range(0, len(ws), per)]
+
+    def flatten_parameters(self) -> None:
+        """Accepted for PyTorch compatibility (a cuDNN memory layout; nothing to do on NumPy)."""
+
+    def _layer_params(self, layer: int, d: int) -> tuple:
+        sfx = f"_l{layer}" + ("_reverse" if d else "")
+        b = (getattr(self, "bias_ih" + sfx), getattr(self, "bias_hh" + sfx)) if self.bias else (None, None)
+        return (getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx)) + b
+
+    def _check_hidden(self, h: Tensor, B: int, name: str, batched: bool) -> Tensor:
+        dirs = 2 if self.bidirectional else 1
+        want = (self.num_layers * dirs, B, self.hidden_size)
+        got = tuple(h._data.shape)
+        if (got if batched else (got[0], 1) + got[1:] if len(got) == 2 else got) != want:
+            exp = want if batched else (want[0], want[2])
+            raise RuntimeError(f"Expected hidden size {exp}, got {list(got)}" if name == "hx"
+                               else f"Expected hidden[{name}] size {exp}, got {list(got)}")
+        return h if batched else h.unsqueeze(1)
+
+    def forward(self, input, hx=None):
+        """Run the layers over `input`; returns (output, h_n), or (output, (h_n, c_n)) for an LSTM."""
+        lstm = self.mode == "LSTM"
+        packed = isinstance(input, PackedSequence)
+        if packed:
+            bs = input.batch_sizes._data
+            x = packed_to_padded(input)
+            batched, B = True, int(bs[0])
+        else:
+            bs = None
+            if input.dim() not in (2, 3):
+                raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.dim()}D "
+                                 "instead")
+            batched = input.dim() == 3
+            x = input if not batched else input.transpose(0, 1) if self.batch_first else input
+            if not batched:
+                x = x.unsqueeze(1)
+            B = x._data.shape[1]
+        if x._data.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {x._data.shape[-1]}")
+        dirs = 2 if self.bidirectional else 1
+        if hx is None:
+            h0 = creation.zeros(self.num_layers * dirs, B, self.hidden_size, dtype=x.dtype)
+            c0 = h0 if lstm else None
+        elif lstm:
+            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                raise RuntimeError("LSTM: hx must be a tuple (h_0, c_0)")
+            h0 = self._check_hidden(hx[0], B, "0", batched)
+            c0 = self._check_hidden(hx[1], B, "1", batched)
+        else:
+            h0, c0 = self._check_hidden(hx, B, "hx", batched), None
+        if packed and input.sorted_indices is not None and hx is not None:
+            h0 = h0.index_select(1, input.sorted_indices)
+            c0 = c0.index_select(1, input.sorted_indices) if lstm else None
+        hs, cs = [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for d in range(dirs):
+                k = layer * dirs + d
+                res = recurrent_layer(x, h0[k], c0[k] if lstm else None, *self._layer_params(layer, d),
+                                      self.mode, bs, bool(d))
+                outs.append(res[0])
+                hs.append(res[1])
+                if lstm:
+                    cs.append(res[2])
+            x = outs[0] if dirs == 1 else cat(outs, -1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        h_n = stack(hs, 0)
+        c_n = stack(cs, 0) if lstm else None
+        if packed:
+            out = PackedSequence(padded_to_packed(x, bs), input.batch_sizes, input.sorted_indices,
+                                 input.unsorted_indices)
+            if input.unsorted_indices is not None:
+                h_n = h_n.index_select(1, input.unsorted_indices)
+                c_n = c_n.index_select(1, input.unsorted_indices) if lstm else None
+        else:
+            out = x if batched and not self.batch_first else x.transpose(0, 1) if batched else x.squeeze(1)
+            if not batched:
+                h_n = h_n.squeeze(1)
+                c_n = c_n.squeeze(1) if lstm else None
+        return (out, (h_n, c_n)) if lstm else (out, h_n)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.mode == "RNN_RELU":
+            s += ", nonlinearity='relu'"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+
+_DOC_ARGS = """
+    Args:
+        input_size: features per step of the input.
+        hidden_size: features of the hidden state h.
+        num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
+        bias: learn b_ih and b_hh (default True).
+        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays (L*D, B, H)).
+        dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
+        bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
+            directions (default False).
+        device, dtype: "cpu" only; the parameters' dtype (default float32).
+
+    Shape:
+        input: (T, B, input_size), (B, T, input_size) with batch_first, (T, input_size) unbatched, or a
+        PackedSequence. h_0 / h_n (and c_0 / c_n): (num_layers * D, B, hidden_size), D = 2 if bidirectional.
+        output: (T, B, D * hidden_size) (a PackedSequence for packed input).
+
+    Raises:
+        RuntimeError: the input's last dimension is not input_size, or h_0 has the wrong shape.
+"""
+
+
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu with nonlinearity="relu")."""
+
+    __doc__ += _DOC_ARGS
+
+    def __init__(self, *args, nonlinearity: str = "tanh", **kwargs) -> None:
+        if len(args) > 3:  # PyTorch's positional order: input_size, hidden_size, num_layers, nonlinearity, ...
+            nonlinearity, args = args[3], args[:3] + args[4:]
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        self.nonlinearity = nonlinearity
+        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
+
+
+class LSTM(RNNBase):
+    """LSTM: gates i, f, g, o = sigma, sigma, tanh, sigma(x W_ih^T + b_ih + h W_hh^T + b_hh);
+    c_t = f c_{t-1} + i g; h_t = o tanh(c_t). forward(input, (h_0, c_0)) -> (output, (h_n, c_n))."""
+
+    __doc__ += _DOC_ARGS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__("LSTM", *args, **kwargs)
+
+
+class GRU(RNNBase):
+    """GRU: r, z = sigma(x W_i{r,z}^T + b_i + h W_h{r,z}^T + b_h); n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn));
+    h_t = (1 - z) n + z h_{t-1}."""
+
+    __doc__ += _DOC_ARGS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__("GRU", *args, **kwargs)
