@@ -127,7 +127,7 @@ def test_param_groups_with_their_own_options():
     init = [rng.standard_normal(s).astype(np.float32) for s in SHAPES]
     pc = [cr.tensor(a.copy(), requires_grad=True) for a in init]
     pt = [torch.tensor(a.copy(), requires_grad=True) for a in init]
-    groups = lambda ps: [{"params": ps[:2]}, {"params": ps[2:], "lr": 0.05, "momentum_decay": 0.01}]  # noqa: E731
+    groups = lambda ps: [{"params": ps[:2]}, {"params": ps[2:], "lr": 0.05, "momentum_decay": 0.01}]
     oc, ot = optim.NAdam(groups(pc), lr=0.01), torch.optim.NAdam(groups(pt), lr=0.01)
     for _ in range(20):
         for c, t, s in zip(pc, pt, SHAPES):
