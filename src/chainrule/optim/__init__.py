@@ -1,7 +1,7 @@
 """Optimizers over flat buffers (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, ASGD),
 L-BFGS, learning-rate schedulers and stochastic weight averaging (swa_utils)."""
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -15,4 +15,4 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["ASGD", "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam",
-           "RMSprop", "lr_scheduler"]
+           "RMSprop", "lr_scheduler", "swa_utils"]
