@@ -102,6 +102,8 @@ def test_likelihood_losses(seed, dtype):
     for log_input, full in itertools.product([True, False], [True, False]):
         compare(lambda m, x, t, li=log_input, f=full: m.nn.PoissonNLLLoss(li, f, reduction=red)(x, t),
                 [rate if not log_input else lp], dtype, ints=[counts.astype(dtype)])
+    counts.flat[:2] = [0.0, 1.0]  # the Stirling term's edges: its target gradient is nan at 0 in both
+    compare(lambda m, x, t: m.nn.functional.poisson_nll_loss(x, t, full=True, reduction=red), [lp, counts], dtype)
     mu, y = rng.standard_normal((2,) + shape)
     var = rng.uniform(0, 2, shape)
     var[0, 0] = 1e-9  # clamped at eps: its gradient passes through unchanged, as in PyTorch

@@ -48,6 +48,29 @@ def _xlogx(t: Tensor) -> Tensor:
     return XLogX.apply(t)
 
 
+class Stirling(Op):
+    """t log(t) - t + 0.5 log(2 pi t) where t > 1, else 0: Stirling's log(t!) in poisson_nll_loss(full=True)."""
+
+    @staticmethod
+    def forward(ctx, t):
+        ctx.save_for_backward(t)
+        big = t > 1
+        ts = np.where(big, t, 2)
+        return np.where(big, ts * np.log(ts) - ts + 0.5 * np.log(2 * np.pi * ts), 0).astype(t.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        # dL/dt = (log(t) + 1 / (2 t)) g where t > 1; 0 for 0 < t <= 1; nan for t <= 0 (PyTorch's masked_fill
+        # of the full expression sends 0 * log(t) = nan back there)
+        (t,) = ctx.saved
+        big = t > 1
+        if type(t) is Tensor:
+            ts = ops.where(big, t, 2.0)
+            return ops.where(big, ts.log() + 0.5 / ts, ops.where(t > 0, 0.0, float("nan"))) * g
+        ts = np.where(big, t, 2)
+        return np.where(big, np.log(ts) + 0.5 / ts, np.where(t > 0, 0, np.nan)).astype(t.dtype, copy=False) * g
+
+
 @declare(namespaces=(FUNCTIONAL,), cases=[
     case(lambda m, x, t: m.nn.functional.kl_div(x.log_softmax(1), t, reduction="batchmean"), (3, 4), (3, 4),
          kinds="pos"),
@@ -121,10 +144,7 @@ def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False, 
     x, t = _t(input), _t(target)
     loss = x.exp() - t * x if log_input else x - t * (x + eps).log()
     if full:
-        big = t > 1
-        ts = ops.where(big, t, 2.0)  # keeps the masked-out terms (and their gradients) finite
-        stirling = ts * ts.log() - ts + 0.5 * (2 * math.pi * ts).log()
-        loss = loss + ops.where(big, stirling, 0.0)
+        loss = loss + Stirling.apply(t)
     return reduce_loss(loss, reduction)
 
 
