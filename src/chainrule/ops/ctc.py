@@ -47,6 +47,7 @@ class CTCLoss(Op):
     the logits when log_probs = log_softmax(logits) (it then passes log_softmax's backward unchanged).
     """
 
+    node_name = "CtcLossBackward0"  # PyTorch's node
     differentiable_backward = False
 
     @staticmethod

@@ -11,6 +11,7 @@ import numpy as np
 
 from ... import ops
 from ...ops._declare import FUNCTIONAL, case, declare
+from ...ops.nn_loss_margin import ClampMin, MultilabelMarginLoss, SoftMarginLoss
 from ...tensor import Tensor
 from .losses import _reduction
 
@@ -59,7 +60,7 @@ def margin_ranking_loss(input1, input2, target, margin: float = 0, size_average=
             f"margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
             f"{tuple(a.shape)}, input2: {tuple(b.shape)}, target: {tuple(y.shape)} "
         )
-    return reduce_loss((-y * (a - b) + margin).clamp(min=0), reduction)
+    return reduce_loss(ClampMin.apply(-y * (a - b) + margin, 0.0), reduction)
 
 
 @declare(namespaces=(FUNCTIONAL,), cases=[
@@ -83,7 +84,9 @@ def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, 
 
 @declare(namespaces=(FUNCTIONAL,), cases=[
     case(lambda m, x, y: m.nn.functional.soft_margin_loss(x, _signs(m, y)), (3, 4), (3, 4),
-         kinds=("normal", "away0"))])
+         kinds=("normal", "away0"), gradgrad=False),
+    case(lambda m, x, y: m.nn.functional.soft_margin_loss(x, _signs(m, y), reduction="none"), (5,), (5,),
+         kinds=("normal", "away0"), gradgrad=False, suffix="none")])
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """log(1 + exp(-target * input)), the two-class logistic loss for targets 1 / -1.
 
@@ -93,7 +96,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: s
     """
     reduction = _reduction("soft_margin_loss", reduction, size_average, reduce)
     x, y = _t(input), _t(target)
-    return reduce_loss((1 + (-x * y).exp()).log(), reduction)
+    return SoftMarginLoss.apply(x, np.asarray(y._data, dtype=x._data.dtype), reduction)
 
 
 @declare(namespaces=(FUNCTIONAL,), cases=[
@@ -127,7 +130,7 @@ def cosine_embedding_loss(input1, input2, target, margin: float = 0, size_averag
         )
     d = y.ndim
     cos = (a * b).sum(d) / (((a * a).sum(d) + 1e-12) * ((b * b).sum(d) + 1e-12)).sqrt()
-    out = ops.where(y == 1, 1 - cos, 0.0) + ops.where(y == -1, (cos - margin).clamp(min=0), 0.0)
+    out = ops.where(y == 1, 1 - cos, 0.0) + ops.where(y == -1, ClampMin.apply(cos - margin, 0.0), 0.0)
     return reduce_loss(out, reduction)
 
 
@@ -155,7 +158,7 @@ def _triplet(a, pos, neg, dist, margin, swap, reduction):
     d_pos, d_neg = dist(a, pos), dist(a, neg)
     if swap:
         d_neg = ops.minimum(d_neg, dist(pos, neg))
-    return reduce_loss((margin + d_pos - d_neg).clamp(min=0), reduction)
+    return reduce_loss(ClampMin.apply(margin + d_pos - d_neg, 0.0), reduction)
 
 
 @declare(namespaces=(FUNCTIONAL,), cases=[
@@ -254,13 +257,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     safe = np.where(valid, t, 0)
     is_target = np.zeros((n, c), bool)
     np.logical_or.at(is_target, (np.broadcast_to(np.arange(n)[:, None], safe.shape), safe), valid)
-    mask = (valid[:, :, None] & ~is_target[:, None, :]).astype(x._data.dtype)  # (n, j, i)
-    xt = x2.gather(1, Tensor(safe))  # x[n, target_j]
-    hinge = (1 - xt.unsqueeze(2) + x2.unsqueeze(1)).clamp(min=0)
-    loss = (hinge * Tensor(mask)).sum((1, 2)) / c
-    if one_d:
-        loss = loss.reshape(())
-    return reduce_loss(loss, reduction)
+    return MultilabelMarginLoss.apply(x2, safe, valid, is_target, reduction, one_d)
 
 
 @declare(namespaces=(FUNCTIONAL,), cases=[
