@@ -55,7 +55,7 @@ class MultilabelMarginLoss(Op):
 
     @staticmethod
     def forward(ctx, x, safe, valid, is_target, reduction, squeeze):
-        n, c = x.shape
+        c = x.shape[1]
         xt = np.take_along_axis(x, safe, axis=1)  # x[n, y_j]
         h = 1 - xt[:, :, None] + x[:, None, :]  # (n, j, i)
         active = (h > 0) & valid[:, :, None] & ~is_target[:, None, :]
