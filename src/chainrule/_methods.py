@@ -18,6 +18,7 @@ from .ops import elementwise as _elementwise
 from .ops.fill import Copy as _Copy
 from .ops.fill import Fill as _Fill
 from .tensor import Tensor
+from . import _random_methods as _random_methods  # noqa: F401  (normal_, bernoulli_, multinomial ...)
 
 T = Tensor
 
@@ -106,9 +107,9 @@ def to(self, *args, **kwargs):
         if isinstance(a, Tensor):
             dtype = a.dtype
         elif _is_device(a):
-            from .device import device as _device
+            from .device import require_cpu
 
-            _device(a)  # validates: raises for devices other than the CPU
+            require_cpu(a, "Tensor.to")  # devices other than the CPU raise
         else:
             dtype = a
     return self if dtype is None else ops.cast(self, dtype)
@@ -142,9 +143,18 @@ T.half = lambda self: ops.cast(self, np.float16)
 T.long = lambda self: ops.cast(self, np.int64)
 T.int = lambda self: ops.cast(self, np.int32)
 T.bool = lambda self: ops.cast(self, np.bool_)
-T.cpu = lambda self: self
-T.cuda = lambda self, *a, **k: (_ for _ in ()).throw(
-    RuntimeError("chainrule runs on the CPU (NumPy); CUDA is not available"))
+T.cpu = lambda self, memory_format=None: self
+
+
+def _cuda(self, device=None, non_blocking: bool = False, memory_format=None):
+    """Always raises: there is no CUDA backend (chainrule.cuda.is_available() is False)."""
+    from .device import require_cpu
+
+    require_cpu("cuda" if device is None else device if not isinstance(device, int) else f"cuda:{device}",
+                "Tensor.cuda")
+
+
+T.cuda = _cuda
 T.is_floating_point = lambda self: self._data.dtype.kind == "f"
 T.is_complex = lambda self: self._data.dtype.kind == "c"
 T.is_signed = lambda self: self._data.dtype.kind in "fci"
@@ -212,17 +222,7 @@ def _fill(name: str, make):
     return method
 
 
-def _rng(kwargs):
-    from .random import default_rng
-
-    return kwargs.get("generator") or default_rng()
-
-
 T.zero_ = _fill("zero_", lambda self: 0)
-T.normal_ = _fill("normal_", lambda self, mean=0.0, std=1.0, **kw: _rng(kw).normal(mean, std, self.shape))
-T.uniform_ = _fill("uniform_", lambda self, a=0.0, b=1.0, **kw: _rng(kw).uniform(a, b, self.shape))
-T.bernoulli_ = _fill("bernoulli_", lambda self, p=0.5, **kw: _rng(kw).random(self.shape) < p)
-T.random_ = _fill("random_", lambda self, a=0, b=None, **kw: _rng(kw).integers(a, b, self.shape))
 
 
 def fill_(self, value):
@@ -393,3 +393,5 @@ def _register_functions() -> None:
 _register_functions()
 T.__array_ufunc__ = _array_ufunc
 T.__array_function__ = _array_function
+
+from . import _layout as _layout  # noqa: E402,F401  (stride, storage_offset, is_contiguous ...; after contiguous)
