@@ -14,6 +14,8 @@ suite also compares ("raises or not").
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+
 ANY = """
 neg exp log sqrt abs sin cos tanh sigmoid clamp clamp_min log1p expm1 exp2 log2 log10 rsqrt reciprocal square
 erf erf_wide sign floor ceil round round_decimals trunc frac pow_scalar rpow self_mul self_div self_pow
@@ -80,11 +82,16 @@ def _breadth():
 
 
 BREADTH, BREADTH_VARIANTS = _breadth()
+# Losses run on floating inputs only: PyTorch's integer / bool / mixed-precision behaviour is loss by loss (most
+# raise, a few promote) and chainrule's losses do not copy it yet (issue 13 follow-up).
+FLOAT_ONLY = ("*_loss", "*_loss_*", "kl_div", "kl_div_*")
 
 
 def configs(case) -> list[str]:
     """The dtype configurations of one registry case, as readable ids: `float32`, `float32+int64`,
     `float32|1=np.float64` (operand 1 is a NumPy float64 scalar)."""
+    if any(fnmatchcase(case.name, p) for p in FLOAT_ONLY):
+        return ["float32", "float64"]
     n = len(case.shapes)
     if case.name in BREADTH_VARIANTS:
         return []

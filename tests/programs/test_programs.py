@@ -27,7 +27,6 @@ PROGRAMS = sorted(p.stem for p in SRC.glob("*.py"))
 # Programs that need API still being built (issue 13); removed from here as it lands.
 PENDING = {
     "tensors_basics": "matmul(out=)",
-    "mnist_cnn": "optim.Adadelta",
     "poly_nn_optim": "nn.Parameter as a type",
 }
 

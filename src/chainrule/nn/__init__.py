@@ -1,6 +1,11 @@
 """chainrule.nn: modules, layers, losses, initialisation (`import chainrule.nn as nn`, PyTorch's names)."""
 
-from . import functional, init, utils  # noqa: F401
+from . import (  # noqa: F401
+    functional,
+    init,
+    parallel,
+    utils,
+)
 from .activation import (  # noqa: F401
     ELU,
     GELU,
@@ -18,6 +23,7 @@ from .activation import (  # noqa: F401
     Tanh,
 )
 from .container import ModuleDict, ModuleList, Sequential  # noqa: F401
+from .conv import BatchNorm2d, Conv2d, Dropout2d  # noqa: F401
 from .dropout import Dropout  # noqa: F401
 from .hooks import RemovableHandle  # noqa: F401
 from .linear import Flatten, Identity, Linear, Maxout, Unflatten  # noqa: F401
@@ -32,11 +38,24 @@ from .loss import (  # noqa: F401
     NLLLoss,
     SmoothL1Loss,
 )
+from .loss_more import (  # noqa: F401
+    CosineEmbeddingLoss,
+    CTCLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    KLDivLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from .module import Module  # noqa: F401
 from .normalization import BatchNorm1d, LayerNorm, _BatchNorm  # noqa: F401
 from .param_container import ParameterDict, ParameterList  # noqa: F401
 from .parameter import Parameter  # noqa: F401
-from .conv import BatchNorm2d, Conv2d, Dropout2d  # noqa: F401
 from .sparse import Embedding  # noqa: F401
 from .attention import MultiheadAttention  # noqa: F401
 from .transformer import (  # noqa: F401
@@ -50,4 +69,3 @@ from .rnn import GRU, LSTM, RNN, RNNBase  # noqa: F401
 from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: F401
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d  # noqa: F401
 from .sync_batchnorm import SyncBatchNorm  # noqa: F401
-from . import parallel  # noqa: F401, E402

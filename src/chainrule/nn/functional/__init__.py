@@ -4,6 +4,9 @@ Each family lives in its own small file; add a family with one `from .family imp
 """
 
 from ...ops import pad  # noqa: F401
+from ...ops._declare import FUNCTIONAL as _FUNCTIONAL
+from ...ops._declare import names_in as _names_in
+from . import ctc, losses_margin, losses_prob  # noqa: F401  (they declare their ops)
 from .activations import (  # noqa: F401
     elu,
     gelu,
@@ -22,6 +25,7 @@ from .activations import (  # noqa: F401
     softplus,
     tanh,
 )
+from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, dropout2d, fold, max_pool2d, unfold  # noqa: F401
 from .dense import dropout, linear  # noqa: F401
 from .losses import (  # noqa: F401
     binary_cross_entropy,
@@ -38,8 +42,5 @@ from .losses import (  # noqa: F401
 from .normalization import batch_norm, layer_norm  # noqa: F401
 from .embedding import embedding  # noqa: F401
 from .attention import scaled_dot_product_attention  # noqa: F401
-from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, dropout2d, fold, max_pool2d, unfold  # noqa: F401
-
-from ...ops._declare import FUNCTIONAL as _FUNCTIONAL, names_in as _names_in  # noqa: E402
 
 globals().update(_names_in(_FUNCTIONAL))  # the ops declared for nn.functional (ops/_declare.py)
