@@ -22,6 +22,7 @@ from .nn_fused import *  # noqa: F401,F403  (fused Linear, BatchNorm, LayerNorm,
 from .conv import *  # noqa: F401,F403  (conv2d: im2col + one matmul per group)
 from .pool import *  # noqa: F401,F403  (max_pool2d, avg_pool2d, adaptive_avg_pool2d)
 from .activation_more import *  # noqa: F401,F403  (celu selu mish hardswish ... glu)
+from .interpolate import *  # noqa: F401,F403  (interpolate and the upsample aliases)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
