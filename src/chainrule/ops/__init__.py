@@ -24,6 +24,7 @@ from .pool import *  # noqa: F401,F403  (max_pool2d, avg_pool2d, adaptive_avg_po
 from .activation_more import *  # noqa: F401,F403  (celu selu mish hardswish ... glu)
 from .interpolate import *  # noqa: F401,F403  (interpolate and the upsample aliases)
 from .conv_transpose import *  # noqa: F401,F403  (conv1d, conv_transpose1d, conv_transpose2d)
+from .pool_more import *  # noqa: F401,F403  (1-d pools, adaptive max pools, max_unpool)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 

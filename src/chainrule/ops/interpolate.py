@@ -246,7 +246,7 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
                          True if mode == "area" and size is None else recompute_scale_factor)
     if mode == "area":
         from .pool import adaptive_avg_pool2d
-        from .pool1d import adaptive_avg_pool1d
+        from .pool_more import adaptive_avg_pool1d
 
         if len(xs) == 5:
             raise NotImplementedError("interpolate: mode='area' on a 5-D input (adaptive_avg_pool3d) is not "
