@@ -25,6 +25,8 @@ from .activation_more import *  # noqa: F401,F403  (celu selu mish hardswish ...
 from .interpolate import *  # noqa: F401,F403  (interpolate and the upsample aliases)
 from .conv_transpose import *  # noqa: F401,F403  (conv1d, conv_transpose1d, conv_transpose2d)
 from .pool_more import *  # noqa: F401,F403  (1-d pools, adaptive max pools, max_unpool)
+from .distance import *  # noqa: F401,F403  (normalize, cosine_similarity, pdist, pixel_shuffle, ...)
+from .group_norm import *  # noqa: F401,F403  (group_norm, instance_norm)
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
