@@ -95,8 +95,10 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
             if running_mean is not None:
                 new = mean.detach()._data.reshape(n, c).mean(0)
                 running_mean._data[...] = (1 - momentum) * running_mean._data + momentum * new
+                running_mean._bump()
             if running_var is not None:
                 unbiased = var.detach()._data.reshape(n, c) * (m / max(m - 1, 1))
                 running_var._data[...] = (1 - momentum) * running_var._data + momentum * unbiased.mean(0)
+                running_var._bump()
     y = ((x - mean) * (var + eps).rsqrt()).reshape(xs)
     return _affine(y, weight, bias)
