@@ -3,7 +3,13 @@ PairwiseDistance: Modules over the functional ops, with PyTorch's arguments and 
 
 from __future__ import annotations
 
-from ..ops.distance import channel_shuffle, cosine_similarity, pairwise_distance, pixel_shuffle, pixel_unshuffle
+from ..ops.distance import (
+    channel_shuffle,
+    cosine_similarity,
+    pairwise_distance,
+    pixel_shuffle,
+    pixel_unshuffle,
+)
 from ..ops.interpolate import interpolate
 from ..tensor import Tensor
 from .module import Module

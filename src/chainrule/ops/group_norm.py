@@ -8,8 +8,6 @@ means and unbiased variances, blended with `momentum`.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..autograd.grad_mode import no_grad
 from ._declare import case, declare
 from ._util import shape_of

@@ -178,7 +178,7 @@ def _sizes(op, xs, size, scale_factor, recompute_scale_factor) -> tuple:
             scales = [float(s) for s in scale_factor]
         else:
             scales = [float(scale_factor)] * dim
-        out = [int(math.floor(float(n) * s)) for n, s in zip(xs[2:], scales)]
+        out = [math.floor(float(n) * s) for n, s in zip(xs[2:], scales)]
         if recompute_scale_factor:
             scales = [None] * dim
     else:
