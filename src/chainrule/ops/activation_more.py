@@ -17,8 +17,8 @@ from ._declare import case, declare
 from ._util import raw
 from .activation import _act, leaky_relu, softplus
 
-__all__ = ["celu", "glu", "hardshrink", "hardsigmoid", "hardswish", "mish", "rrelu", "selu", "softshrink",
-           "softsign", "tanhshrink", "threshold"]
+__all__ = ["celu", "celu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "mish", "rrelu", "rrelu_", "selu",
+           "selu_", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_"]
 
 F = "F"
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -251,3 +251,27 @@ def glu(input, dim: int = -1):
         raise RuntimeError(f"glu: Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
     a, b = input.chunk(2, d)
     return a * b.sigmoid()
+
+
+@declare(namespaces=("torch", F))
+def celu_(input, alpha: float = 1.0):
+    """celu(input, alpha, inplace=True): CELU written into `input`."""
+    return celu(input, alpha, inplace=True)
+
+
+@declare(namespaces=("torch", F))
+def selu_(input):
+    """selu(input, inplace=True): SELU written into `input`."""
+    return selu(input, inplace=True)
+
+
+@declare(namespaces=("torch", F))
+def threshold_(input, threshold: float, value: float):
+    """threshold(input, threshold, value, inplace=True)."""
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+@declare(namespaces=("torch", F))
+def rrelu_(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False):
+    """rrelu(input, lower, upper, training, inplace=True)."""
+    return rrelu(input, lower, upper, training, inplace=True)

@@ -220,7 +220,11 @@ def _pair_or_single(v, n, name, op):
     return tuple(int(e) for e in t)
 
 
-@declare(namespaces=("F",))
+@declare(namespaces=("F",), cases=[
+    case(lambda m, x: m.nn.functional.max_unpool2d(x, m.idx([[[[0, 3], [9, 14]]]]), 2), (1, 1, 2, 2)),
+    case(lambda m, x: m.nn.functional.max_unpool2d(x, m.idx([[[1, 5], [8, 2]]]), 2, output_size=(5, 3)), (1, 2, 2),
+         suffix="unbatched_size"),
+])
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """The partial inverse of max_pool2d: each value placed at its index in a zero (H_out, W_out) plane,
     H_out = (H - 1) * stride - 2 * padding + kernel_size unless output_size is given.
@@ -234,7 +238,8 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return _unpool(op, input, indices, k, s, _pair_or_single(padding, 2, "padding", op), output_size, 2)
 
 
-@declare(namespaces=("F",))
+@declare(namespaces=("F",), cases=[
+    case(lambda m, x: m.nn.functional.max_unpool1d(x, m.idx([[[1, 2, 5]]]), 2), (1, 1, 3))])
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """The partial inverse of max_pool1d on (N, C, L) or (C, L) (see max_unpool2d)."""
     op = "max_unpool1d"
