@@ -14,6 +14,7 @@ order are exact.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -142,6 +143,35 @@ def _cubic_taps(n_in: int, n_out: int, align_corners: bool, scale, t) -> tuple:
     return idx, w
 
 
+def _aa_filter(x: np.ndarray, cubic: bool) -> np.ndarray:
+    """PyTorch's antialiasing filters: the triangle (bilinear) or Keys' cubic with a = -0.5 (bicubic)."""
+    x = np.abs(x)
+    if not cubic:
+        return np.where(x < 1, 1 - x, 0)
+    a = -0.5
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = (((x - 5) * x + 8) * x - 4) * a
+    return np.where(x < 1, near, np.where(x < 2, far, 0))
+
+
+def _aa_taps(n_in: int, n_out: int, align_corners: bool, scale, t, cubic: bool) -> tuple:
+    """(idx, w) of PyTorch's antialiased resampling (_compute_index_ranges_weights): the filter stretched by
+    the downscaling factor, its taps over [center - support, center + support) normalised to sum 1."""
+    s = float(_scale(n_in, n_out, align_corners, scale, t))
+    half = 2.0 if cubic else 1.0
+    support = half * s if s >= 1.0 else half
+    k = int(math.ceil(support)) * 2 + 1
+    inv = 1.0 / s if s >= 1.0 else 1.0
+    center = (s * (np.arange(n_out) + 0.5)).astype(t).astype(np.float64)
+    xmin = np.maximum((center - support + 0.5).astype(np.int64), 0)
+    xsize = np.clip(np.minimum((center + support + 0.5).astype(np.int64), n_in) - xmin, 0, k)
+    j = np.arange(k)[:, None]
+    w = _aa_filter((j + xmin - center + 0.5) * inv, cubic) * (j < xsize)
+    total = w.sum(axis=0)
+    w = np.where(total != 0, w / np.where(total != 0, total, 1), w)
+    return np.minimum(xmin + j, n_in - 1), w.astype(t)
+
+
 _DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 _MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
 
@@ -202,6 +232,10 @@ def _sizes(op, xs, size, scale_factor, recompute_scale_factor) -> tuple:
          suffix="bicubic"),
     case(lambda m, x: m.nn.functional.interpolate(x, scale_factor=(1.5, 2, 0.7), mode="trilinear"),
          (1, 1, 2, 3, 4), suffix="trilinear"),
+    case(lambda m, x: m.nn.functional.interpolate(x, size=(3, 5), mode="bilinear", antialias=True), (1, 2, 7, 4),
+         suffix="bilinear_aa"),
+    case(lambda m, x: m.nn.functional.interpolate(x, size=(2, 6), mode="bicubic", antialias=True), (1, 1, 5, 5),
+         suffix="bicubic_aa"),
 ])
 def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
                 recompute_scale_factor=None, antialias: bool = False):
@@ -215,11 +249,13 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
             "trilinear" (5-D) or "area" (adaptive average pooling).
         align_corners: linear modes only (default False): map the corner pixels' centres onto each other.
         recompute_scale_factor: compute the sampling step from the output size, not from scale_factor.
-        antialias: not supported (PyTorch's antialiased downsampling); True raises NotImplementedError.
+        antialias: bilinear / bicubic on 4-D inputs only (default False): when downsampling, average over
+            the whole footprint of each output pixel (the filter stretched by the scale), as PyTorch does.
 
     Raises:
         ValueError: both or neither of size and scale_factor, align_corners with a non-linear mode, sizes of
-            the wrong length.  NotImplementedError: a mode that does not fit the input's dims, antialias=True.
+            the wrong length, antialias with another mode.  NotImplementedError: a mode that does not fit the
+            input's dims, a linear mode on an integer input, area on a 5-D input.
     """
     xs = shape_of(input)
     if mode not in _MODES:
@@ -232,9 +268,9 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
                              "bilinear | bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not implemented in chainrule; use "
-                                  "antialias=False (or an avg_pool2d before downsampling)")
+    if antialias and not (mode in ("bilinear", "bicubic") and len(xs) == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                         "4-D tensor as input")
     if len(xs) not in (3, 4, 5):
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {len(xs)}D) for the modes: nearest | "
@@ -264,6 +300,10 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
             idx, w = _nearest_index(n_in, n_out, s, mode == "nearest-exact", len(xs) == 4)[None], None
             if (idx[0] == np.arange(n_in)).all() if n_in == n_out else False:
                 continue
+        elif antialias:
+            if n_in == n_out:  # PyTorch's separable antialiased kernel skips the axes that keep their size
+                continue
+            idx, w = _aa_taps(n_in, n_out, align_corners, s, t, mode == "bicubic")
         elif mode == "bicubic":
             idx, w = _cubic_taps(n_in, n_out, align_corners, s, t)
         else:
@@ -272,18 +312,25 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     return input.clone() if res is input else res  # nothing to resample: a copy, as PyTorch returns
 
 
+def _deprecated(name: str) -> None:
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=3)
+
+
 def upsample(input, size=None, scale_factor=None, mode: str = "nearest", align_corners=None):
-    """The deprecated name of `interpolate` (same arguments)."""
+    """The deprecated name of `interpolate` (same arguments; PyTorch warns that it is deprecated)."""
+    _deprecated("upsample")
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
-    """interpolate(input, size, scale_factor, mode="nearest") (deprecated in PyTorch)."""
+    """interpolate(input, size, scale_factor, mode="nearest") (deprecated in PyTorch, which warns)."""
+    _deprecated("upsample_nearest")
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
-    """interpolate(input, size, scale_factor, mode="bilinear", align_corners=True) (deprecated in PyTorch)."""
+    """interpolate(input, size, scale_factor, mode="bilinear", align_corners=True) (deprecated in PyTorch, which warns)."""
+    _deprecated("upsample_bilinear")
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
