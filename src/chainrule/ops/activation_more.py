@@ -14,6 +14,7 @@ from ..autograd.function import Op
 from ..random import default_rng
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._promote import kernel_missing
 from ._util import raw
 from .activation import _act, leaky_relu, softplus
 
@@ -24,6 +25,13 @@ F = "F"
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 _ONE_SIXTH_F32 = float(np.float32(1.0) / np.float32(6.0))
+
+
+def _float_only(input, kernel: str, ints: bool = False) -> None:
+    """PyTorch's NotImplementedError for dtypes its kernel lacks: bool always, integers unless `ints`."""
+    dt = raw(input).dtype
+    if dt.kind == "b" or (dt.kind in "iu" and not ints):
+        raise kernel_missing(kernel, dt)
 
 
 def _mask(cond: np.ndarray, like) -> np.ndarray:
@@ -59,12 +67,14 @@ def celu(input, alpha: float = 1.0, inplace: bool = False):
     """CELU(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)); alpha (default 1.0) must not be 0."""
     if alpha == 0:
         raise RuntimeError("celu: ZeroDivisionError: alpha must not be 0 (celu divides x by alpha)")
+    _float_only(input, "elu_cpu")
     return _act(CELU, "celu_", input, inplace, float(alpha), 1.0, 1.0 / alpha)
 
 
 @declare(namespaces=("torch", F), cases=[case(lambda m, x: m.nn.functional.selu(x), (3, 4))])
 def selu(input, inplace: bool = False):
     """SELU(x) = scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), alpha = 1.6733, scale = 1.0507."""
+    _float_only(input, "elu_cpu")
     return _act(CELU, "selu_", input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
@@ -97,6 +107,7 @@ class Mish(Op):
 @declare(namespaces=(F,), cases=[case(lambda m, x: m.nn.functional.mish(x), (3, 4))])
 def mish(input, inplace: bool = False):
     """Mish(x) = x * tanh(softplus(x))."""
+    _float_only(input, "mish_cpu")
     return _act(Mish, "mish_", input, inplace)
 
 
@@ -104,19 +115,23 @@ class Hardswish(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        ctx.mid, ctx.hi = (x >= -3) & (x <= 3), x > 3
+        mid = (x > -3) & (x < 3)
+        ctx.mid, ctx.hi = mid, ~((x <= -3) | mid)  # hi: x >= 3, and NaN (PyTorch's last branch)
         return x * np.clip(x + 3, 0, 6) / 6
 
     @staticmethod
     def backward(ctx, g):
-        # d/dx = 0 below -3, x/3 + 1/2 on [-3, 3], 1 above 3 (PyTorch's pieces, edges included)
+        # d/dx = 0 for x <= -3, x/3 + 1/2 strictly inside (-3, 3), 1 for x >= 3 and NaN (PyTorch's branches)
         (x,) = ctx.saved
-        return g * ((x / 3 + 0.5) * _mask(ctx.mid, g) + _mask(ctx.hi, g))
+        if isinstance(x, Tensor):  # create_graph: the same pieces, recorded
+            return g * ((x / 3 + 0.5) * _mask(ctx.mid, g) + _mask(ctx.hi, g))
+        return g * np.where(ctx.mid, x / 3 + 0.5, _mask(ctx.hi, g))
 
 
 @declare(namespaces=(F,), cases=[case(lambda m, x: m.nn.functional.hardswish(x * 3), (4, 5), kinds="away0")])
 def hardswish(input, inplace: bool = False):
     """Hardswish(x) = x * relu6(x + 3) / 6."""
+    _float_only(input, "hardswish_cpu")
     return _act(Hardswish, "hardswish_", input, inplace)
 
 
@@ -136,6 +151,7 @@ class Hardsigmoid(Op):
 @declare(namespaces=(F,), cases=[case(lambda m, x: m.nn.functional.hardsigmoid(x * 3), (4, 5), kinds="away0")])
 def hardsigmoid(input, inplace: bool = False):
     """Hardsigmoid(x) = relu6(x + 3) / 6."""
+    _float_only(input, "hardsigmoid_cpu")
     return _act(Hardsigmoid, "hardsigmoid_", input, inplace)
 
 
@@ -177,6 +193,7 @@ def _lambd(lambd, op):
 @declare(namespaces=(F,), cases=[case(lambda m, x: m.nn.functional.softshrink(x, 0.3), (4, 5), kinds="away0")])
 def softshrink(input, lambd: float = 0.5):
     """x - lambd where x > lambd, x + lambd where x < -lambd, else 0 (lambd >= 0, default 0.5)."""
+    _float_only(input, "softshrink_check")
     return Shrink.apply(input, _lambd(lambd, "softshrink"), True)
 
 
@@ -185,6 +202,7 @@ def softshrink(input, lambd: float = 0.5):
                 case(lambda m, x: x.hardshrink(), (6,), kinds="away0", suffix="method")])
 def hardshrink(input, lambd: float = 0.5):
     """x where |x| > lambd, else 0 (lambd >= 0, default 0.5)."""
+    _float_only(input, "hardshrink_cpu")
     return Shrink.apply(input, _lambd(lambd, "hardshrink"), False)
 
 
@@ -205,6 +223,7 @@ class Threshold(Op):
          cases=[case(lambda m, x: m.nn.functional.threshold(x, 0.1, -2.0), (4, 5), kinds="away0")])
 def threshold(input, threshold: float, value: float, inplace: bool = False):
     """y = x where x > threshold, else value."""
+    _float_only(input, "threshold_cpu", ints=True)
     return _act(Threshold, "threshold_", input, inplace, threshold, value)
 
 
@@ -227,6 +246,7 @@ class RReLU(Op):
 def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False, inplace: bool = False):
     """Randomized leaky ReLU: in training each negative element gets a slope drawn from U(lower, upper);
     in evaluation (the default) the slope is (lower + upper) / 2, a leaky_relu."""
+    _float_only(input, "leaky_relu_cpu")
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     x = raw(input)
@@ -242,6 +262,7 @@ def glu(input, dim: int = -1):
     Raises:
         RuntimeError: a 0-d input, or an odd size along `dim`.
     """
+    _float_only(input, "glu_cpu")
     if input.ndim == 0:
         raise RuntimeError("glu: glu does not support scalars because halving size must be even")
     d = dim % input.ndim if -input.ndim <= dim < input.ndim else dim

@@ -60,8 +60,9 @@ class ConvTranspose2d(Op):
             gb = g.sum((0, 2, 3)) if nig[2] else None
             return gx, gw, gb, None, None, None, None, None
         gcols = np.ascontiguousarray(windows(pad_input(g, pads), kernel, stride, dilation, (h, wd)))
-        gcols = gcols.reshape(n, groups, -1, h * wd)  # (N, G, C_out/G*kh*kw, H*W)
-        wg = w.reshape(groups, cin // groups, -1)
+        k = w.shape[1] * kernel[0] * kernel[1]
+        gcols = gcols.reshape(n, groups, k, h * wd)  # (N, G, C_out/G*kh*kw, H*W)
+        wg = w.reshape(groups, cin // groups, k)
         gx = np.matmul(wg, gcols).reshape(x.shape) if nig[0] else None
         gw = None
         if nig[1]:
@@ -128,8 +129,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
             f"dilation_height: {dil[0]} dilation_width: {dil[1]}")
     out_hw = tuple((xs[2 + a] - 1) * st[a] - 2 * pd[a] + dil[a] * (ws[2 + a] - 1) + opd[a] + 1 for a in (0, 1))
     if min(out_hw) < 1:
-        raise RuntimeError(f"{op}: input {xs} with weight {ws}, stride {st}, padding {pd}, dilation {dil} gives "
-                           f"an output of size {out_hw}; use less padding")
+        raise RuntimeError(f"{op}: Given input size per channel: ({xs[2]} x {xs[3]}). Calculated output size per "
+                           f"channel: ({out_hw[0]} x {out_hw[1]}). Output size is too small (weight {ws}, stride "
+                           f"{st}, padding {pd}, dilation {dil}); use less padding")
     dts = {str(getattr(t, "_data", t).dtype) for t in (input, weight, bias) if t is not None}
     if len(dts) > 1:
         raise RuntimeError(f"{op}: input, weight and bias must have one dtype, got {sorted(dts)}; use .float()")
@@ -178,6 +180,9 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     if len(xs) not in (2, 3) or len(ws) != 3:
         raise RuntimeError(f"conv1d: expected a 2-D (C, L) or 3-D (N, C, L) input and a 3-D weight "
                            f"(out_channels, in_channels/groups, k), got input {xs}, weight {ws}")
+    if isinstance(groups, (int, np.integer)) and ws[0] < groups:
+        raise RuntimeError(f"conv1d: Given groups={groups}, expected weight to be at least {groups} at dimension 0, "
+                           f"but got weight of size {list(ws)} instead")
     s, d = _single(stride, "stride", "conv1d"), _single(dilation, "dilation", "conv1d")
     p = padding if isinstance(padding, str) else (0, _single(padding, "padding", "conv1d"))
     if p == "same" and s != 1:

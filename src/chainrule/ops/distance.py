@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._declare import case, declare
+from ._promote import promote_types, torch_name
 from ._util import shape_of
 
 __all__ = ["channel_shuffle", "cosine_similarity", "normalize", "pairwise_distance", "pdist", "pixel_shuffle",
@@ -30,6 +31,9 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
     """
     if out is not None:
         raise NotImplementedError("normalize: out= is not supported in chainrule; use the returned tensor")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"normalize: linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {torch_name(input._data.dtype)}")
     denom = input.norm(p, dim, keepdim=True).clamp(min=eps)
     return input / denom.expand_as(input)
 
@@ -43,8 +47,12 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
 
     Each input is divided by its clamped norm first (PyTorch 2's order, which avoids overflow).
     """
+    dt = promote_types(x1.dtype, x2.dtype)  # PyTorch's promotion (float32 with int64 stays float32)
+    if not dt.is_floating_point:
+        raise RuntimeError(f"cosine_similarity: expected common dtype to be floating point, yet common dtype is "
+                           f"{torch_name(dt)}")
     shape = np.broadcast_shapes(shape_of(x1), shape_of(x2))
-    x1, x2 = x1.expand(*shape), x2.expand(*shape)
+    x1, x2 = x1.to(dt).expand(*shape), x2.to(dt).expand(*shape)  # one dtype first, as PyTorch
     n1 = (x1 * x1).sum(dim, keepdim=True).clamp(min=eps * eps).sqrt()
     n2 = (x2 * x2).sum(dim, keepdim=True).clamp(min=eps * eps).sqrt()
     return ((x1 / n1) * (x2 / n2)).sum(dim)
@@ -70,6 +78,8 @@ def pdist(input, p: float = 2.0):
         raise RuntimeError(f"pdist: only supports 2D tensors, got: {len(xs)}D {xs}")
     if p < 0:
         raise RuntimeError(f"pdist: only supports non-negative p values, got {p}")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"pdist only supports floating-point dtypes, got {input.dtype}")
     i, j = np.triu_indices(xs[0], 1)
     from .gather import index_select
 

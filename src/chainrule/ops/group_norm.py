@@ -8,8 +8,11 @@ means and unbiased variances, blended with `momentum`.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..autograd.grad_mode import no_grad
 from ._declare import case, declare
+from ._promote import kernel_missing
 from ._util import shape_of
 
 __all__ = ["group_norm", "instance_norm"]
@@ -27,6 +30,20 @@ def _affine(y, weight, bias):
 def _check_vec(op, t, name, c):
     if t is not None and shape_of(t) != (c,):
         raise RuntimeError(f"{op}: expected {name} with {c} elements (one per channel), got shape {shape_of(t)}")
+
+
+def _check_dtypes(op, input, *params):
+    """PyTorch's CPU kernels: a floating input, and parameters of its dtype (no promotion)."""
+    dt = input._data.dtype
+    if dt.kind != "f":
+        raise kernel_missing(op, dt)
+    for t in params:
+        if t is not None and t._data.dtype != dt:
+            if dt == np.float32:
+                raise RuntimeError(f"{op}: mixed dtype (CPU): expect parameter to have scalar type of Float "
+                                   f"(got {t.dtype}); convert it with .float()")
+            raise RuntimeError(f"{op}: mixed dtype (CPU): all inputs must share same datatype (input {input.dtype}, "
+                               f"parameter {t.dtype})")
 
 
 @declare(namespaces=("torch", "F"), cases=[
@@ -49,7 +66,8 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
                            f"got input of shape {list(xs)} and num_groups={num_groups}")
     _check_vec("group_norm", weight, "weight", c)
     _check_vec("group_norm", bias, "bias", c)
-    x = input.reshape(n, num_groups, -1)
+    _check_dtypes("group_norm", input, weight, bias)
+    x = input.reshape(n, num_groups, int(np.prod(xs[1:])) // num_groups)  # explicit: an empty batch too
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, correction=0, keepdim=True)
     y = ((x - mean) * (var + eps).rsqrt()).reshape(xs)
@@ -77,6 +95,9 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     for t, name in ((running_mean, "running_mean"), (running_var, "running_var"), (weight, "weight"),
                     (bias, "bias")):
         _check_vec("instance_norm", t, name, c)
+    _check_dtypes("instance_norm", input, weight, bias)
+    if 0 in xs[2:] or (n * c == 0 and use_input_stats):
+        raise RuntimeError(f"instance_norm: expected a non-empty input, got {xs}")
     if not use_input_stats:
         if running_mean is None or running_var is None:
             raise RuntimeError("instance_norm: Expected running_mean and running_var to be defined when "
@@ -84,7 +105,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         shape = (1, c) + (1,) * (len(xs) - 2)
         y = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
         return _affine(y, weight, bias)
-    x = input.reshape(n, c, -1)
+    x = input.reshape(n, c, int(np.prod(xs[2:])))
     mean = x.mean(-1, keepdim=True)
     var = x.var(-1, correction=0, keepdim=True)
     if running_mean is not None or running_var is not None:

@@ -275,6 +275,8 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {len(xs)}D) for the modes: nearest | "
             f"linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
+    if int(np.prod(xs[1:])) == 0:
+        raise RuntimeError(f"Non-empty {len(xs)}D data tensor expected but got a tensor with sizes {list(xs)}")
     if mode in _DIMS and _DIMS[mode] != len(xs) - 2:
         need = {1: "3D", 2: "4D", 3: "5D"}[_DIMS[mode]]
         raise NotImplementedError(f"Got {len(xs)}D input, but {mode} mode needs {need} input")

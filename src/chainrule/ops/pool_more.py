@@ -14,6 +14,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._declare import case, declare
+from ._promote import kernel_missing
 from ._util import apply_any, shape_of
 from .pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 
@@ -28,7 +29,8 @@ class TakeFlat(Op):
     def forward(ctx, x, idx):
         ctx.geom = (idx, x.shape[2:])
         n, c = x.shape[:2]
-        flat = np.take_along_axis(x.reshape(n, c, -1), idx.reshape(n, c, -1), axis=2)
+        size, k = int(np.prod(x.shape[2:])), int(np.prod(idx.shape[2:]))
+        flat = np.take_along_axis(x.reshape(n, c, size), idx.reshape(n, c, k), axis=2)
         return flat.reshape(idx.shape)
 
     @staticmethod
@@ -45,13 +47,13 @@ class PutFlat(Op):
     def forward(ctx, x, idx, plane, add):
         ctx.idx = idx
         n, c = x.shape[:2]
-        size = int(np.prod(plane))
+        size, k = int(np.prod(plane)), int(np.prod(x.shape[2:]))
         if add:  # one bincount over all planes: repeated indices add up
-            flat = (idx.reshape(n * c, -1) + (np.arange(n * c) * size)[:, None]).ravel()
+            flat = (idx.reshape(n * c, k) + (np.arange(n * c) * size)[:, None]).ravel()
             out = np.bincount(flat, weights=x.ravel(), minlength=n * c * size).astype(x.dtype, copy=False)
             return out.reshape((n, c) + tuple(plane))
         out = np.zeros((n * c, size), dtype=x.dtype)
-        out[np.arange(n * c)[:, None], idx.reshape(n * c, -1)] = x.reshape(n * c, -1)
+        out[np.arange(n * c)[:, None], idx.reshape(n * c, k)] = x.reshape(n * c, k)
         return out.reshape((n, c) + tuple(plane))
 
     @staticmethod
@@ -67,11 +69,23 @@ def _single(v, name, op):
     return int(t[0])
 
 
-def _as_1d(op, input):
+def _as_1d(op, input, kernel=None, floating=False):
+    """(N, C, 1, L) (or (C, 1, L)) for the 2-D op; PyTorch's errors for empty dims and missing kernels."""
     xs = shape_of(input)
     if len(xs) not in (2, 3):
         raise RuntimeError(f"{op}: expected a 2-D (C, L) or 3-D (N, C, L) input, got {len(xs)}-D {xs}")
+    if 0 in xs[len(xs) - 2:]:
+        raise RuntimeError(f"{op}: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, "
+                           f"but got: {list(xs)}")
+    _no_kernel(kernel, input, floating)
     return input.unsqueeze(-2)
+
+
+def _no_kernel(kernel, input, floating):
+    """PyTorch's NotImplementedError for bool inputs (every pool) and integer ones (averaging pools)."""
+    dt = input._data.dtype
+    if kernel is not None and (dt.kind == "b" or (floating and dt.kind != "f")):
+        raise kernel_missing(kernel, dt)
 
 
 @declare(namespaces=("torch", "F"), cases=[
@@ -84,7 +98,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = Fal
     op = "avg_pool1d"
     k = _single(kernel_size, "kernel_size", op)
     s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _single(stride, "stride", op)
-    out = avg_pool2d(_as_1d(op, input), (1, k), (1, s), (0, _single(padding, "padding", op)), ceil_mode,
+    out = avg_pool2d(_as_1d(op, input, "avg_pool2d", True), (1, k), (1, s), (0, _single(padding, "padding", op)), ceil_mode,
                      count_include_pad)
     return out.squeeze(-2)
 
@@ -100,7 +114,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     op = "max_pool1d"
     k = _single(kernel_size, "kernel_size", op)
     s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _single(stride, "stride", op)
-    out = max_pool2d(_as_1d(op, input), (1, k), (1, s), (0, _single(padding, "padding", op)),
+    out = max_pool2d(_as_1d(op, input, "max_pool1d_impl"), (1, k), (1, s), (0, _single(padding, "padding", op)),
                      (1, _single(dilation, "dilation", op)), ceil_mode, return_indices)
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
@@ -111,7 +125,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def adaptive_avg_pool1d(input, output_size):
     """Average over output_size bins that split L as evenly as possible: bin i = [floor(i L / o), ceil((i+1) L / o))."""
     o = _single(output_size, "output_size", "adaptive_avg_pool1d")
-    return adaptive_avg_pool2d(_as_1d("adaptive_avg_pool1d", input), (1, o)).squeeze(-2)
+    return adaptive_avg_pool2d(_as_1d("adaptive_avg_pool1d", input, "adaptive_avg_pool2d", True), (1, o)).squeeze(-2)
 
 
 def _bins(n_in: int, n_out: int) -> list:
@@ -134,7 +148,7 @@ def _adaptive_argmax(x: np.ndarray, out_hw: tuple) -> np.ndarray:
     idx = np.empty((n, c, oh, ow), dtype=np.int64)
     for i, (h0, h1) in enumerate(_bins(h, oh)):
         for j, (w0, w1) in enumerate(_bins(w, ow)):
-            a = _first_max(x[:, :, h0:h1, w0:w1].reshape(n, c, -1))
+            a = _first_max(x[:, :, h0:h1, w0:w1].reshape(n, c, (h1 - h0) * (w1 - w0)))
             idx[:, :, i, j] = (h0 + a // (w1 - w0)) * w + w0 + a % (w1 - w0)
     return idx
 
@@ -159,8 +173,10 @@ def adaptive_max_pool2d(input, output_size, return_indices: bool = False):
     """Max over the (oh, ow) bins that split H and W as evenly as possible (None keeps that size); with
     return_indices also each maximum's flat index into H*W (int64)."""
     xs = shape_of(input)
-    if len(xs) not in (3, 4) or 0 in xs[-2:]:
-        raise RuntimeError(f"adaptive_max_pool2d: expected a non-empty 3-D or 4-D input, got {xs}")
+    if len(xs) not in (3, 4) or 0 in xs[-3:]:
+        raise RuntimeError(f"adaptive_max_pool2d: Expected 3D or 4D tensor with non-zero sizes in every dim but "
+                           f"the batch, got {list(xs)}")
+    _no_kernel("adaptive_max_pool2d", input, True)
     if len(xs) == 3:
         out = adaptive_max_pool2d(input.unsqueeze(0), output_size, return_indices)
         return (out[0].squeeze(0), out[1].squeeze(0)) if return_indices else out.squeeze(0)
@@ -180,7 +196,8 @@ def adaptive_max_pool2d(input, output_size, return_indices: bool = False):
 def adaptive_max_pool1d(input, output_size, return_indices: bool = False):
     """Max over output_size bins along L of (N, C, L) or (C, L) (see adaptive_max_pool2d)."""
     o = _single(output_size, "output_size", "adaptive_max_pool1d")
-    out = adaptive_max_pool2d(_as_1d("adaptive_max_pool1d", input), (1, o), return_indices)
+    out = adaptive_max_pool2d(_as_1d("adaptive_max_pool1d", input, "adaptive_max_pool2d", True), (1, o),
+                              return_indices)
     return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
 
@@ -188,8 +205,6 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
     xs = shape_of(input)
     if len(xs) not in (spatial + 1, spatial + 2):
         raise RuntimeError(f"{op}: expected a {spatial + 1}-D or {spatial + 2}-D input, got {xs}")
-    if shape_of(indices) != xs:
-        raise RuntimeError(f"{op}: indices {shape_of(indices)} must have the shape of the input {xs}")
     default = tuple((xs[-spatial + a] - 1) * stride[a] - 2 * padding[a] + kernel[a] for a in range(spatial))
     if output_size is None:
         out = default
@@ -201,6 +216,8 @@ def _unpool(op, input, indices, kernel, stride, padding, output_size, spatial):
             lo, hi = default[a] - stride[a], default[a] + stride[a]
             if not lo < out[a] < hi:
                 raise ValueError(f"{op}: invalid output_size {output_size} (dim {a} must be between {lo} and {hi})")
+    if shape_of(indices) != xs:  # after output_size, as PyTorch checks
+        raise RuntimeError(f"{op}: indices {shape_of(indices)} must have the shape of the input {xs}")
     idx = np.asarray(getattr(indices, "_data", indices))
     if idx.dtype.kind not in "iu":
         raise RuntimeError(f"{op}: indices must be int64, got {idx.dtype}")
