@@ -106,6 +106,7 @@ def cases():
         ("repeat", lambda x: x.repeat(2, 1, 3), [(2, 3)], "normal"),
         ("roll", lambda x: x.roll(1, 1), [(2, 3)], "normal"),
         ("tril", lambda x: x.tril(), [(3, 4)], "normal"),
+        ("triu", lambda x: x.triu(1), [(3, 4)], "normal"),
         ("clone", lambda x: x.clone() * 1.5, [(2, 3)], "normal"),
         ("cast (to float32 and back)", lambda x: x.float().double(), [(2, 3)], "normal", 1e-2),
         ("index (basic + advanced)", lambda x: x[idx([0, 2, 0]), 1:], [(3, 4)], "normal"),
@@ -279,7 +280,8 @@ def run(r) -> dict:
         covered |= classes
         rows.append({"op": name, "max_relative_error": rel, "max_abs_error": ab, "ok": rel < OK,
                      "nodes": sorted(classes)})
-    missed = sorted(all_op_classes() - covered - {"Rounding", "FloorDivide"})  # no derivative (as PyTorch)
+    # Rounding and FloorDivide have no derivative (as in PyTorch); Tri is the base of Tril and Triu
+    missed = sorted(all_op_classes() - covered - {"Rounding", "FloorDivide", "Tri"})
     text = _table(rows)
     print(text)
     (r.out / "table.txt").write_text(text + "\n", encoding="utf-8")
