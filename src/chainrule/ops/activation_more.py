@@ -242,7 +242,10 @@ class RReLU(Op):
 
 
 @declare(namespaces=("torch", F),
-         cases=[case(lambda m, x: m.nn.functional.rrelu(x, 0.1, 0.3), (4, 5), kinds="away0")])
+         cases=[case(lambda m, x: m.nn.functional.rrelu(x, 0.1, 0.3), (4, 5), kinds="away0"),
+                # lower = upper: the drawn slopes are one number, so the training path is deterministic
+                case(lambda m, x: m.nn.functional.rrelu(x, 0.2, 0.2, training=True), (4, 5), kinds="away0",
+                     suffix="training")])
 def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False, inplace: bool = False):
     """Randomized leaky ReLU: in training each negative element gets a slope drawn from U(lower, upper);
     in evaluation (the default) the slope is (lower + upper) / 2, a leaky_relu."""
