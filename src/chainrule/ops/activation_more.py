@@ -228,7 +228,7 @@ def threshold(input, threshold: float, value: float, inplace: bool = False):
 
 
 class RReLU(Op):
-    """Training-mode RReLU: x where x >= 0, else a * x with a ~ U(lower, upper) drawn per element."""
+    """Training-mode RReLU: x where x > 0, else a * x with a ~ U(lower, upper) drawn per element."""
 
     @staticmethod
     def forward(ctx, x, slopes):
@@ -237,7 +237,7 @@ class RReLU(Op):
 
     @staticmethod
     def backward(ctx, g):
-        # d/dx = 1 where x >= 0, else the drawn slope a
+        # d/dx = 1 where x > 0, else the drawn slope a (x = 0 included, as PyTorch)
         return g * ctx.slopes, None
 
 
@@ -253,7 +253,7 @@ def rrelu(input, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool 
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     x = raw(input)
-    slopes = np.where(x >= 0, 1.0, default_rng().uniform(lower, upper, x.shape)).astype(x.dtype)
+    slopes = np.where(x > 0, 1.0, default_rng().uniform(lower, upper, x.shape)).astype(x.dtype)  # x <= 0 drawn
     return _act(RReLU, "rrelu_", input, inplace, slopes)
 
 
