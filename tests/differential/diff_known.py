@@ -121,8 +121,8 @@ _NN13 = ("interpolate*", "conv1d*", "conv_transpose*", "*pool1d*", "adaptive_max
          "pairwise_distance*", "pdist", "normalize*")
 DIFFERS += [
     (op, "*", kind, r".", _empty,
-     "PyTorch's nn kernels treat inputs with a 0-size dimension inconsistently (empty result, an error, or an "
-     "internal IndexError); chainrule returns the empty result or raises its own error")
+     ("PyTorch's nn kernels treat inputs with a 0-size dimension inconsistently (empty result, an error, or an "
+      "internal IndexError); chainrule returns the empty result or raises its own error"))
     for op in _NN13 for kind in ("accepts", "raises", "error-type", "shape", "grad-accepts", "grad-raises")
 ] + [
     ("conv_transpose*", "float32", "raises", r"Output size is too small", None,
