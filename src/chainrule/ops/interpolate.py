@@ -6,9 +6,9 @@ each spatial axis (k < 1 for nearest, 2 for linear, 4 for cubic). PyTorch's CPU 
 and weights computed in the input's float type (always float32 for the nearest modes), as reproduced in
 `_nearest_index`, `_linear_taps` and `_cubic_taps`.
 
-Two ops, each the other's adjoint: `Gather` (the weighted takes) and `Spread` (adds each output's gradient
-back onto its source positions, a product with the (n_out, n_in) interpolation matrix), so gradients of any
-order are exact.
+One op, `Resample`, in two modes, each the other's adjoint: the weighted takes, and their transpose (adds
+each output's gradient back onto its source positions, a product with the (n_out, n_in) interpolation
+matrix), so gradients of any order are exact.
 """
 
 from __future__ import annotations
@@ -32,12 +32,21 @@ def _along(w: np.ndarray, axis: int, ndim: int) -> np.ndarray:
     return w.reshape((-1,) + (1,) * (ndim - 1 - axis))
 
 
-class Gather(Op):
-    """out = sum_k w[k] * take(x, idx[k], axis) (w None: one plain take)."""
+class Resample(Op):
+    """adjoint False: out = sum_k w[k] * take(x, idx[k], axis) (w None: one plain take), i.e. M x along `axis`;
+    adjoint True: out = M^T x, adding each value back onto its source positions. One class, each mode the
+    other's backward, so gradients of any order are exact."""
 
     @staticmethod
-    def forward(ctx, x, axis, idx, w, n_in):
-        ctx.geom = (axis, idx, w, n_in)
+    def forward(ctx, x, axis, idx, w, n_in, adjoint):
+        ctx.geom = (axis, idx, w, n_in, adjoint)
+        if adjoint:
+            n_out = idx.shape[1]
+            m = np.zeros((n_out, n_in), dtype=x.dtype)
+            rows = np.arange(n_out)
+            for k in range(len(idx)):
+                np.add.at(m, (rows, idx[k]), 1 if w is None else w[k])
+            return np.ascontiguousarray(np.moveaxis(np.moveaxis(x, axis, -1) @ m, -1, axis))
         if w is None:
             return np.take(x, idx[0], axis=axis)
         out = np.take(x, idx[0], axis=axis) * _along(w[0], axis, x.ndim)
@@ -47,28 +56,9 @@ class Gather(Op):
 
     @staticmethod
     def backward(ctx, g):
-        # linear in x: dL/dx = M^T G along `axis`, M[j, idx[k, j]] += w[k, j] (the interpolation matrix)
-        return (apply_any(Spread, g, *ctx.geom),) + (None,) * 4
-
-
-class Spread(Op):
-    """The adjoint of Gather: out = M^T g along `axis`, M the (n_out, n_in) interpolation matrix."""
-
-    @staticmethod
-    def forward(ctx, g, axis, idx, w, n_in):
-        ctx.geom = (axis, idx, w, n_in)
-        n_out = idx.shape[1]
-        m = np.zeros((n_out, n_in), dtype=g.dtype)
-        rows = np.arange(n_out)
-        for k in range(len(idx)):
-            np.add.at(m, (rows, idx[k]), 1 if w is None else w[k])
-        moved = np.moveaxis(g, axis, -1)
-        return np.ascontiguousarray(np.moveaxis(moved @ m, -1, axis))
-
-    @staticmethod
-    def backward(ctx, g):
-        # linear in g, the adjoint of Gather: dL/dg = M G along `axis` = Gather(G)
-        return (apply_any(Gather, g, *ctx.geom),) + (None,) * 4
+        # linear in x: out = M x  =>  dL/dx = M^T G ; out = M^T x  =>  dL/dx = M G (M[j, idx[k, j]] += w[k, j])
+        axis, idx, w, n_in, adjoint = ctx.geom
+        return (apply_any(Resample, g, axis, idx, w, n_in, not adjoint),) + (None,) * 5
 
 
 def _scale(n_in: int, n_out: int, align_corners: bool, scale, t):
@@ -310,7 +300,7 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
             idx, w = _cubic_taps(n_in, n_out, align_corners, s, t)
         else:
             idx, w = _linear_taps(n_in, n_out, align_corners, s, t)
-        res = Gather.apply(res, axis, idx, w, n_in)
+        res = Resample.apply(res, axis, idx, w, n_in, False)
     return input.clone() if res is input else res  # nothing to resample: a copy, as PyTorch returns
 
 
