@@ -82,6 +82,20 @@ COMPOSITE = {
     "scaled_dot_product_attention_causal",
 }
 
+# The nn ops of issue 13 whose nodes are not yet named as PyTorch's (compositions here, or op classes shared
+# by several functions: CELU for celu/selu, Shrink, Gather for every interpolate mode, TakeFlat for adaptive
+# max pooling); to be renamed, then removed from this list.
+COMPOSITE |= set("""
+celu celu_default selu softshrink hardshrink hardshrink_method rrelu rrelu_training glu glu_dim0
+interpolate_nearest2d interpolate_nearest_exact interpolate_linear interpolate_bilinear interpolate_bilinear_corners
+interpolate_bicubic interpolate_trilinear interpolate_bilinear_aa interpolate_bicubic_aa conv_transpose2d
+conv_transpose2d_groups_dilation conv_transpose1d conv1d_groups_stride conv1d_same avg_pool1d avg_pool1d_unbatched_ceil
+max_pool1d max_pool1d_indices adaptive_avg_pool1d adaptive_max_pool2d adaptive_max_pool2d_tiled_unbatched
+adaptive_max_pool1d max_unpool2d max_unpool2d_unbatched_size max_unpool1d cosine_similarity
+cosine_similarity_broadcast pairwise_distance pairwise_distance_p1_keepdim pdist pixel_shuffle pixel_unshuffle
+channel_shuffle group_norm group_norm_no_affine instance_norm
+""".split())
+
 
 def _last(out):
     return out[0] if isinstance(out, (tuple, list)) else out

@@ -161,6 +161,35 @@ DIFFERS: list[tuple[str, str, str, str, object, str]] = [
 ]
 
 
+# The nn ops of issue 13 (interpolate, 1-d and transposed convolutions, 1-d / adaptive-max pools, unpooling,
+# group and instance norm, pixel and channel shuffles, distances): on inputs with a 0-size dimension PyTorch's
+# kernels differ from op to op (some return an empty result, some raise, some fail inside with an IndexError);
+# chainrule returns the empty result or raises its own error. Non-empty inputs agree.
+_NN13 = ("interpolate*", "conv1d*", "conv_transpose*", "*pool1d*", "adaptive_max_pool*", "max_unpool*",
+         "group_norm*", "instance_norm*", "pixel_*shuffle", "channel_shuffle", "cosine_similarity*",
+         "pairwise_distance*", "pdist", "normalize*")
+DIFFERS += [
+    (op, "*", kind, r".", _empty,
+     ("PyTorch's nn kernels treat inputs with a 0-size dimension inconsistently (empty result, an error, or an "
+      "internal IndexError); chainrule returns the empty result or raises its own error"))
+    for op in _NN13 for kind in ("accepts", "raises", "error-type", "shape", "grad-accepts", "grad-raises")
+] + [
+    ("conv_transpose*", "float32", "raises", r"Output size is too small", None,
+     ("a 0-size output: PyTorch's float32 (oneDNN) path does not always raise where its other paths do; "
+      "chainrule raises as PyTorch's float64 path")),
+    ("avg_pool1d*", "int*", "raises", r"not implemented for", None,
+     "PyTorch's avg_pool1d also averages integer tensors (truncating); chainrule's average pools take floats"),
+    ("cosine_similarity*", "float*+float*", "value", r"max excess", None,
+     ("PyTorch computes part of a mixed float32/float64 cosine_similarity at float32 precision; chainrule "
+      "promotes both inputs to float64 first")),
+] + [
+    (op, "float32", kind, r"max excess", None,
+     ("float32 rounding on nearly constant groups: chainrule's group/instance norm is mean, var and rsqrt in "
+      "float32, PyTorch's a fused kernel; they agree in float64"))
+    for op in ("group_norm*", "instance_norm*") for kind in ("value", "grad")
+]
+
+
 def tolerated(op: str, config: str, kind: str, message: str, ex) -> str | None:
     """The reason a difference is not a chainrule bug, or None."""
     for op_pat, cfg_pat, k, pattern, cond, reason in DIFFERS:

@@ -69,3 +69,17 @@ from .rnn import GRU, LSTM, RNN, RNNBase  # noqa: F401
 from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase  # noqa: F401
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d  # noqa: F401
 from .sync_batchnorm import SyncBatchNorm  # noqa: F401
+from .activation_more import (  # noqa: F401
+    CELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, LogSigmoid, Mish, RReLU, Softshrink, Softsign, Tanhshrink,
+    Threshold,
+)
+from .conv_more import Conv1d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
+from .norm_more import GroupNorm, InstanceNorm1d, InstanceNorm2d  # noqa: F401
+from .padding import *  # noqa: F401,F403  (ZeroPad, ConstantPad, ReflectionPad, ReplicationPad, CircularPad 1-3d)
+from .pooling_more import (  # noqa: F401
+    AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d, MaxPool1d, MaxUnpool1d, MaxUnpool2d,
+)
+from .upsampling import (  # noqa: F401
+    ChannelShuffle, CosineSimilarity, PairwiseDistance, PixelShuffle, PixelUnshuffle, Upsample,
+    UpsamplingBilinear2d, UpsamplingNearest2d,
+)

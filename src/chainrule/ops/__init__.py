@@ -32,6 +32,12 @@ from .masking import *  # noqa: F401,F403  (masked_select masked_scatter nonzero
 from .diag import *  # noqa: F401,F403  (diag diag_embed diagflat trace)
 from .bitwise import *  # noqa: F401,F403  (bitwise_and ... shifts, & | ^ ~ << >>, logical_xor)
 from .stats import *  # noqa: F401,F403  (std_mean var_mean nan_to_num clamp_min clamp_max isposinf ...)
+from .activation_more import *  # noqa: F401,F403  (celu selu mish hardswish ... glu)
+from .interpolate import *  # noqa: F401,F403  (interpolate and the upsample aliases)
+from .conv_transpose import *  # noqa: F401,F403  (conv1d, conv_transpose1d, conv_transpose2d)
+from .pool_more import *  # noqa: F401,F403  (1-d pools, adaptive max pools, max_unpool)
+from .distance import *  # noqa: F401,F403  (normalize, cosine_similarity, pdist, pixel_shuffle, ...)
+from .group_norm import *  # noqa: F401,F403  (group_norm, instance_norm)
 
 from ._declare import REGISTRY as _REGISTRY, TORCH as _TORCH, names_in as _names_in
 from . import stats as _stats
