@@ -16,7 +16,8 @@ from .dtypes import (
     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8, uint16,
     uint32, uint64,
 )
-from .ops import *  # noqa: F401,F403
+from .ops import *  # noqa: F401,F403  (the declared ops: ops/_declare.py)
+from .ops._promote import can_cast, promote_types, result_type
 from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .size import Size

@@ -63,37 +63,10 @@ T.__rfloordiv__ = _reflect(ar.floor_divide)
 T.__mod__ = ar.remainder
 T.__rmod__ = _reflect(ar.remainder)
 
-# ---- method forms ---------------------------------------------------------------------------------------
-_METHODS = (
-    "add sub mul div pow neg exp log sqrt abs sin cos tanh sigmoid clamp clip maximum minimum sign "
-    "sum mean matmul reshape view view_as flatten unflatten permute transpose swapaxes swapdims t squeeze "
-    "unsqueeze expand expand_as contiguous eq ne lt le gt ge isnan isinf isfinite any all clone relu "
-    "subtract multiply divide true_divide negative absolute floor_divide remainder"
-).split()
-for _name in _METHODS:
-    setattr(T, _name, getattr(ops, _name))
-
-_declare.bind_methods(T)  # every method declared with its op (ops/_declare.py)
-
+# ---- method forms: every method declared with its op (ops/_declare.py) ------------------------------------
+_declare.bind_methods(T)
 T.T = property(ops.numpy_T)
 T.mT = property(lambda self: ops.transpose(self, -2, -1))
-T.where = lambda self, condition, other: ops.where(condition, self, other)
-
-
-def _register_more(names: str) -> None:
-    """Bind further ops as methods when their module defines them (ops added by later modules)."""
-    for name in names.split():
-        if hasattr(ops, name):
-            setattr(T, name, getattr(ops, name))
-
-
-_register_more(
-    "var std max min amax amin logsumexp argmax argmin cat split chunk pad gather scatter_add index_select "
-    "cumsum einsum softmax log_softmax leaky_relu elu gelu silu softplus hardtanh norm prod square "
-    "unbind repeat flip roll tril triu masked_fill take_along_dim outer log1p expm1 exp2 log2 log10 rsqrt "
-    "reciprocal floor ceil round trunc frac erf fix narrow movedim moveaxis tile fliplr flipud ger diagonal "
-    "select"
-)
 
 
 # ---- dtype and device -----------------------------------------------------------------------------------
@@ -148,8 +121,6 @@ T.cuda = lambda self, *a, **k: (_ for _ in ()).throw(
 T.is_floating_point = lambda self: self._data.dtype.kind == "f"
 T.is_complex = lambda self: self._data.dtype.kind == "c"
 T.is_signed = lambda self: self._data.dtype.kind in "fci"
-T.argmax = lambda self, dim=None, keepdim=False: ops.argmax(self, dim, keepdim)
-T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
 
 
 # ---- in-place methods -----------------------------------------------------------------------------------
@@ -266,9 +237,8 @@ _UFUNCS = {
 }
 for _uf, _name in ((np.square, "square"), (np.log1p, "log1p"), (np.expm1, "expm1"), (np.exp2, "exp2"),
                    (np.log2, "log2"), (np.log10, "log10"), (np.floor, "floor"), (np.ceil, "ceil"),
-                   (np.trunc, "trunc"), (np.reciprocal, "reciprocal"), (np.arctanh, "atanh")):
-    if hasattr(ops, _name):
-        _UFUNCS[_uf] = getattr(ops, _name)
+                   (np.trunc, "trunc"), (np.reciprocal, "reciprocal")):
+    _UFUNCS[_uf] = getattr(ops, _name)
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
@@ -359,14 +329,13 @@ _FUNCTIONS = {
 
 
 def _register_functions() -> None:
-    """NumPy functions whose chainrule op exists: concatenate, stack, max ... (added as ops are defined)."""
+    """NumPy functions with a chainrule op: concatenate, stack, max ..."""
     pairs = {
         np.concatenate: "cat", np.stack: "stack", np.flip: "flip", np.roll: "roll", np.tril: "tril",
         np.triu: "triu", np.tile: "tile", np.outer: "outer", np.moveaxis: "movedim",
     }
     for npf, name in pairs.items():
-        if hasattr(ops, name):
-            _FUNCTIONS[npf] = getattr(ops, name)
+        _FUNCTIONS[npf] = getattr(ops, name)
     # NumPy's signatures differ from PyTorch's: adapt them (np.var/np.std default to ddof=0, PyTorch to 1)
     _FUNCTIONS.update({
         np.var: lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **k: ops.var(
@@ -383,11 +352,10 @@ def _register_functions() -> None:
         np.argmax: lambda a, axis=None, out=None, keepdims=False: ops.argmax(a, axis, keepdims),
         np.argmin: lambda a, axis=None, out=None, keepdims=False: ops.argmin(a, axis, keepdims),
     })
-    if hasattr(ops, "amax"):
-        _FUNCTIONS[np.max] = _FUNCTIONS[np.amax] = lambda a, axis=None, keepdims=False, **k: ops.amax(
-            a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
-        _FUNCTIONS[np.min] = _FUNCTIONS[np.amin] = lambda a, axis=None, keepdims=False, **k: ops.amin(
-            a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
+    _FUNCTIONS[np.max] = _FUNCTIONS[np.amax] = lambda a, axis=None, keepdims=False, **k: ops.amax(
+        a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
+    _FUNCTIONS[np.min] = _FUNCTIONS[np.amin] = lambda a, axis=None, keepdims=False, **k: ops.amin(
+        a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
 
 
 _register_functions()

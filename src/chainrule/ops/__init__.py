@@ -24,11 +24,7 @@ from .pool import *  # noqa: F401,F403  (max_pool2d, avg_pool2d, adaptive_avg_po
 
 from ._declare import TORCH as _TORCH, names_in as _names_in
 
-# Export the public functions only (not NumPy, the Op classes or helpers) to `chainrule.*`: the declared ops
-# (ops/_declare.py) with their aliases, and the functions not yet declared.
+# `chainrule.*` gets the declared ops only (ops/_declare.py), with their aliases: not NumPy, the Op classes or
+# the helpers, which stay importable from their modules (chainrule.ops._util.broadcast_error, ...).
 globals().update(_names_in(_TORCH))
-__all__ = sorted(
-    n for n, v in dict(globals()).items()
-    if not n.startswith("_") and callable(v) and not isinstance(v, type)
-    and getattr(v, "__module__", "").startswith("chainrule.ops")
-)
+__all__ = sorted(_names_in(_TORCH))

@@ -9,6 +9,7 @@ from ._promote import array_in as _array_in
 from ._promote import np_result_type as _result_type
 from ._promote import torch_name as _torch_name
 from ._util import broadcast_error
+from ._declare import case, declare
 
 
 def _cmp(ufunc, name):
@@ -94,3 +95,18 @@ def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
 
 def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     return Tensor._wrap(np.asarray(np.all(input._data, axis=dim, keepdims=keepdim)))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+declare(eq, method=True, operators=("x == y",), cases=[
+    case(lambda m, x, y: x == y, (3, 4), (4,), grad=False)])
+declare(ne, method=("ne", "not_equal"), aliases=("not_equal",), operators=("x != y",), differentiable=False)
+declare(lt, method=("lt", "less"), aliases=("less",), operators=("x < y",), differentiable=False)
+declare(le, method=("le", "less_equal"), aliases=("less_equal",), operators=("x <= y",), differentiable=False)
+declare(gt, method=("gt", "greater"), aliases=("greater",), operators=("x > y",), cases=[
+    case(lambda m, x: x > 0.1, (3, 4), grad=False, suffix="scalar")])
+declare(ge, method=("ge", "greater_equal"), aliases=("greater_equal",), operators=("x >= y",),
+        differentiable=False)
+for _f in (equal, isclose, allclose, isnan, isinf, isfinite, logical_and, logical_or, any, all):
+    declare(_f, method=True, differentiable=False)
+declare(logical_not, method=True, operators=("~x",), differentiable=False)

@@ -7,6 +7,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import apply_any, norm_dim
+from ._declare import case, declare
 
 
 class Reshape(Op):
@@ -276,3 +277,25 @@ def select(input, dim: int, index: int):
     from .indexing import Slice
 
     return Slice.apply(input, (slice(None),) * d + (index % n, Ellipsis))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(reshape, method=True, cases=[case(lambda m, x: x.reshape(4, -1), (2, 3, 2))])
+declare(view, namespaces=(), method=True, differentiable=True)
+declare(view_as, namespaces=(), method=True, differentiable=True)
+declare(flatten, method=True, cases=[case(lambda m, x: x.flatten(1), (2, 3, 2))])
+declare(unflatten, method=True, cases=[case(lambda m, x: x.unflatten(1, (2, 2)), (3, 4))])
+declare(permute, method=True, cases=[case(lambda m, x: x.permute(2, 0, 1), (2, 3, 4))])
+declare(transpose, method=("transpose", "swapaxes", "swapdims"), aliases=("swapaxes", "swapdims"), cases=[
+    case(lambda m, x: x.transpose(0, 1), (2, 3))])
+declare(t, method=True, cases=[case(lambda m, x: m.t(x), (2, 3))])
+declare(squeeze, method=True, cases=[case(lambda m, x: x.squeeze(1).unsqueeze(0), (2, 1, 3),
+                                          name="squeeze_unsqueeze")])
+declare(unsqueeze, method=True, differentiable=True)
+declare(expand, namespaces=(), method=True, cases=[case(lambda m, x: x.expand(3, 2, 4), (2, 1))])
+declare(expand_as, namespaces=(), method=True, differentiable=True)
+declare(broadcast_to, method=True, cases=[case(lambda m, x: m.broadcast_to(x, (2, 3, 4)), (3, 1))])
+declare(contiguous, namespaces=(), method=True, differentiable=True)
+declare(diagonal, method=True, cases=[case(lambda m, x: x.diagonal(-1, 2, 0), (3, 2, 4))])
+declare(select, method=True, cases=[case(lambda m, x: m.select(x, 1, -1) * 1, (2, 3))])

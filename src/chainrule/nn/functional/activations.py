@@ -19,6 +19,7 @@ from ...ops import (  # noqa: F401  (re-exported)
 )
 from ...ops.nn_fused import PReLU
 from ...tensor import Tensor
+from ...ops._declare import case, declare
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -68,3 +69,10 @@ def logsigmoid(input: Tensor) -> Tensor:
         tensor([-200.0000,   -0.6931])
     """
     return -softplus(-input)
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(prelu, namespaces=("F",), cases=[case(lambda m, x, w: m.F.prelu(x, w), (3, 4), (4,), kinds="away0")])
+declare(relu_, namespaces=("F",), differentiable=True)
+declare(logsigmoid, namespaces=("F",), cases=[case(lambda m, x: m.F.logsigmoid(x), (3, 4))])

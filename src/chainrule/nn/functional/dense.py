@@ -7,6 +7,7 @@ import numpy as np
 from ...ops.nn_fused import Linear
 from ...random import default_rng
 from ...tensor import Tensor
+from ...ops._declare import case, declare
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -89,3 +90,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 def _mul(a, b):
     return a * b
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(linear, namespaces=("F",), cases=[case(lambda m, x, w, b: m.F.linear(x, w, b), (5, 4), (3, 4), (3,))])
+declare(dropout, namespaces=("F",), differentiable=True)
