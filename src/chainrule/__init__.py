@@ -32,6 +32,11 @@ def is_tensor(obj) -> bool:
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements of input (the product of its shape), as torch.numel.
+
+    Args:
+        input: a tensor of any shape.
+    """
     return input.numel()
 
 

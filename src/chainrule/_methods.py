@@ -66,7 +66,14 @@ T.__rmod__ = _reflect(ar.remainder)
 # ---- method forms: every method declared with its op (ops/_declare.py) ------------------------------------
 _declare.bind_methods(T)
 T.T = property(ops.numpy_T)
-T.mT = property(lambda self: ops.transpose(self, -2, -1))
+
+
+def _mT(self):
+    """The last two dimensions swapped (a view): the batched matrix transpose, as PyTorch's `.mT`."""
+    return ops.transpose(self, -2, -1)
+
+
+T.mT = property(_mT)
 
 
 # ---- dtype and device -----------------------------------------------------------------------------------
@@ -93,8 +100,14 @@ def _is_device(a) -> bool:
     return isinstance(a, (str, _device))
 
 
+def _astype(self, dtype):
+    """self converted to dtype, as NumPy's `astype` (`to(dtype)` in PyTorch's words); differentiable between
+    floating dtypes."""
+    return ops.cast(self, dtype)
+
+
 T.to = to
-T.astype = lambda self, dtype: ops.cast(self, dtype)
+T.astype = _astype
 
 
 def _type(self, dtype=None, non_blocking: bool = False, **kwargs):
@@ -107,20 +120,67 @@ def _type(self, dtype=None, non_blocking: bool = False, **kwargs):
     return ops.cast(self, dtype)
 
 
+def _cast_to(dtype, name: str, what: str):
+    def method(self):
+        return ops.cast(self, dtype)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (f"self converted to {what} (`self.to({what})`); the same tensor when it already has that "
+                      "dtype. Differentiable between floating dtypes.")
+    return method
+
+
+def type_as(self, other):
+    """self converted to other's dtype (`self.to(other.dtype)`).
+
+    Args:
+        other: the tensor whose dtype the result takes.
+    """
+    return ops.cast(self, other.dtype)
+
+
+def cpu(self):
+    """self: chainrule's tensors always live on the CPU."""
+    return self
+
+
+def cuda(self, *args, **kwargs):
+    """Refused: chainrule runs on the CPU (NumPy).
+
+    Raises:
+        RuntimeError: always (PyTorch programs that test `torch.cuda.is_available()` first never call it).
+    """
+    raise RuntimeError("chainrule runs on the CPU (NumPy); CUDA is not available")
+
+
+def is_floating_point(self) -> bool:
+    """True when the dtype is floating (float16, float32, float64)."""
+    return self._data.dtype.kind == "f"
+
+
+def is_complex(self) -> bool:
+    """True when the dtype is complex64 or complex128."""
+    return self._data.dtype.kind == "c"
+
+
+def is_signed(self) -> bool:
+    """True when the dtype can hold negative values (floats, complex and signed integers; not uint8 or bool)."""
+    return self._data.dtype.kind in "fci"
+
+
 T.type = _type
-T.type_as = lambda self, other: ops.cast(self, other.dtype)
-T.float = lambda self: ops.cast(self, np.float32)
-T.double = lambda self: ops.cast(self, np.float64)
-T.half = lambda self: ops.cast(self, np.float16)
-T.long = lambda self: ops.cast(self, np.int64)
-T.int = lambda self: ops.cast(self, np.int32)
-T.bool = lambda self: ops.cast(self, np.bool_)
-T.cpu = lambda self: self
-T.cuda = lambda self, *a, **k: (_ for _ in ()).throw(
-    RuntimeError("chainrule runs on the CPU (NumPy); CUDA is not available"))
-T.is_floating_point = lambda self: self._data.dtype.kind == "f"
-T.is_complex = lambda self: self._data.dtype.kind == "c"
-T.is_signed = lambda self: self._data.dtype.kind in "fci"
+T.type_as = type_as
+T.float = _cast_to(np.float32, "float", "chainrule.float32")
+T.double = _cast_to(np.float64, "double", "chainrule.float64")
+T.half = _cast_to(np.float16, "half", "chainrule.float16")
+T.long = _cast_to(np.int64, "long", "chainrule.int64")
+T.int = _cast_to(np.int32, "int", "chainrule.int32")
+T.bool = _cast_to(np.bool_, "bool", "chainrule.bool")
+T.cpu = cpu
+T.cuda = cuda
+T.is_floating_point = is_floating_point
+T.is_complex = is_complex
+T.is_signed = is_signed
 
 
 # ---- in-place methods -----------------------------------------------------------------------------------
@@ -173,13 +233,14 @@ for _name, _fn in (("relu_", ops.relu), ("neg_", ar.neg), ("exp_", ops.exp), ("s
     setattr(T, _name, _unary_inplace(_name, _promote.inplace_checked(_name, _fn)))  # PyTorch's cast check
 
 
-def _fill(name: str, make):
+def _fill(name: str, make, doc: str):
     """In-place fills (zero_, normal_, uniform_ ...): when recorded, the old value gets a zero gradient."""
 
     def method(self, *args, **kwargs):
         return _views.inplace(self, name, _Fill.apply, make(self, *args, **kwargs))
 
     method.__name__ = name
+    method.__doc__ = doc + "\n\nIn place: returns self, bumps its version counter; the old values get no gradient."
     return method
 
 
@@ -189,11 +250,16 @@ def _rng(kwargs):
     return kwargs.get("generator") or default_rng()
 
 
-T.zero_ = _fill("zero_", lambda self: 0)
-T.normal_ = _fill("normal_", lambda self, mean=0.0, std=1.0, **kw: _rng(kw).normal(mean, std, self.shape))
-T.uniform_ = _fill("uniform_", lambda self, a=0.0, b=1.0, **kw: _rng(kw).uniform(a, b, self.shape))
-T.bernoulli_ = _fill("bernoulli_", lambda self, p=0.5, **kw: _rng(kw).random(self.shape) < p)
-T.random_ = _fill("random_", lambda self, a=0, b=None, **kw: _rng(kw).integers(a, b, self.shape))
+T.zero_ = _fill("zero_", lambda self: 0, "Fill with zeros.")
+T.normal_ = _fill("normal_", lambda self, mean=0.0, std=1.0, **kw: _rng(kw).normal(mean, std, self.shape),
+                  "Fill with samples of a normal distribution N(mean, std**2) (defaults: mean=0.0, std=1.0; "
+                  "generator=: a chainrule.Generator, default the global one).")
+T.uniform_ = _fill("uniform_", lambda self, a=0.0, b=1.0, **kw: _rng(kw).uniform(a, b, self.shape),
+                   "Fill with samples uniform in [a, b) (defaults: a=0.0, b=1.0; generator=: as normal_).")
+T.bernoulli_ = _fill("bernoulli_", lambda self, p=0.5, **kw: _rng(kw).random(self.shape) < p,
+                     "Fill with 1 with probability p, else 0 (default p=0.5; generator=: as normal_).")
+T.random_ = _fill("random_", lambda self, a=0, b=None, **kw: _rng(kw).integers(a, b, self.shape),
+                  "Fill with integers uniform in [a, b) (b=None: [0, a)); generator=: as normal_.")
 
 
 def fill_(self, value):

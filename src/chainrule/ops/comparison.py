@@ -66,34 +66,104 @@ def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: 
 
 
 def isnan(input) -> Tensor:
+    """True where input is NaN.
+
+    Args:
+        input: a tensor of any shape and dtype.
+
+    Returns:
+        a bool tensor of input's shape (no gradient).
+    """
     return Tensor._wrap(np.isnan(input._data))
 
 
 def isinf(input) -> Tensor:
+    """True where input is +inf or -inf.
+
+    Args:
+        input: a tensor of any shape and dtype.
+
+    Returns:
+        a bool tensor of input's shape (no gradient).
+    """
     return Tensor._wrap(np.isinf(input._data))
 
 
 def isfinite(input) -> Tensor:
+    """True where input is neither NaN nor infinite (integers and bools: everywhere).
+
+    Args:
+        input: a tensor of any shape and dtype.
+
+    Returns:
+        a bool tensor of input's shape (no gradient).
+    """
     return Tensor._wrap(np.isfinite(input._data))
 
 
 def logical_not(input) -> Tensor:
+    """True where input is zero (False); any dtype, read as truth values.
+
+    Args:
+        input: a tensor of any shape and dtype.
+
+    Returns:
+        a bool tensor of input's shape (no gradient).
+    """
     return Tensor._wrap(np.logical_not(input._data))
 
 
 def logical_and(input, other) -> Tensor:
+    """True where both input and other are nonzero (truth values of any dtype), broadcast together.
+
+    Args:
+        input: a tensor.
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        a bool tensor of the broadcast shape (no gradient).
+    """
     return Tensor._wrap(np.logical_and(input._data, getattr(other, "_data", other)))
 
 
 def logical_or(input, other) -> Tensor:
+    """True where input or other is nonzero (truth values of any dtype), broadcast together.
+
+    Args:
+        input: a tensor.
+        other: a tensor or a number, broadcastable with input.
+
+    Returns:
+        a bool tensor of the broadcast shape (no gradient).
+    """
     return Tensor._wrap(np.logical_or(input._data, getattr(other, "_data", other)))
 
 
 def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """True if any element (along dim) is nonzero.
+
+    Args:
+        input: a tensor of any dtype (read as truth values).
+        dim: the dimension (int) or dimensions (tuple) to reduce; None (default): all of them.
+        keepdim: keep the reduced dimensions with size 1 (default False).
+
+    Returns:
+        a bool tensor (0-d when every dimension is reduced).
+    """
     return Tensor._wrap(np.asarray(np.any(input._data, axis=dim, keepdims=keepdim)))
 
 
 def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """True if every element (along dim) is nonzero.
+
+    Args:
+        input: a tensor of any dtype (read as truth values).
+        dim: the dimension (int) or dimensions (tuple) to reduce; None (default): all of them.
+        keepdim: keep the reduced dimensions with size 1 (default False).
+
+    Returns:
+        a bool tensor (0-d when every dimension is reduced).
+    """
     return Tensor._wrap(np.asarray(np.all(input._data, axis=dim, keepdims=keepdim)))
 
 

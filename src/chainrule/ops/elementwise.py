@@ -294,7 +294,16 @@ def minimum(input, other):
 
 
 def where(condition, input, other):
-    """input where condition holds, else other, in their result type (gradient flows to the chosen side)."""
+    """input where condition holds, else other, in their result type (gradient flows to the chosen side).
+
+    Args:
+        condition: a bool tensor (other dtypes are read as truth values), broadcast with input and other.
+        input: the values taken where condition is True (a tensor or a number).
+        other: the values taken elsewhere (a tensor or a number).
+
+    Raises:
+        RuntimeError: when the three shapes do not broadcast together.
+    """
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
@@ -344,6 +353,11 @@ declare(clamp, method=("clamp", "clip"), aliases=("clip",), cases=[
 declare(maximum, method=True, cases=[
     case(lambda m, x, y: m.maximum(x, y), (3, 4), (4,), kinds="distinct", suffix="bcast")])
 declare(minimum, method=True, cases=[case(lambda m, x, y: m.minimum(x, y), (3, 4), (3, 4), kinds="distinct")])
-declare(where, method=True, method_fn=lambda self, condition, other: where(condition, self, other), cases=[
+def _where_method(self, condition, other):
+    """`x.where(condition, y)`: x where condition holds, else y (`chainrule.where(condition, x, y)`)."""
+    return where(condition, self, other)
+
+
+declare(where, method=True, method_fn=_where_method, cases=[
     case(lambda m, x, y: m.where(m.mask([[1, 0, 1, 1]]), x, y), (3, 4), (3, 1))])
 declare(sign, method=True, cases=[case(lambda m, x: x.sign() * x, (2, 3), kinds="away0")])

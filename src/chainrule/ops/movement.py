@@ -190,10 +190,28 @@ def expand(input, *sizes):
 
 
 def expand_as(input, other):
+    """input expanded (without copying) to other's shape; see `expand`.
+
+    Args:
+        input: a tensor whose size-1 dimensions (and missing leading ones) are broadcast.
+        other: the tensor whose shape the result takes.
+
+    Raises:
+        RuntimeError: when input's shape does not broadcast to other's.
+    """
     return expand(input, other.shape)
 
 
 def broadcast_to(input, shape):
+    """input broadcast (a view, no copy) to `shape`, as torch.broadcast_to; -1 keeps a dimension.
+
+    Args:
+        input: a tensor whose size-1 dimensions (and missing leading ones) are broadcast.
+        shape: the target shape (a sequence of ints).
+
+    Raises:
+        RuntimeError: when input's shape does not broadcast to `shape`.
+    """
     return expand(input, tuple(shape))
 
 

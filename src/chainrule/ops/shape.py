@@ -274,10 +274,20 @@ def flip(input, *dims):
 
 
 def fliplr(input):
+    """input with the order of its columns (dim 1) reversed: `flip(input, 1)`.
+
+    Args:
+        input: a tensor with at least 2 dimensions.
+    """
     return flip(input, 1)
 
 
 def flipud(input):
+    """input with the order of its rows (dim 0) reversed: `flip(input, 0)`.
+
+    Args:
+        input: a tensor with at least 1 dimension.
+    """
     return flip(input, 0)
 
 

@@ -50,6 +50,11 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 
 def relu_(input: Tensor) -> Tensor:
+    """max(x, 0) written into input (in place); returns input, whose version counter is bumped.
+
+    Args:
+        input: a tensor of any shape; a leaf that requires grad is refused (RuntimeError), as in PyTorch.
+    """
     return relu(input, inplace=True)
 
 
