@@ -255,9 +255,10 @@ declare(pow, method=True, operators=("x ** y",), cases=[
     case(lambda m, x, y: x**y, (3, 4), (3, 4), kinds=("pos", "normal")),
     case(lambda m, x: x**3, (5,), suffix="scalar"),
     case(lambda m, x: 2.0**x, (5,), name="rpow")])
-declare(floor_divide, method=True, operators=("x // y",), differentiable=False)
+declare(floor_divide, method=True, operators=("x // y",), cases=[
+    case(lambda m, x, y: x // y, (3, 4), (4,), kinds=("normal", "pos"), grad=False)])
 declare(remainder, method=True, operators=("x % y",), cases=[
     case(lambda m, x, y: x % y, (3, 4), (4,), kinds="pos")])
 declare(neg, method=("neg", "negative"), aliases=("negative",), operators=("-x",), cases=[
     case(lambda m, x: -x, (2, 3))])
-declare(rsub, differentiable=True)
+declare(rsub, cases=[case(lambda m, x, y: m.rsub(x, y), (3, 4), (4,))])

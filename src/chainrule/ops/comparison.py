@@ -170,13 +170,29 @@ def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
 # ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
 declare(eq, method=True, operators=("x == y",), cases=[
     case(lambda m, x, y: x == y, (3, 4), (4,), grad=False)])
-declare(ne, method=("ne", "not_equal"), aliases=("not_equal",), operators=("x != y",), differentiable=False)
-declare(lt, method=("lt", "less"), aliases=("less",), operators=("x < y",), differentiable=False)
-declare(le, method=("le", "less_equal"), aliases=("less_equal",), operators=("x <= y",), differentiable=False)
+declare(ne, method=("ne", "not_equal"), aliases=("not_equal",), operators=("x != y",), cases=[
+    case(lambda m, x, y: m.not_equal(x, y.round()), (3, 4), (4,), kinds="frac", grad=False)])
+declare(lt, method=("lt", "less"), aliases=("less",), operators=("x < y",), cases=[
+    case(lambda m, x, y: x < y, (3, 4), (3, 1), grad=False)])
+declare(le, method=("le", "less_equal"), aliases=("less_equal",), operators=("x <= y",), cases=[
+    case(lambda m, x, y: x.le(y), (3, 4), (4,), grad=False)])
 declare(gt, method=("gt", "greater"), aliases=("greater",), operators=("x > y",), cases=[
     case(lambda m, x: x > 0.1, (3, 4), grad=False, suffix="scalar")])
-declare(ge, method=("ge", "greater_equal"), aliases=("greater_equal",), operators=("x >= y",),
-        differentiable=False)
-for _f in (equal, isclose, allclose, isnan, isinf, isfinite, logical_and, logical_or, any, all):
-    declare(_f, method=True, differentiable=False)
-declare(logical_not, method=True, operators=("~x",), differentiable=False)
+declare(ge, method=("ge", "greater_equal"), aliases=("greater_equal",), operators=("x >= y",), cases=[
+    case(lambda m, x, y: m.greater_equal(x, y), (3, 4), (3, 4), grad=False)])
+for _f in (equal, allclose):
+    declare(_f, method=True, differentiable=False)  # a Python bool
+declare(isclose, method=True, cases=[
+    case(lambda m, x, y: m.isclose(x, x + y * 1e-6, rtol=1e-6), (3, 4), (3, 4), grad=False)])
+declare(isnan, method=True, cases=[case(lambda m, x: (x.log()).isnan(), (3, 4), grad=False)])
+declare(isinf, method=True, cases=[
+    case(lambda m, x: m.isinf(1 / x.round()), (3, 4), kinds="frac", grad=False)])
+declare(isfinite, method=True, cases=[case(lambda m, x: (1 / x.round()).isfinite(), (3, 4), kinds="frac",
+                                           grad=False)])
+declare(logical_and, method=True, cases=[
+    case(lambda m, x, y: m.logical_and(x > 0, y > 0), (3, 4), (4,), grad=False)])
+declare(logical_or, method=True, cases=[
+    case(lambda m, x, y: (x > 0).logical_or(y > 0), (3, 4), (4,), grad=False)])
+declare(any, method=True, cases=[case(lambda m, x: (x > 1).any(dim=1), (3, 4), grad=False)])
+declare(all, method=True, cases=[case(lambda m, x: m.all(x > -1, 0, keepdim=True), (3, 4), grad=False)])
+declare(logical_not, method=True, operators=("~x",), cases=[case(lambda m, x: ~(x > 0), (3, 4), grad=False)])

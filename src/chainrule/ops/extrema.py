@@ -13,10 +13,9 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import norm_dim, raw, reduce_axes
+from ._util import expand_back, norm_dim, raw, reduce_axes
 from .elementwise import maximum, minimum
 from .indexing import Index
-from .reduce import expand_back
 from ._declare import case, declare
 
 __all__ = ["amax", "amin", "argmax", "argmin", "max", "min", "return_types"]

@@ -98,8 +98,16 @@ def view(input, *shape):
 
 
 def view_as(input, other):
-    """View with the shape of other."""
-    return reshape(input, other.shape)
+    """`input.view(other.shape)`: a view with other's shape.
+
+    Args:
+        input: the tensor to view.
+        other: the tensor whose shape the view takes (same number of elements).
+
+    Raises:
+        RuntimeError: when the sizes differ, or input's strides make a view impossible (use reshape_as).
+    """
+    return view(input, *other.shape)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
@@ -300,8 +308,8 @@ def select(input, dim: int, index: int):
 # ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
 
 declare(reshape, method=True, cases=[case(lambda m, x: x.reshape(4, -1), (2, 3, 2))])
-declare(view, namespaces=(), method=True, differentiable=True)
-declare(view_as, namespaces=(), method=True, differentiable=True)
+declare(view, namespaces=(), method=True, cases=[case(lambda m, x: x.view(3, 2, 2), (3, 4))])
+declare(view_as, namespaces=(), method=True, cases=[case(lambda m, x, y: x.view_as(y), (3, 4), (2, 6))])
 declare(flatten, method=True, cases=[case(lambda m, x: x.flatten(1), (2, 3, 2))])
 declare(unflatten, method=True, cases=[case(lambda m, x: x.unflatten(1, (2, 2)), (3, 4))])
 declare(permute, method=True, cases=[case(lambda m, x: x.permute(2, 0, 1), (2, 3, 4))])
@@ -310,10 +318,11 @@ declare(transpose, method=("transpose", "swapaxes", "swapdims"), aliases=("swapa
 declare(t, method=True, cases=[case(lambda m, x: m.t(x), (2, 3))])
 declare(squeeze, method=True, cases=[case(lambda m, x: x.squeeze(1).unsqueeze(0), (2, 1, 3),
                                           name="squeeze_unsqueeze")])
-declare(unsqueeze, method=True, differentiable=True)
+declare(unsqueeze, method=True, cases=[case(lambda m, x: m.unsqueeze(x, -1), (2, 3))])
 declare(expand, namespaces=(), method=True, cases=[case(lambda m, x: x.expand(3, 2, 4), (2, 1))])
-declare(expand_as, namespaces=(), method=True, differentiable=True)
+declare(expand_as, namespaces=(), method=True, cases=[
+    case(lambda m, x, y: x.expand_as(y), (3, 1), (2, 3, 4))])
 declare(broadcast_to, method=True, cases=[case(lambda m, x: m.broadcast_to(x, (2, 3, 4)), (3, 1))])
-declare(contiguous, namespaces=(), method=True, differentiable=True)
+declare(contiguous, namespaces=(), method=True, cases=[case(lambda m, x: x.t().contiguous(), (3, 4))])
 declare(diagonal, method=True, cases=[case(lambda m, x: x.diagonal(-1, 2, 0), (3, 2, 4))])
 declare(select, method=True, cases=[case(lambda m, x: m.select(x, 1, -1) * 1, (2, 3))])

@@ -14,18 +14,11 @@ from ..dtypes import get_default_dtype as _default_dtype
 from ..tensor import Tensor
 from ._promote import torch_name as _torch_name
 from ._util import apply_any as _apply_any
+from ._util import expand_back
 from ._util import norm_dim
 from ._util import raw as _raw
 from ._util import reduce_axes as _reduce_axes
 from ._declare import case, declare
-
-
-def expand_back(g, shape: tuple, axes, keepdim: bool):
-    """Broadcast a reduced gradient back to the input's shape (works on arrays and on Tensors)."""
-    if axes is not None and not keepdim:
-        for ax in sorted(axes):
-            g = np.expand_dims(g, ax)
-    return np.broadcast_to(g, shape)
 
 
 class Sum(Op):
