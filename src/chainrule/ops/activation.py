@@ -27,6 +27,7 @@ _K_TANH = _math.sqrt(2 / _math.pi)
 
 
 class ReLU(Op):
+    node_name = "ReluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         out = np.maximum(x, zeros_for(x))  # = max(x, 0), on NumPy's fast loop
@@ -55,6 +56,7 @@ def relu(input, inplace: bool = False):
 
 
 class LeakyReLU(Op):
+    node_name = "LeakyReluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, slope):
         ctx.save_for_backward(x)
@@ -75,6 +77,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
 
 
 class ELU(Op):
+    node_name = "EluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, alpha):
         out = np.where(x > 0, x, np.expm1(np.minimum(x, 0)) * alpha)
@@ -95,6 +98,7 @@ def elu(input, alpha: float = 1.0, inplace: bool = False):
 
 
 class GELU(Op):
+    node_name = "GeluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, approximate):
         ctx.save_for_backward(x)
@@ -130,6 +134,7 @@ def gelu(input, approximate: str = "none"):
 
 
 class SiLU(Op):
+    node_name = "SiluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         s = np.tanh(x * 0.5)  # sigmoid(x) = (1 + tanh(x/2)) / 2, stable for any x

@@ -11,6 +11,7 @@ from ._declare import case, declare
 
 
 class MatMul(Op):
+    node_name = "MmBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)

@@ -12,6 +12,7 @@ from ._declare import case, declare
 
 class Reshape(Op):
     """x viewed with a new shape (reshape() uses ReshapeCopy when the strides make a view impossible)."""
+    node_name = "ViewBackward0"  # PyTorch's node
 
     is_view = True
     layout_dependent = True  # re-applied to an array of another memory layout it may copy (autograd/views.py)
@@ -29,6 +30,7 @@ class Reshape(Op):
 
 class ReshapeCopy(Reshape):
     """reshape() of a tensor whose strides allow no view: a copy, as in PyTorch."""
+    node_name = "UnsafeViewBackward0"  # PyTorch's node
 
     is_view = False
 

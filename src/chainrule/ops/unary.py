@@ -26,6 +26,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 class Log1p(Op):
+    node_name = "Log1PBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -122,6 +123,7 @@ class Reciprocal(Op):
 
 
 class Square(Op):
+    node_name = "PowBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -219,7 +221,7 @@ frac = declare(_unary(Frac, "frac", "x - trunc(x): the fractional part, with the
 
 
 def _rounding(fn, name):
-    cls = type(name.capitalize(), (Rounding,), {})  # so grad_fn reads FloorBackward, RoundBackward ...
+    cls = type(name.capitalize(), (Rounding,), {})  # so grad_fn reads FloorBackward0, RoundBackward0 ...
 
     def op(input):
         if not isinstance(input, Tensor):
