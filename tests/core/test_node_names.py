@@ -52,6 +52,15 @@ COMPOSITE = {
     "setitem_index_put",
     "setitem_copy_through_view",
     "self_matmul",
+    # cases that came with the declarations (issue 13) and name their node differently: rsub records a Sub,
+    # bmm and dot an Mm, t a Permute, unsqueeze a View, smooth_l1_loss a Huber, logsigmoid its parts
+    "rsub",
+    "bmm",
+    "dot",
+    "t",
+    "unsqueeze",
+    "smooth_l1_loss",
+    "logsigmoid",
 }
 
 
