@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .autograd import engine as _engine
 from .autograd import views as _views
 from . import dtypes as _dtypes
 from .dtypes import get_default_dtype
@@ -65,6 +66,29 @@ T.__rmod__ = _reflect(ar.remainder)
 
 # ---- method forms: every method declared with its op (ops/_declare.py) ------------------------------------
 _declare.bind_methods(T)
+
+
+def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None, trace=False) -> None:
+    """Accumulate d(self)/d(leaf) into the `.grad` of every leaf that requires grad (autograd/engine.py).
+
+    Args:
+        gradient: d(loss)/d(self), a tensor of self's shape; needed when self is not a scalar (default: 1).
+        retain_graph: keep the saved tensors so that backward can run through the graph again (default: the
+            value of create_graph).
+        create_graph: record the backward pass itself, for higher-order gradients (default False).
+        inputs: the tensors whose `.grad` is accumulated (default: every leaf of the graph).
+        trace: print each step of the backward pass (True, or a dict naming the tensors; see
+            `chainrule.autograd.trace`).
+
+    Raises:
+        RuntimeError: when self does not require grad, when gradient is missing for a non-scalar, or when the
+            graph was already freed by an earlier backward (use retain_graph=True).
+    """
+    _engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
+                     trace=trace)
+
+
+T.backward = backward  # the data model (tensor.py) does not import the engine, which imports it
 T.T = property(ops.numpy_T)
 
 

@@ -359,13 +359,8 @@ class Tensor:
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None,
-                 trace=False) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad`; `gradient` is needed for non-scalars."""
-        from .autograd.engine import backward
-
-        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
-                 trace=trace)
+    # backward() is the engine's `backward` (autograd/engine.py), bound in chainrule/_methods.py: the data
+    # model does not import the engine, which imports it.
 
     # ---- in-place bookkeeping ---------------------------------------------------------------------------
     def _check_inplace(self, name: str) -> bool:

@@ -79,3 +79,11 @@ def test_no_import_cycle_among_the_ops():
     for deps in graph.values():
         deps.discard("chainrule.ops")
     assert _cycles(graph) == []
+
+
+def test_the_tensor_does_not_import_the_engine():
+    """tensor <-> autograd.engine was a cycle (Tensor.backward imported the engine): backward is bound in
+    chainrule/_methods.py now."""
+    graph = {m: deps for m, deps in _graph("").items()}
+    assert "chainrule.autograd.engine" not in graph["chainrule.tensor"]
+    assert "chainrule.tensor" in graph["chainrule.autograd.engine"]
