@@ -68,7 +68,8 @@ T.__rmod__ = _reflect(ar.remainder)
 _declare.bind_methods(T)
 
 
-def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None, trace=False) -> None:
+def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None,
+             trace=False) -> None:
     """Accumulate d(self)/d(leaf) into the `.grad` of every leaf that requires grad (autograd/engine.py).
 
     Args:
