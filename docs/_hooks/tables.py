@@ -3,8 +3,8 @@
 - `<!-- chainrule:pytorch-names -->`: PyTorch's public names, per namespace, provided by chainrule or not. The
   names come from the installed torch when there is one, else from docs/_data/torch_names.json (written by
   docs/_data/make_torch_names.py from torch 2.13).
-- `<!-- chainrule:op-table -->`: every declared op (src/chainrule/ops/_declare.py): its functions, Tensor methods,
-  aliases and operators, whether a gradient flows, and how many test cases its declaration carries.
+- `<!-- chainrule:op-table -->`: every declared op (src/chainrule/ops/_declare.py): its functions, Tensor
+  methods, aliases and operators, whether a gradient flows, and how many test cases its declaration carries.
 - `<!-- chainrule:gradient-formulas -->`: every built-in op's derivative, read from the comment its backward opens
   with in src/chainrule/ops/ (the one place the formula is written).
 - `<!-- chainrule:api chainrule -->` and `<!-- chainrule:api Tensor -->`: the top-level functions and the Tensor
