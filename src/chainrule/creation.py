@@ -63,7 +63,8 @@ def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
         requires_grad: whether autograd records operations on the result (default False).
 
     Example:
-        >>> chainrule.zeros(2, 3).shape
+        >>> import chainrule
+    >>> chainrule.zeros(2, 3).shape
         chainrule.Size([2, 3])
     """
     return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad)

@@ -311,7 +311,7 @@ def select(input, dim: int, index: int):
 
 declare(reshape, method=True, cases=[case(lambda m, x: x.reshape(4, -1), (2, 3, 2))])
 declare(view, namespaces=(), method=True, cases=[case(lambda m, x: x.view(3, 2, 2), (3, 4))])
-declare(view_as, namespaces=(), method=True, cases=[case(lambda m, x, y: x.view_as(y), (3, 4), (2, 6))])
+declare(view_as, namespaces=(), method=True, cases=[case(lambda m, x, y: x.view_as(y), (3, 4), (3, 2, 2))])
 declare(flatten, method=True, cases=[case(lambda m, x: x.flatten(1), (2, 3, 2))])
 declare(unflatten, method=True, cases=[case(lambda m, x: x.unflatten(1, (2, 2)), (3, 4))])
 declare(permute, method=True, cases=[case(lambda m, x: x.permute(2, 0, 1), (2, 3, 4))])
