@@ -4,13 +4,14 @@
 """
 
 from . import _methods as _methods  # noqa: F401  (binds ops onto Tensor)
-from . import autograd, cuda, ops  # noqa: F401
+from . import accelerator, autograd, backends, cuda, ops  # noqa: F401
+from ._layout import contiguous_format, memory_format, preserve_format
 from .autograd.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace, normal, ones,
     ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
-from .device import device
+from .device import device, get_default_device, set_default_device
 from .dtypes import (
     bool, cdouble, cfloat, complex64, complex128, double, dtype, finfo, float, float16, float32, float64,
     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8, uint16,
@@ -18,7 +19,8 @@ from .dtypes import (
 )
 from .ops import *  # noqa: F401,F403  (the declared ops: ops/_declare.py)
 from .ops._promote import can_cast, promote_types, result_type
-from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .sampling import bernoulli, multinomial, poisson
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .size import Size
 from .tensor import Tensor

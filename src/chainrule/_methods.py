@@ -19,6 +19,7 @@ from .ops import elementwise as _elementwise
 from .ops.fill import Copy as _Copy
 from .ops.fill import Fill as _Fill
 from .tensor import Tensor
+from . import _random_methods as _random_methods  # noqa: F401  (normal_, bernoulli_, multinomial ...)
 
 T = Tensor
 
@@ -111,9 +112,9 @@ def to(self, *args, **kwargs):
         if isinstance(a, Tensor):
             dtype = a.dtype
         elif _is_device(a):
-            from .device import device as _device
+            from .device import require_cpu
 
-            _device(a)  # validates: raises for devices other than the CPU
+            require_cpu(a, "Tensor.to")  # devices other than the CPU raise
         else:
             dtype = a
     return self if dtype is None else ops.cast(self, dtype)
@@ -164,18 +165,26 @@ def type_as(self, other):
     return ops.cast(self, other.dtype)
 
 
-def cpu(self):
-    """self: chainrule's tensors always live on the CPU."""
+def cpu(self, memory_format=None):
+    """self: chainrule's tensors always live on the CPU (memory_format is accepted and ignored)."""
     return self
 
 
-def cuda(self, *args, **kwargs):
-    """Refused: chainrule runs on the CPU (NumPy).
+def cuda(self, device=None, non_blocking: bool = False, memory_format=None):
+    """Refused: chainrule has no CUDA backend (`chainrule.cuda.is_available()` is False).
+
+    Args:
+        device: the CUDA device (None, an index or "cuda:N"); named in the error.
+        non_blocking: accepted for PyTorch compatibility.
+        memory_format: accepted for PyTorch compatibility.
 
     Raises:
-        RuntimeError: always (PyTorch programs that test `torch.cuda.is_available()` first never call it).
+        RuntimeError: always, naming the device (PyTorch programs test `torch.cuda.is_available()` first).
     """
-    raise RuntimeError("chainrule runs on the CPU (NumPy); CUDA is not available")
+    from .device import require_cpu
+
+    require_cpu("cuda" if device is None else device if not isinstance(device, int) else f"cuda:{device}",
+                "Tensor.cuda")
 
 
 def is_floating_point(self) -> bool:
@@ -269,22 +278,7 @@ def _fill(name: str, make, doc: str):
     return method
 
 
-def _rng(kwargs):
-    from .random import default_rng
-
-    return kwargs.get("generator") or default_rng()
-
-
 T.zero_ = _fill("zero_", lambda self: 0, "Fill with zeros.")
-T.normal_ = _fill("normal_", lambda self, mean=0.0, std=1.0, **kw: _rng(kw).normal(mean, std, self.shape),
-                  "Fill with samples of a normal distribution N(mean, std**2) (defaults: mean=0.0, std=1.0; "
-                  "generator=: a chainrule.Generator, default the global one).")
-T.uniform_ = _fill("uniform_", lambda self, a=0.0, b=1.0, **kw: _rng(kw).uniform(a, b, self.shape),
-                   "Fill with samples uniform in [a, b) (defaults: a=0.0, b=1.0; generator=: as normal_).")
-T.bernoulli_ = _fill("bernoulli_", lambda self, p=0.5, **kw: _rng(kw).random(self.shape) < p,
-                     "Fill with 1 with probability p, else 0 (default p=0.5; generator=: as normal_).")
-T.random_ = _fill("random_", lambda self, a=0, b=None, **kw: _rng(kw).integers(a, b, self.shape),
-                  "Fill with integers uniform in [a, b) (b=None: [0, a)); generator=: as normal_.")
 
 
 def fill_(self, value):
@@ -452,3 +446,5 @@ def _register_functions() -> None:
 _register_functions()
 T.__array_ufunc__ = _array_ufunc
 T.__array_function__ = _array_function
+
+from . import _layout as _layout  # noqa: E402,F401  (stride, storage_offset, is_contiguous ...; after contiguous)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from .dtypes import get_default_dtype, infer_dtype
-from .random import default_rng
+from .device import require_cpu
+from .random_tensors import rand, rand_like, randint, randint_like, randn, randn_like, randperm  # noqa: F401
+from .sampling import normal  # noqa: F401
 from .tensor import Tensor
 
 
-def _finish(arr: np.ndarray, requires_grad: bool) -> Tensor:
+def _finish(arr: np.ndarray, requires_grad: bool, device=None) -> Tensor:
+    require_cpu(device)
     t = Tensor._wrap(arr)
     if requires_grad:
         t.requires_grad_(True)
@@ -36,11 +39,12 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
         from .tensor import _as_array
 
         arr = np.array(_as_array(data, dtype), copy=True)
-    return _finish(arr, requires_grad)
+    return _finish(arr, requires_grad, device)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """Like tensor(), but shares memory with an ndarray or Tensor of the same dtype."""
+    require_cpu(device, "as_tensor")
     if isinstance(data, Tensor) and (dtype is None or np.dtype(dtype) == data.dtype):
         return data
     return Tensor(data, dtype=dtype)
@@ -59,15 +63,15 @@ def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     Args:
         size: the shape, as ints (`zeros(2, 3)`) or one sequence (`zeros((2, 3))`).
         dtype: the element type; default: the default dtype (float32, `set_default_dtype`).
-        device: accepted for PyTorch compatibility; only "cpu" exists.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
         requires_grad: whether autograd records operations on the result (default False).
 
     Example:
         >>> import chainrule
-    >>> chainrule.zeros(2, 3).shape
+        >>> chainrule.zeros(2, 3).shape
         chainrule.Size([2, 3])
     """
-    return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad)
+    return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad, device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -76,10 +80,10 @@ def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     Args:
         size: the shape, as ints (`zeros(2, 3)`) or one sequence (`zeros((2, 3))`).
         dtype: the element type; default: the default dtype (float32, `set_default_dtype`).
-        device: accepted for PyTorch compatibility; only "cpu" exists.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
         requires_grad: whether autograd records operations on the result (default False).
     """
-    return _finish(np.ones(_size(size), dtype=_float(dtype)), requires_grad)
+    return _finish(np.ones(_size(size), dtype=_float(dtype)), requires_grad, device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -88,10 +92,10 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     Args:
         size: the shape, as ints (`zeros(2, 3)`) or one sequence (`zeros((2, 3))`).
         dtype: the element type; default: the default dtype (float32, `set_default_dtype`).
-        device: accepted for PyTorch compatibility; only "cpu" exists.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
         requires_grad: whether autograd records operations on the result (default False).
     """
-    return _finish(np.empty(_size(size), dtype=_float(dtype)), requires_grad)
+    return _finish(np.empty(_size(size), dtype=_float(dtype)), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -101,11 +105,11 @@ def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False)
         size: the shape (a sequence of ints).
         fill_value: the value of every element.
         dtype: default: inferred from fill_value as PyTorch does (bool, int64, or the default float dtype).
-        device: accepted for PyTorch compatibility; only "cpu" exists.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
         requires_grad: whether autograd records operations on the result (default False).
     """
     dtype = infer_dtype(fill_value) if dtype is None else dtype
-    return _finish(np.full(_size((size,)), fill_value, dtype=dtype), requires_grad)
+    return _finish(np.full(_size((size,)), fill_value, dtype=dtype), requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -115,10 +119,10 @@ def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bo
         n: the number of rows.
         m: the number of columns (default: n).
         dtype: default: the default float dtype.
-        device: accepted for PyTorch compatibility; only "cpu" exists.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
         requires_grad: whether autograd records operations on the result (default False).
     """
-    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad)
+    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad, device)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -127,7 +131,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
         start, end = 0, start
     if dtype is None:
         dtype = infer_dtype(np.asarray([start, end, step]))
-    return _finish(np.arange(start, end, step).astype(dtype), requires_grad)
+    return _finish(np.arange(start, end, step).astype(dtype), requires_grad, device)
 
 
 def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -138,13 +142,13 @@ def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: boo
         end: the last value.
         steps: how many values (an int >= 0).
         dtype: default: the default float dtype.
-        device: accepted for PyTorch compatibility; only "cpu" exists.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
         requires_grad: whether autograd records operations on the result (default False).
     """
-    return _finish(np.linspace(start, end, int(steps)).astype(_float(dtype)), requires_grad)
+    return _finish(np.linspace(start, end, int(steps)).astype(_float(dtype)), requires_grad, device)
 
 
-def logspace(start, end, steps: int, base: float = 10.0, dtype=None, requires_grad: bool = False) -> Tensor:
+def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """`steps` values base ** t for t evenly spaced from start to end: a 1-D tensor.
 
     Args:
@@ -155,50 +159,13 @@ def logspace(start, end, steps: int, base: float = 10.0, dtype=None, requires_gr
         dtype: default: the default float dtype.
         requires_grad: whether autograd records operations on the result (default False).
     """
-    return _finish(np.logspace(start, end, int(steps), base=base).astype(_float(dtype)), requires_grad)
-
-
-def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """Uniform on [0, 1)."""
-    rng = generator or default_rng()
-    return _finish(rng.random(_size(size), dtype=np.float64).astype(_float(dtype)), requires_grad)
-
-
-def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal."""
-    rng = generator or default_rng()
-    dt = _float(dtype)
-    arr = rng.standard_normal(_size(size), dtype=dt if dt in (np.float32, np.float64) else np.float64)
-    return _finish(arr.astype(dt, copy=False), requires_grad)
-
-
-def randint(low, high=None, size=(), generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    """Integers uniform in [low, high) (int64)."""
-    if high is None:
-        low, high = 0, low
-    rng = generator or default_rng()
-    return _finish(rng.integers(low, high, size=tuple(size)).astype(dtype or np.int64), requires_grad)
-
-
-def randperm(n: int, generator=None, dtype=None, device=None) -> Tensor:
-    """A random permutation of 0..n-1 (int64)."""
-    rng = generator or default_rng()
-    return Tensor._wrap(rng.permutation(int(n)).astype(dtype or np.int64))
-
-
-def normal(mean=0.0, std=1.0, size=None, generator=None) -> Tensor:
-    """Normal samples with the given mean and std."""
-    rng = generator or default_rng()
-    m = getattr(mean, "_data", mean)
-    s = getattr(std, "_data", std)
-    shape = size if size is not None else np.broadcast(np.asarray(m), np.asarray(s)).shape
-    return Tensor._wrap((rng.standard_normal(tuple(shape)) * s + m).astype(get_default_dtype()))
+    return _finish(np.logspace(start, end, int(steps), base=base).astype(_float(dtype)), requires_grad, device)
 
 
 def _like(fn):
     def like(input, dtype=None, device=None, requires_grad: bool = False, **kw):
         dt = input.dtype if dtype is None else dtype
-        return fn(*input.shape, dtype=dt, requires_grad=requires_grad, **kw)
+        return fn(*input.shape, dtype=dt, device=device, requires_grad=requires_grad, **kw)
 
     like.__name__ = fn.__name__ + "_like"
     like.__doc__ = f"{fn.__name__} with the shape (and dtype, unless given) of input."
@@ -208,8 +175,6 @@ def _like(fn):
 zeros_like = _like(zeros)
 ones_like = _like(ones)
 empty_like = _like(empty)
-rand_like = _like(rand)
-randn_like = _like(randn)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
@@ -219,19 +184,7 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad: bool = 
         input: the tensor whose shape (and, by default, dtype) the result takes.
         fill_value: the value of every element.
         dtype: default: input's dtype.
-        device: accepted for PyTorch compatibility; only "cpu" exists.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
         requires_grad: whether autograd records operations on the result (default False).
     """
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
-
-
-def randint_like(input, low, high=None, dtype=None) -> Tensor:
-    """Random integers in [low, high) in input's shape, from the global generator.
-
-    Args:
-        input: the tensor whose shape (and, by default, dtype) the result takes.
-        low: the lowest value; with high=None it is the exclusive upper bound and low is 0.
-        high: one above the highest value.
-        dtype: default: input's dtype.
-    """
-    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)

@@ -1,38 +1,179 @@
-"""The global random generator: `manual_seed(s)` makes every random call in chainrule reproducible."""
+"""Random generators: `Generator` (torch.Generator), the `default_generator` and the global seeding functions.
+
+A `Generator` wraps a NumPy `np.random.Generator` (PCG64). PyTorch's names and behaviour: `manual_seed` returns
+the generator, a fresh `Generator()` starts from PyTorch's fixed default seed 67280421310721, the default generator
+starts from a random seed (as PyTorch's), `get_state()` is a uint8 Tensor that `set_state` restores exactly. The
+streams differ from PyTorch's (another algorithm): the same seed gives reproducible numbers, not PyTorch's numbers.
+"""
 
 from __future__ import annotations
 
+import json
+import secrets
+
 import numpy as np
 
-_rng = [np.random.default_rng()]
-_seed = [None]
+_DEFAULT_SEED = 67280421310721  # torch.Generator().initial_seed()
+_U64 = 1 << 64
 
 
-def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed the global generator (as torch.manual_seed); returns it."""
-    _seed[0] = int(seed)
-    _rng[0] = np.random.default_rng(int(seed))
-    return _rng[0]
+class Generator:
+    """A random number generator, as torch.Generator; pass it as `generator=` to any random function.
+
+    Args:
+        device: "cpu" (the default; the only device chainrule computes on).
+
+    Raises:
+        RuntimeError: a device other than the CPU.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> g = cr.Generator().manual_seed(0)
+        >>> a = cr.rand(3, generator=g)
+        >>> bool((a == cr.rand(3, generator=g.manual_seed(0))).all())
+        True
+    """
+
+    def __init__(self, device="cpu") -> None:
+        from .device import device as _device
+
+        dev = _device(device) if not isinstance(device, _device) else device
+        if dev.type != "cpu":
+            raise RuntimeError(f"Generator(device={str(dev)!r}): chainrule has only CPU generators "
+                               "(there is no CUDA backend); use Generator() or Generator('cpu')")
+        self._reseed(_DEFAULT_SEED)
+
+    def _reseed(self, seed: int) -> None:
+        self._seed = seed
+        self._rng = np.random.default_rng(seed)
+
+    @property
+    def device(self):
+        """The generator's device: always the CPU."""
+        from .device import cpu
+
+        return cpu
+
+    def manual_seed(self, seed) -> Generator:
+        """Seed the generator (an int in [-2**63, 2**64); negatives wrap modulo 2**64 as in PyTorch); returns self.
+
+        Raises:
+            RuntimeError: a non-integer seed (e.g. a float).
+            ValueError: a seed outside [-2**63, 2**64).
+        """
+        self._reseed(_check_seed(seed))
+        return self
+
+    def seed(self) -> int:
+        """Seed from the operating system's entropy (non-deterministic) and return the 64-bit seed used."""
+        s = secrets.randbits(64)
+        self._reseed(s)
+        return s
+
+    def initial_seed(self) -> int:
+        """The seed this generator was last seeded with (67280421310721 for a fresh Generator)."""
+        return self._seed
+
+    def get_state(self):
+        """The full state as a uint8 Tensor (NumPy's PCG64 state and the seed, serialized); `set_state` restores it.
+
+        The bytes are chainrule's own format: a PyTorch state cannot be loaded here, nor this one into PyTorch.
+        """
+        from .tensor import Tensor
+
+        blob = json.dumps({"seed": self._seed, "bit_generator": self._rng.bit_generator.state}).encode()
+        return Tensor._wrap(np.frombuffer(blob, dtype=np.uint8).copy())
+
+    def set_state(self, new_state) -> Generator:
+        """Restore a state from `get_state()` (of this or any chainrule Generator); returns self.
+
+        Raises:
+            TypeError: new_state is not a uint8 Tensor (PyTorch's "RNG state must be a torch.ByteTensor").
+            RuntimeError: the bytes are not a chainrule generator state.
+        """
+        from .tensor import Tensor
+
+        if isinstance(new_state, dict) and "bit_generator" in new_state:  # checkpoints of chainrule <= 0.1
+            rng = np.random.default_rng()
+            rng.bit_generator.state = new_state
+            self._rng = rng
+            return self
+        if not isinstance(new_state, Tensor) or new_state._data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor (a uint8 Tensor from Generator.get_state())")
+        try:
+            state = json.loads(new_state._data.tobytes().decode())
+            rng = np.random.default_rng()
+            rng.bit_generator.state = state["bit_generator"]
+            seed = int(state["seed"])
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+            raise RuntimeError(f"set_state: the {new_state._data.size} bytes are not a chainrule generator state "
+                               "(pass a tensor from Generator.get_state() or chainrule.get_rng_state())") from e
+        self._seed, self._rng = seed, rng
+        return self
+
+    def __repr__(self) -> str:
+        return f"<chainrule.Generator object at {hex(id(self))}>"
 
 
-seed = manual_seed
+def _check_seed(seed) -> int:
+    """PyTorch's seed rules for Generator.manual_seed: an int (bool and NumPy ints too)."""
+    if not isinstance(seed, (int, np.integer)):
+        raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+    seed = int(seed)
+    if not -(1 << 63) <= seed < _U64:
+        raise ValueError(f"manual_seed: seed {seed} is out of range; it must lie in [-2**63, 2**64)")
+    return seed % _U64
 
 
-def initial_seed() -> int | None:
-    """The seed last given to manual_seed (None if never seeded)."""
-    return _seed[0]
+default_generator = Generator()
+default_generator.seed()  # as PyTorch: the default generator starts from a random seed
+
+
+def manual_seed(seed) -> Generator:
+    """Seed the default generator (as torch.manual_seed) and return it: every random call then repeats exactly.
+
+    As PyTorch's, it converts the seed with int() first (a float or a digit string is accepted)."""
+    return default_generator.manual_seed(int(seed))
+
+
+def seed() -> int:
+    """Seed the default generator non-deterministically (as torch.seed) and return the 64-bit seed used."""
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    """The seed of the default generator (from manual_seed, seed, or chosen at random at import)."""
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    """The default generator's state as a uint8 Tensor (for checkpoints: `set_rng_state` resumes exactly)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state) -> None:
+    """Restore the default generator from a `get_rng_state()` tensor."""
+    default_generator.set_state(new_state)
 
 
 def default_rng() -> np.random.Generator:
-    """The global generator every random op draws from when no generator is given."""
-    return _rng[0]
+    """The NumPy generator behind the default generator, looked up now (after any manual_seed)."""
+    return default_generator._rng
 
 
-def get_rng_state() -> dict:
-    """A copy of the generator's state (for checkpoints: resume exactly)."""
-    return _rng[0].bit_generator.state
+def np_rng(generator=None) -> np.random.Generator:
+    """The NumPy generator to draw from for a `generator=` argument: None means the default generator.
 
+    A `numpy.random.Generator` is accepted too (chainrule's addition, for NumPy code).
 
-def set_rng_state(state: dict) -> None:
-    """Restore a state from get_rng_state."""
-    _rng[0].bit_generator.state = state
+    Raises:
+        TypeError: anything else (e.g. an int: seed a Generator instead, `Generator().manual_seed(s)`).
+    """
+    if generator is None:
+        return default_generator._rng
+    if type(generator) is Generator:
+        return generator._rng
+    if isinstance(generator, np.random.Generator):
+        return generator
+    raise TypeError(f"generator must be a chainrule.Generator, got {type(generator).__name__}; "
+                    "e.g. generator=chainrule.Generator().manual_seed(0)")

@@ -36,7 +36,7 @@ def test_random_num_samples_and_replacement():
     assert len(long) == 25 and np.bincount(long).min() >= 2  # whole permutations back to back
     draws = list(RandomSampler(DATA, replacement=True, num_samples=1000, seed=0))
     assert len(draws) == 1000 and set(draws) == set(DATA)
-    with pytest.raises(ValueError, match="num_samples must be a positive int"):
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value"):
         RandomSampler(DATA, num_samples=0)
 
 
@@ -52,7 +52,7 @@ def test_batch_sampler(drop_last, expected):
     assert list(bs) == expected and len(bs) == len(expected)
     plain = BatchSampler(iter(DATA), 4, drop_last)  # any iterable of indices (no epoch_indices method)
     assert list(plain) == expected
-    with pytest.raises(ValueError, match="positive int"):
+    with pytest.raises(ValueError, match="positive integer"):
         BatchSampler(DATA, 0, False)
 
 

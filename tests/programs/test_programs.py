@@ -26,11 +26,8 @@ NEEDS = {
 PROGRAMS = sorted(p.stem for p in SRC.glob("*.py"))
 # Programs that need API still being built (issue 13); removed from here as it lands.
 PENDING = {
-    "tensors_basics": "torch.accelerator",
-    "quickstart_fashion": "torch.accelerator",
-    "mnist_cnn": "torch.accelerator",
-    "makemore_bigram": "torch.Generator, multinomial",
-    "makemore_mlp": "torch.Generator",
+    "tensors_basics": "matmul(out=)",
+    "mnist_cnn": "optim.Adadelta",
     "poly_nn_optim": "nn.Parameter as a type",
 }
 

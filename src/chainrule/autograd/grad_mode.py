@@ -45,14 +45,29 @@ class _Mode:
         return wrapper
 
 
-class no_grad(_Mode):  # noqa: N801 - PyTorch's name
-    """Disable graph recording: `with no_grad(): ...` or `@no_grad()`."""
+class _BareDecorator(_Mode):
+    """A mode that also decorates without parentheses, as PyTorch's: `@no_grad` as well as `@no_grad()`."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}() takes no arguments (got {orig_func!r}); "
+                            f"use `with {cls.__name__}():` or `@{cls.__name__}`")
+        return cls()(orig_func)
+
+    def __init__(self, orig_func=None):
+        pass
+
+
+class no_grad(_BareDecorator):  # noqa: N801 - PyTorch's name
+    """Disable graph recording: `with no_grad(): ...`, `@no_grad()` or `@no_grad`."""
 
     _target = False
 
 
-class enable_grad(_Mode):  # noqa: N801
-    """Re-enable graph recording inside a no_grad block."""
+class enable_grad(_BareDecorator):  # noqa: N801
+    """Re-enable graph recording inside a no_grad block (also `@enable_grad()` / `@enable_grad`)."""
 
     _target = True
 
@@ -76,11 +91,18 @@ class set_grad_enabled(_Mode):  # noqa: N801
         return set_grad_enabled(self._target)
 
 
-class inference_mode(no_grad):  # noqa: N801
-    """Alias of no_grad (PyTorch's faster variant; here they are the same)."""
+class inference_mode(_Mode):  # noqa: N801
+    """no_grad under PyTorch's name for its faster variant: `with inference_mode():`, `inference_mode(mode=False)`
+    (records as usual), `@inference_mode()` or `@inference_mode`. Tensors made inside are ordinary tensors (PyTorch
+    marks them as inference tensors; chainrule does not distinguish them)."""
+
+    def __new__(cls, mode=True):
+        if mode is None or isinstance(mode, bool):
+            return super().__new__(cls)
+        return cls()(mode)  # @inference_mode without parentheses
 
     def __init__(self, mode: bool = True):
-        self._target = not mode
+        self._target = not mode if isinstance(mode, bool) else False
 
     def _fresh(self):
         return inference_mode(not self._target)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..random import default_rng
+from ..random import np_rng
 from ..tensor import Tensor
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
@@ -91,7 +91,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
         tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
         a: the lower bound (default 0.0).
         b: the upper bound (default 1.0).
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -102,7 +102,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
         >>> bool((w.abs() <= 0.1).all())
         True
     """
-    rng = generator or default_rng()
+    rng = np_rng(generator)
     u = rng.random(tensor.shape, dtype=_dtype(tensor))
     return _fill(tensor, u * (b - a) + a)
 
@@ -114,7 +114,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
         tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
         mean: the mean (default 0.0).
         std: the standard deviation (default 1.0).
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -124,7 +124,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
         >>> cr.nn.init.normal_(cr.empty(2, 3), std=0.01).shape
         chainrule.Size([2, 3])
     """
-    rng = generator or default_rng()
+    rng = np_rng(generator)
     z = rng.standard_normal(tensor.shape, dtype=_dtype(tensor))
     return _fill(tensor, z * std + mean)
 
@@ -139,7 +139,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         std: the standard deviation (default 1.0).
         a: the lower bound, an absolute value (default -2.0).
         b: the upper bound (default 2.0).
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -152,7 +152,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     """
     if not a < b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
-    rng = generator or default_rng()
+    rng = np_rng(generator)
     out = rng.normal(mean, std, tensor.shape)
     bad = (out < a) | (out > b)
     for _ in range(1000):
@@ -250,7 +250,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor
     Args:
         tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
         gain: a scale factor (default 1.0; `calculate_gain('tanh')` for tanh).
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -275,7 +275,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     Args:
         tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
         gain: a scale factor (default 1.0).
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -307,7 +307,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonline
         a: the negative slope of the leaky ReLU that follows (default 0).
         mode: "fan_in" (default: keeps the forward variance) or "fan_out" (the backward variance).
         nonlinearity: "relu" or "leaky_relu" (default), or any name `calculate_gain` knows.
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -337,7 +337,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinea
         a: the negative slope of the leaky ReLU that follows (default 0).
         mode: "fan_in" (default) or "fan_out".
         nonlinearity: "relu" or "leaky_relu" (default), or any name `calculate_gain` knows.
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -364,7 +364,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
     Args:
         tensor: the Tensor to fill in place (a Parameter, usually `layer.weight`).
         gain: a scale factor (default 1).
-        generator: a `numpy.random.Generator` (default: chainrule's global one, seeded by `chainrule.manual_seed`).
+        generator: a `chainrule.Generator` (default: the default generator, seeded by `chainrule.manual_seed`).
 
     Returns:
         The same tensor, filled (the fill is not recorded on the graph).
@@ -384,7 +384,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
         return tensor
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    rng = generator or default_rng()
+    rng = np_rng(generator)
     flat = rng.standard_normal((rows, cols))
     if rows < cols:
         flat = flat.T

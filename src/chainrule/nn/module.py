@@ -315,7 +315,11 @@ class Module:
         return self
 
     def cuda(self, device=None) -> Module:
-        raise RuntimeError("chainrule runs on the CPU (NumPy); CUDA is not available. Use model.to('cpu').")
+        from ..device import require_cpu
+
+        require_cpu("cuda" if device is None else device if not isinstance(device, int) else f"cuda:{device}",
+                    "Module.cuda")
+        return self
 
     def type(self, dst_type) -> Module:
         return self.to(dst_type)

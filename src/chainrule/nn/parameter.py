@@ -78,8 +78,7 @@ Tensor.__deepcopy__ = _parameter_deepcopy
 def empty_parameter(*shape, dtype=None, device=None) -> Tensor:
     """An uninitialised Parameter of the given shape (dtype: the default float dtype); device must be the CPU."""
     from ..creation import empty
-    from ..device import device as _device
+    from ..device import require_cpu
 
-    if device is not None:
-        _device(device)
+    require_cpu(device, "Parameter")
     return Parameter(empty(*shape, dtype=dtype))

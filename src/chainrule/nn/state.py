@@ -94,7 +94,7 @@ def load_state_dict(module, state_dict, strict: bool = True, assign: bool = Fals
 
 def target_dtype(args: tuple, kwargs: dict):
     """The dtype asked of Module.to (None if only a device): devices other than the CPU raise."""
-    from ..device import device
+    from ..device import device, require_cpu
 
     dtype = kwargs.get("dtype")
     for a in list(args) + [kwargs.get("device"), kwargs.get("tensor")]:
@@ -103,7 +103,7 @@ def target_dtype(args: tuple, kwargs: dict):
         if isinstance(a, Tensor):
             dtype = a.dtype
         elif isinstance(a, (str, device)):
-            device(a)  # raises for anything but the CPU
+            require_cpu(a, "Module.to")  # raises for anything but the CPU
         else:
             dtype = a
     if dtype is not None and np.dtype(dtype).kind not in "fc":

@@ -36,20 +36,23 @@ def like(a: np.ndarray, template):
     return wrap(a) if is_tensor(template) else a
 
 
-def resolve_rng(generator=None, seed: int | None = None) -> np.random.Generator | None:
-    """A Generator from `generator` (Generator or int) or `seed`; None means "the global one, when drawn"."""
+def resolve_rng(generator=None, seed: int | None = None):
+    """The generator to draw from: a chainrule.Generator or numpy Generator as given, an int or `seed` as a
+    seeded NumPy generator, None for "the default generator, looked up when drawing" (see `rng_or_global`)."""
     if generator is not None and seed is not None:
         raise ValueError("pass either generator= or seed=, not both")
-    if isinstance(generator, np.random.Generator):
+    if isinstance(generator, (np.random.Generator, _random.Generator)):
         return generator
     if generator is not None:
-        if isinstance(generator, (int, np.integer)):
+        if isinstance(generator, (int, np.integer)) and not isinstance(generator, bool):
             return np.random.default_rng(int(generator))
         kind = type(generator).__name__
-        raise TypeError(f"generator must be a numpy.random.Generator or an int seed, got {kind}")
+        raise TypeError(f"generator must be a chainrule.Generator (or a numpy.random.Generator, or an int seed), "
+                        f"got {kind}")
     return None if seed is None else np.random.default_rng(int(seed))
 
 
-def rng_or_global(rng: np.random.Generator | None) -> np.random.Generator:
-    """`rng`, or the global generator looked up now (so a later manual_seed takes effect)."""
-    return rng if rng is not None else _random.default_rng()
+def rng_or_global(rng) -> np.random.Generator:
+    """The NumPy generator behind `rng` (the default generator's when None), looked up now: a later
+    manual_seed of the generator takes effect."""
+    return _random.np_rng(rng)

@@ -36,6 +36,59 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
+class IterableDataset(Dataset):
+    """A dataset read as a stream: subclasses define `__iter__()` (torch.utils.data.IterableDataset).
+
+    With `DataLoader(num_workers=n)` every worker iterates its own copy of the dataset: split the work inside
+    `__iter__` with `get_worker_info()` (None in the main process), or every sample comes n times.
+
+    Examples:
+        >>> from chainrule.utils.data import IterableDataset, get_worker_info
+        >>> class Range(IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         info = get_worker_info()  # None without workers: all of it
+        ...         start, step = (0, 1) if info is None else (info.id, info.num_workers)
+        ...         return iter(range(start, self.n, step))
+        >>> list(Range(4))
+        [0, 1, 2, 3]
+    """
+
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__()")
+
+    def __getitem__(self, index):
+        raise TypeError(f"{type(self).__name__} is an IterableDataset: iterate it, it has no [index]")
+
+    def __len__(self) -> int:
+        raise TypeError(f"object of type '{type(self).__name__}' has no len() (an IterableDataset may define "
+                        "__len__ if it knows its length)")
+
+    def __add__(self, other) -> ChainDataset:
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """IterableDatasets one after another (torch.utils.data.ChainDataset).
+
+    Args:
+        datasets: the IterableDatasets to chain.
+    """
+
+    def __init__(self, datasets) -> None:
+        self.datasets = list(datasets)
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise TypeError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self.datasets)
+
+
 class TensorDataset(Dataset):
     """A dataset of equally long Tensors (or arrays): sample i is the tuple of their i-th rows.
 
@@ -164,6 +217,8 @@ class ConcatDataset(Dataset):
         self.datasets = list(datasets)
         if not self.datasets:
             raise ValueError("ConcatDataset: give at least one dataset")
+        if any(isinstance(d, IterableDataset) for d in self.datasets):
+            raise TypeError("ConcatDataset does not support IterableDataset; use ChainDataset to chain streams")
         self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
 
     def __len__(self) -> int:

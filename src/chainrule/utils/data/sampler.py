@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ._convert import resolve_rng, rng_or_global
+from ._convert import as_array, resolve_rng, rng_or_global
 
 
 class Sampler:
@@ -44,17 +44,19 @@ class SequentialSampler(Sampler):
 
 class RandomSampler(Sampler):
     """A fresh random permutation of the indices each epoch (DataLoader's shuffle=True), or `num_samples`
-    draws with replacement.
+    draws with replacement, drawn lazily in chunks (`num_samples=10**10` allocates nothing up front).
 
     Args:
         data_source: the dataset (only its length is used).
         replacement: draw with replacement (default False).
-        num_samples: indices per epoch (default: len(data_source)).
-        generator: a `numpy.random.Generator` or an int seed (default: chainrule's global generator).
+        num_samples: indices per epoch (default: len(data_source)); without replacement, more than the length
+            repeats whole permutations.
+        generator: a chainrule.Generator (or a numpy Generator or int seed; default: the default generator).
         seed: an int seed (chainrule's addition; the same as a seeded generator).
 
     Raises:
-        ValueError: num_samples is not a positive int.
+        TypeError: replacement is not a bool.
+        ValueError: num_samples is not a positive int (PyTorch's messages).
 
     Examples:
         >>> from chainrule.utils.data import RandomSampler
@@ -62,28 +64,88 @@ class RandomSampler(Sampler):
         [0, 1, 2, 3, 4]
     """
 
+    CHUNK = 1 << 16  # indices drawn at a time with replacement
+
     def __init__(self, data_source, replacement: bool = False, num_samples: int | None = None,
                  generator=None, seed: int | None = None) -> None:
+        if not isinstance(replacement, bool):
+            raise TypeError(f"replacement should be a boolean value, but got replacement={replacement}")
+        if num_samples is not None and (isinstance(num_samples, bool) or not isinstance(
+                num_samples, (int, np.integer)) or num_samples <= 0):
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = resolve_rng(generator, seed)
-        if num_samples is not None and (not isinstance(num_samples, (int, np.integer)) or num_samples <= 0):
-            raise ValueError(f"RandomSampler: num_samples must be a positive int, got {num_samples!r}")
 
     @property
     def num_samples(self) -> int:
         """Samples per epoch: len(data_source) unless given."""
         return len(self.data_source) if self._num_samples is None else int(self._num_samples)
 
-    def epoch_indices(self) -> np.ndarray:
-        """One permutation (or draws with replacement) from the generator, drawn now."""
-        rng, n = rng_or_global(self.generator), len(self.data_source)
+    def index_chunks(self) -> Iterator[np.ndarray]:
+        """One epoch as int arrays, drawn as they are asked for (with replacement: CHUNK indices at a time)."""
+        rng, n, total = rng_or_global(self.generator), len(self.data_source), self.num_samples
         if self.replacement:
-            return rng.integers(0, n, size=self.num_samples, dtype=np.intp)
-        reps = -(-self.num_samples // n) if n else 0
-        perm = np.concatenate([rng.permutation(n) for _ in range(reps)]) if reps > 1 else rng.permutation(n)
-        return perm[: self.num_samples].astype(np.intp, copy=False)
+            for start in range(0, total, self.CHUNK):
+                yield rng.integers(0, n, size=min(self.CHUNK, total - start), dtype=np.intp)
+            return
+        for start in range(0, total, max(n, 1)):
+            yield rng.permutation(n)[: total - start].astype(np.intp, copy=False)
+
+    def epoch_indices(self) -> np.ndarray:
+        """One whole epoch as one array (allocates num_samples indices; iteration does not)."""
+        return np.concatenate([np.empty(0, np.intp), *self.index_chunks()])
+
+    def __iter__(self) -> Iterator[int]:
+        for chunk in self.index_chunks():
+            yield from chunk.tolist()
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+
+class WeightedRandomSampler(Sampler):
+    """`num_samples` indices drawn with probabilities proportional to `weights` (torch.utils.data's): e.g. to
+    oversample rare classes, weights[i] = 1 / count(class of sample i).
+
+    Args:
+        weights: one non-negative weight per sample (need not sum to 1), a 1-d sequence or Tensor.
+        num_samples: indices per epoch.
+        replacement: draw with replacement (default True); without, num_samples <= the number of
+            positive weights.
+        generator: a chainrule.Generator (or a numpy Generator or int seed; default: the default generator).
+
+    Raises:
+        ValueError: num_samples not a positive int, replacement not a bool, weights not 1-d.
+        RuntimeError: invalid weights when drawing (negative, inf, NaN, all zero: multinomial's errors).
+
+    Examples:
+        >>> from chainrule.utils.data import WeightedRandomSampler
+        >>> sorted(set(WeightedRandomSampler([0.0, 1.0, 0.0, 2.0], 20, seed=0)))
+        [1, 3]
+    """
+
+    def __init__(self, weights, num_samples: int, replacement: bool = True, generator=None,
+                 seed: int | None = None) -> None:
+        if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+        w = np.asarray(as_array(weights), dtype=np.float64)
+        if w.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(w.shape)}")
+        self.weights, self.num_samples, self.replacement = w, int(num_samples), replacement
+        self.generator = resolve_rng(generator, seed)
+
+    def epoch_indices(self) -> np.ndarray:
+        """One epoch of weighted draws (chainrule.multinomial on the weights)."""
+        from chainrule.sampling import multinomial
+        from chainrule.tensor import Tensor
+
+        draw = multinomial(Tensor._wrap(self.weights), self.num_samples, self.replacement,
+                           generator=rng_or_global(self.generator))
+        return draw._data.astype(np.intp, copy=False)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.epoch_indices().tolist())
@@ -141,13 +203,16 @@ class BatchSampler(Sampler):
 
     def __init__(self, sampler: Sampler | Iterable[int], batch_size: int, drop_last: bool) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"BatchSampler: batch_size must be a positive int, got {batch_size!r}")
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         if not isinstance(drop_last, bool):
-            raise TypeError(f"BatchSampler: drop_last must be a bool, got {drop_last!r}")
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
         self.sampler, self.batch_size, self.drop_last = sampler, int(batch_size), drop_last
 
     def batches(self) -> Iterator[np.ndarray]:
         """One epoch of batches as int arrays (slices of the sampler's `epoch_indices()` when it has them)."""
+        if callable(getattr(self.sampler, "index_chunks", None)):  # drawn lazily (RandomSampler)
+            yield from self._chunked_batches(self.sampler.index_chunks())
+            return
         if callable(getattr(self.sampler, "epoch_indices", None)):
             order, bs = self.sampler.epoch_indices(), self.batch_size
             stop = len(order) - len(order) % bs if self.drop_last else len(order)
@@ -162,6 +227,17 @@ class BatchSampler(Sampler):
                 batch = []
         if batch and not self.drop_last:
             yield np.asarray(batch, dtype=np.intp)
+
+    def _chunked_batches(self, chunks) -> Iterator[np.ndarray]:
+        bs, pending = self.batch_size, np.empty(0, np.intp)
+        for c in chunks:
+            c = np.concatenate([pending, c]) if len(pending) else c
+            stop = len(c) - len(c) % bs
+            for start in range(0, stop, bs):
+                yield c[start : start + bs]
+            pending = c[stop:]
+        if len(pending) and not self.drop_last:
+            yield pending
 
     def __iter__(self) -> Iterator[list[int]]:
         return (b.tolist() for b in self.batches())

@@ -1,0 +1,107 @@
+"""Memory-layout attributes of Tensor, in PyTorch's units: stride() and storage_offset() count elements.
+
+A Tensor's memory is its ndarray's: a slice or transpose is a NumPy view, so strides and offsets read from NumPy
+equal PyTorch's for the views both make (basic slicing, transpose/permute, expand, unsqueeze). nbytes, itemsize,
+nelement, data_ptr, is_contiguous, is_cpu and get_device complete what programs read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+class memory_format:
+    """A memory format (torch.memory_format): `contiguous_format` or `preserve_format`."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return "chainrule." + self._name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+
+
+def _dim(self: Tensor, dim: int, what: str) -> int:
+    n = self._data.ndim
+    lo, hi = (-n, n - 1) if n else (-1, 0)
+    if not isinstance(dim, (int, np.integer)) or not lo <= dim <= hi:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+    return int(dim) % max(n, 1)
+
+
+def stride(self: Tensor, dim: int | None = None):
+    """Elements to step in memory per index of each dimension (a tuple), or of dimension `dim` (an int).
+
+    Raises:
+        IndexError: dim out of range.
+    """
+    a = self._data
+    if a.size == 0:  # NumPy may give an empty array any strides; PyTorch gives the row-major ones
+        strides = tuple(int(np.prod([max(d, 1) for d in a.shape[i + 1 :]])) for i in range(a.ndim))
+    else:
+        strides = tuple(s // a.itemsize for s in a.strides)
+    if dim is None:
+        return strides
+    if a.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return strides[_dim(self, dim, "stride")]
+
+
+def _root(a: np.ndarray) -> np.ndarray:
+    """The ndarray that owns the memory `a` views (a itself when it owns it)."""
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def storage_offset(self: Tensor) -> int:
+    """Elements between the start of the memory this tensor views and its first element (0 unless a view)."""
+    a = self._data
+    root = _root(a)
+    if a.size == 0 or root is a:
+        return 0
+    return (a.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // a.itemsize
+
+
+def data_ptr(self: Tensor) -> int:
+    """The address of the first element (two tensors sharing memory from the same element have the same one)."""
+    return self._data.__array_interface__["data"][0]
+
+
+def is_contiguous(self: Tensor, memory_format=contiguous_format) -> bool:
+    """Whether the elements lie in memory in row-major order without gaps (a transpose or a strided slice is not)."""
+    return bool(self._data.flags.c_contiguous)
+
+
+def _contiguous(self: Tensor, memory_format=contiguous_format) -> Tensor:
+    """The tensor itself when contiguous, else a row-major copy (in the graph: the copy gets the gradient)."""
+    from .ops.movement import contiguous
+
+    return contiguous(self)
+
+
+def _pin_memory(self: Tensor, device=None) -> Tensor:
+    """Raises, as PyTorch does without an accelerator: pinned memory only speeds up copies to a GPU."""
+    raise RuntimeError("Cannot access accelerator device when none is available. (pin_memory: chainrule computes "
+                       "on the CPU, there is nothing to pin for)")
+
+
+Tensor.stride = stride
+Tensor.storage_offset = storage_offset
+Tensor.data_ptr = data_ptr
+Tensor.is_contiguous = is_contiguous
+Tensor.contiguous = _contiguous
+Tensor.nelement = Tensor.numel
+Tensor.itemsize = property(lambda self: self._data.itemsize, doc="Bytes per element.")
+Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize, doc="numel() * itemsize.")
+Tensor.is_cpu = property(lambda self: True, doc="Always True: tensors live on the CPU.")
+Tensor.get_device = lambda self: -1  # PyTorch's answer for a CPU tensor
+Tensor.is_pinned = lambda self, device=None: False
+Tensor.pin_memory = _pin_memory

@@ -1,0 +1,11 @@
+"""`chainrule.backends.mps`: Apple's Metal backend is not part of chainrule."""
+
+
+def is_available() -> bool:
+    """False: chainrule computes on the CPU with NumPy."""
+    return False
+
+
+def is_built() -> bool:
+    """False: chainrule has no MPS backend."""
+    return False
