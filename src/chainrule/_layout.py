@@ -102,6 +102,16 @@ Tensor.nelement = Tensor.numel
 Tensor.itemsize = property(lambda self: self._data.itemsize, doc="Bytes per element.")
 Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize, doc="numel() * itemsize.")
 Tensor.is_cpu = property(lambda self: True, doc="Always True: tensors live on the CPU.")
-Tensor.get_device = lambda self: -1  # PyTorch's answer for a CPU tensor
-Tensor.is_pinned = lambda self, device=None: False
+def get_device(self) -> int:
+    """-1: PyTorch's device index of a CPU tensor (every chainrule tensor is on the CPU)."""
+    return -1
+
+
+def is_pinned(self, device=None) -> bool:
+    """False: chainrule has no pinned (page-locked) memory; `device` is accepted for PyTorch compatibility."""
+    return False
+
+
+Tensor.get_device = get_device
+Tensor.is_pinned = is_pinned
 Tensor.pin_memory = _pin_memory
