@@ -80,13 +80,6 @@ def is_contiguous(self: Tensor, memory_format=contiguous_format) -> bool:
     return bool(self._data.flags.c_contiguous)
 
 
-def _contiguous(self: Tensor, memory_format=contiguous_format) -> Tensor:
-    """The tensor itself when contiguous, else a row-major copy (in the graph: the copy gets the gradient)."""
-    from .ops.movement import contiguous
-
-    return contiguous(self)
-
-
 def _pin_memory(self: Tensor, device=None) -> Tensor:
     """Raises, as PyTorch does without an accelerator: pinned memory only speeds up copies to a GPU."""
     raise RuntimeError("Cannot access accelerator device when none is available. (pin_memory: chainrule computes "
@@ -97,7 +90,6 @@ Tensor.stride = stride
 Tensor.storage_offset = storage_offset
 Tensor.data_ptr = data_ptr
 Tensor.is_contiguous = is_contiguous
-Tensor.contiguous = _contiguous
 Tensor.nelement = Tensor.numel
 Tensor.itemsize = property(lambda self: self._data.itemsize, doc="Bytes per element.")
 Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize, doc="numel() * itemsize.")

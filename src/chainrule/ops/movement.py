@@ -225,10 +225,10 @@ def broadcast_to(input, shape):
     return expand(input, tuple(shape))
 
 
-def contiguous(input):
+def contiguous(input, memory_format=None):
     """The tensor itself when its memory is C-contiguous, else a contiguous copy (as in PyTorch: an in-place
-    edit
-    of the copy leaves the input alone)."""
+    edit of the copy leaves the input alone). memory_format: accepted for PyTorch compatibility (chainrule's
+    tensors are row-major: `contiguous_format`)."""
     if input._data.flags.c_contiguous:
         return input
     from .cast import clone
