@@ -3,6 +3,8 @@
 - `<!-- chainrule:pytorch-names -->`: PyTorch's public names, per namespace, provided by chainrule or not. The
   names come from the installed torch when there is one, else from docs/_data/torch_names.json (written by
   docs/_data/make_torch_names.py from torch 2.13).
+- `<!-- chainrule:op-table -->`: every declared op (src/chainrule/ops/_declare.py): its functions, Tensor
+  methods, aliases and operators, whether a gradient flows, and how many test cases its declaration carries.
 - `<!-- chainrule:gradient-formulas -->`: every built-in op's derivative, read from the comment its backward opens
   with in src/chainrule/ops/ (the one place the formula is written).
 - `<!-- chainrule:api chainrule -->` and `<!-- chainrule:api Tensor -->`: the top-level functions and the Tensor
@@ -89,6 +91,35 @@ def pytorch_table() -> str:
             out.append(f'??? note "{title}"')
             out.append("    " + (", ".join(f"`{n}`" for n in names) or "(none)"))
             out.append("")
+    return "\n".join(out)
+
+
+OP_MARK = "<!-- chainrule:op-table -->"
+
+
+def op_table() -> str:
+    """One row per declared op, read from the registry of declarations when the site is built."""
+    from chainrule.ops._declare import FUNCTIONAL, REGISTRY, TORCH, all_cases
+
+    all_cases()  # imports every family (nn.functional's ops declare themselves on import)
+    decls = sorted(REGISTRY.values(), key=lambda d: d.name)
+    n_cases = sum(len(d.cases) for d in decls)
+    n_diff = sum(d.is_differentiable for d in decls)
+    out = [(f"{len(decls)} ops declared, {n_diff} of them differentiable, with {n_cases} test cases between them "
+            "(each case is checked against PyTorch in float32 and float64, gradchecked in float64 when the op is "
+            "differentiable, and drawn by the gradcheck experiment); read from the declarations when this page "
+            "was built."), "",
+           "| op | functions | `Tensor` methods | operators | gradient | cases | file |",
+           "| --- | --- | --- | --- | :---: | ---: | --- |"]
+    for d in decls:
+        names = (d.name, *d.aliases)
+        funcs = [f"`chainrule.{n}`" for n in names if TORCH in d.namespaces]
+        funcs += [f"`F.{n}`" for n in names if FUNCTIONAL in d.namespaces]
+        methods = ", ".join(f"`.{m}`" for m in d.methods) or "–"
+        ops = ", ".join(f"`{o}`" for o in d.operators).replace("|", "\\|") or "–"
+        file = d.module.removeprefix("chainrule.").replace(".", "/") + ".py"
+        out.append(f"| `{d.name}` | {', '.join(funcs) or '–'} | {methods} | {ops} | "
+                   f"{'yes' if d.is_differentiable else 'no'} | {len(d.cases)} | `{file}` |")
     return "\n".join(out)
 
 
@@ -224,9 +255,14 @@ def members(module_name: str, inherited: bool = False) -> str:
         if inspect.ismodule(obj) or not (isinstance(obj, type) or callable(obj)):
             continue
         (classes if isinstance(obj, type) else functions).append((name, obj))
+    from chainrule.ops._declare import REGISTRY
+
+    declared = {id(d.fn) for d in REGISTRY.values()}
     out = []
     for name, obj in classes + functions:
-        if "<locals>" in getattr(obj, "__qualname__", ""):
+        # a closure, or a declared op exported by the registry (nn.functional's names): static analysis cannot
+        # follow `globals().update(names_in(...))`, so these are read with inspect
+        if "<locals>" in getattr(obj, "__qualname__", "") or (id(obj) in declared and obj.__module__ != module_name):
             out += [f"## `{module_name}.{name}` {{ #{module_name}.{name} }}", "", "```python",
                     f"{module_name}.{name}{_signature(obj)}", "```", "", _doc(obj), ""]
         else:
@@ -240,7 +276,8 @@ _CACHE: dict[str, str] = {}
 
 
 def on_page_markdown(markdown: str, page, config, files):
-    for mark, make in ((PYTORCH_MARK, pytorch_table), (GRADIENT_MARK, gradient_table), *API_MARKS.items()):
+    for mark, make in ((PYTORCH_MARK, pytorch_table), (GRADIENT_MARK, gradient_table), (OP_MARK, op_table),
+                       *API_MARKS.items()):
         if mark in markdown:
             if mark not in _CACHE:
                 _CACHE[mark] = make()

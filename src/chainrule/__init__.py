@@ -17,7 +17,8 @@ from .dtypes import (
     get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8, uint16,
     uint32, uint64,
 )
-from .ops import *  # noqa: F401,F403
+from .ops import *  # noqa: F401,F403  (the declared ops: ops/_declare.py)
+from .ops._promote import can_cast, promote_types, result_type
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .sampling import bernoulli, multinomial, poisson
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
@@ -33,6 +34,11 @@ def is_tensor(obj) -> bool:
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements of input (the product of its shape), as torch.numel.
+
+    Args:
+        input: a tensor of any shape.
+    """
     return input.numel()
 
 

@@ -80,13 +80,6 @@ def is_contiguous(self: Tensor, memory_format=contiguous_format) -> bool:
     return bool(self._data.flags.c_contiguous)
 
 
-def _contiguous(self: Tensor, memory_format=contiguous_format) -> Tensor:
-    """The tensor itself when contiguous, else a row-major copy (in the graph: the copy gets the gradient)."""
-    from .ops.movement import contiguous
-
-    return contiguous(self)
-
-
 def _pin_memory(self: Tensor, device=None) -> Tensor:
     """Raises, as PyTorch does without an accelerator: pinned memory only speeds up copies to a GPU."""
     raise RuntimeError("Cannot access accelerator device when none is available. (pin_memory: chainrule computes "
@@ -97,11 +90,20 @@ Tensor.stride = stride
 Tensor.storage_offset = storage_offset
 Tensor.data_ptr = data_ptr
 Tensor.is_contiguous = is_contiguous
-Tensor.contiguous = _contiguous
 Tensor.nelement = Tensor.numel
 Tensor.itemsize = property(lambda self: self._data.itemsize, doc="Bytes per element.")
 Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize, doc="numel() * itemsize.")
 Tensor.is_cpu = property(lambda self: True, doc="Always True: tensors live on the CPU.")
-Tensor.get_device = lambda self: -1  # PyTorch's answer for a CPU tensor
-Tensor.is_pinned = lambda self, device=None: False
+def get_device(self) -> int:
+    """-1: PyTorch's device index of a CPU tensor (every chainrule tensor is on the CPU)."""
+    return -1
+
+
+def is_pinned(self, device=None) -> bool:
+    """False: chainrule has no pinned (page-locked) memory; `device` is accepted for PyTorch compatibility."""
+    return False
+
+
+Tensor.get_device = get_device
+Tensor.is_pinned = is_pinned
 Tensor.pin_memory = _pin_memory

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .autograd import engine as _engine
 from .autograd import views as _views
 from . import dtypes as _dtypes
 from .dtypes import get_default_dtype
@@ -62,37 +63,41 @@ T.__rfloordiv__ = _reflect(ar.floor_divide)
 T.__mod__ = ar.remainder
 T.__rmod__ = _reflect(ar.remainder)
 
-# ---- method forms ---------------------------------------------------------------------------------------
-_METHODS = (
-    "add sub mul div pow neg exp log sqrt abs sin cos tanh sigmoid clamp clip maximum minimum sign "
-    "sum mean matmul reshape view view_as flatten unflatten permute transpose swapaxes swapdims t squeeze "
-    "unsqueeze expand expand_as contiguous eq ne lt le gt ge isnan isinf isfinite any all clone relu "
-    "subtract multiply divide true_divide negative absolute floor_divide remainder"
-).split()
-for _name in _METHODS:
-    setattr(T, _name, getattr(ops, _name))
+# ---- method forms: every method declared with its op (ops/_declare.py) ------------------------------------
+_declare.bind_methods(T)
 
-_declare.bind_methods(T)  # every method declared with its op (ops/_declare.py)
 
+def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None,
+             trace=False) -> None:
+    """Accumulate d(self)/d(leaf) into the `.grad` of every leaf that requires grad (autograd/engine.py).
+
+    Args:
+        gradient: d(loss)/d(self), a tensor of self's shape; needed when self is not a scalar (default: 1).
+        retain_graph: keep the saved tensors so that backward can run through the graph again (default: the
+            value of create_graph).
+        create_graph: record the backward pass itself, for higher-order gradients (default False).
+        inputs: the tensors whose `.grad` is accumulated (default: every leaf of the graph).
+        trace: print each step of the backward pass (True, or a dict naming the tensors; see
+            `chainrule.autograd.trace`).
+
+    Raises:
+        RuntimeError: when self does not require grad, when gradient is missing for a non-scalar, or when the
+            graph was already freed by an earlier backward (use retain_graph=True).
+    """
+    _engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
+                     trace=trace)
+
+
+T.backward = backward  # the data model (tensor.py) does not import the engine, which imports it
 T.T = property(ops.numpy_T)
-T.mT = property(lambda self: ops.transpose(self, -2, -1))
-T.where = lambda self, condition, other: ops.where(condition, self, other)
 
 
-def _register_more(names: str) -> None:
-    """Bind further ops as methods when their module defines them (ops added by later modules)."""
-    for name in names.split():
-        if hasattr(ops, name):
-            setattr(T, name, getattr(ops, name))
+def _mT(self):
+    """The last two dimensions swapped (a view): the batched matrix transpose, as PyTorch's `.mT`."""
+    return ops.transpose(self, -2, -1)
 
 
-_register_more(
-    "var std max min amax amin logsumexp argmax argmin cat split chunk pad gather scatter_add index_select "
-    "cumsum einsum softmax log_softmax leaky_relu elu gelu silu softplus hardtanh norm prod square "
-    "unbind repeat flip roll tril triu masked_fill take_along_dim outer log1p expm1 exp2 log2 log10 rsqrt "
-    "reciprocal floor ceil round trunc frac erf fix narrow movedim moveaxis tile fliplr flipud ger diagonal "
-    "select"
-)
+T.mT = property(_mT)
 
 
 # ---- dtype and device -----------------------------------------------------------------------------------
@@ -119,8 +124,14 @@ def _is_device(a) -> bool:
     return isinstance(a, (str, _device))
 
 
+def _astype(self, dtype):
+    """self converted to dtype, as NumPy's `astype` (`to(dtype)` in PyTorch's words); differentiable between
+    floating dtypes."""
+    return ops.cast(self, dtype)
+
+
 T.to = to
-T.astype = lambda self, dtype: ops.cast(self, dtype)
+T.astype = _astype
 
 
 def _type(self, dtype=None, non_blocking: bool = False, **kwargs):
@@ -133,34 +144,75 @@ def _type(self, dtype=None, non_blocking: bool = False, **kwargs):
     return ops.cast(self, dtype)
 
 
-T.type = _type
-T.type_as = lambda self, other: ops.cast(self, other.dtype)
-T.float = lambda self: ops.cast(self, np.float32)
-T.double = lambda self: ops.cast(self, np.float64)
-T.half = lambda self: ops.cast(self, np.float16)
-T.long = lambda self: ops.cast(self, np.int64)
-T.int = lambda self: ops.cast(self, np.int32)
-T.bool = lambda self: ops.cast(self, np.bool_)
-T.cpu = lambda self, memory_format=None: self
+def _cast_to(dtype, name: str, what: str):
+    def method(self):
+        return ops.cast(self, dtype)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (f"self converted to {what} (`self.to({what})`); the same tensor when it already has that "
+                      "dtype. Differentiable between floating dtypes.")
+    return method
 
 
-def _cuda(self, device=None, non_blocking: bool = False, memory_format=None):
-    """Always raises: there is no CUDA backend (chainrule.cuda.is_available() is False)."""
+def type_as(self, other):
+    """self converted to other's dtype (`self.to(other.dtype)`).
+
+    Args:
+        other: the tensor whose dtype the result takes.
+    """
+    return ops.cast(self, other.dtype)
+
+
+def cpu(self, memory_format=None):
+    """self: chainrule's tensors always live on the CPU (memory_format is accepted and ignored)."""
+    return self
+
+
+def cuda(self, device=None, non_blocking: bool = False, memory_format=None):
+    """Refused: chainrule has no CUDA backend (`chainrule.cuda.is_available()` is False).
+
+    Args:
+        device: the CUDA device (None, an index or "cuda:N"); named in the error.
+        non_blocking: accepted for PyTorch compatibility.
+        memory_format: accepted for PyTorch compatibility.
+
+    Raises:
+        RuntimeError: always, naming the device (PyTorch programs test `torch.cuda.is_available()` first).
+    """
     from .device import require_cpu
 
     require_cpu("cuda" if device is None else device if not isinstance(device, int) else f"cuda:{device}",
                 "Tensor.cuda")
 
 
-T.cuda = _cuda
-T.is_floating_point = lambda self: self._data.dtype.kind == "f"
-T.is_complex = lambda self: self._data.dtype.kind == "c"
-T.is_signed = lambda self: self._data.dtype.kind in "fci"
-T.argmax = lambda self, dim=None, keepdim=False: ops.argmax(self, dim, keepdim)
-T.argmin = lambda self, dim=None, keepdim=False: ops.argmin(self, dim, keepdim)
-for _name in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them
-    if hasattr(T, _name) and _name not in _declare.REGISTRY:  # declared ops take axis= themselves
-        setattr(T, _name, _stats.accepts_axis(getattr(T, _name)))
+def is_floating_point(self) -> bool:
+    """True when the dtype is floating (float16, float32, float64)."""
+    return self._data.dtype.kind == "f"
+
+
+def is_complex(self) -> bool:
+    """True when the dtype is complex64 or complex128."""
+    return self._data.dtype.kind == "c"
+
+
+def is_signed(self) -> bool:
+    """True when the dtype can hold negative values (floats, complex and signed integers; not uint8 or bool)."""
+    return self._data.dtype.kind in "fci"
+
+
+T.type = _type
+T.type_as = type_as
+T.float = _cast_to(np.float32, "float", "chainrule.float32")
+T.double = _cast_to(np.float64, "double", "chainrule.float64")
+T.half = _cast_to(np.float16, "half", "chainrule.float16")
+T.long = _cast_to(np.int64, "long", "chainrule.int64")
+T.int = _cast_to(np.int32, "int", "chainrule.int32")
+T.bool = _cast_to(np.bool_, "bool", "chainrule.bool")
+T.cpu = cpu
+T.cuda = cuda
+T.is_floating_point = is_floating_point
+T.is_complex = is_complex
+T.is_signed = is_signed
 
 
 # ---- in-place methods -----------------------------------------------------------------------------------
@@ -213,17 +265,18 @@ for _name, _fn in (("relu_", ops.relu), ("neg_", ar.neg), ("exp_", ops.exp), ("s
     setattr(T, _name, _unary_inplace(_name, _promote.inplace_checked(_name, _fn)))  # PyTorch's cast check
 
 
-def _fill(name: str, make):
+def _fill(name: str, make, doc: str):
     """In-place fills (zero_, normal_, uniform_ ...): when recorded, the old value gets a zero gradient."""
 
     def method(self, *args, **kwargs):
         return _views.inplace(self, name, _Fill.apply, make(self, *args, **kwargs))
 
     method.__name__ = name
+    method.__doc__ = doc + "\n\nIn place: returns self, bumps its version counter; the old values get no gradient."
     return method
 
 
-T.zero_ = _fill("zero_", lambda self: 0)
+T.zero_ = _fill("zero_", lambda self: 0, "Fill with zeros.")
 
 
 def fill_(self, value):
@@ -272,8 +325,7 @@ for _uf, _name in ((np.square, "square"), (np.log1p, "log1p"), (np.expm1, "expm1
                    (np.cosh, "cosh"), (np.arcsinh, "asinh"), (np.arccosh, "acosh"), (np.arctan2, "atan2"),
                    (np.hypot, "hypot"), (np.copysign, "copysign"), (np.fmod, "fmod"), (np.logaddexp, "logaddexp"),
                    (np.logaddexp2, "logaddexp2")):
-    if hasattr(ops, _name):
-        _UFUNCS[_uf] = getattr(ops, _name)
+    _UFUNCS[_uf] = getattr(ops, _name)
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
@@ -364,14 +416,13 @@ _FUNCTIONS = {
 
 
 def _register_functions() -> None:
-    """NumPy functions whose chainrule op exists: concatenate, stack, max ... (added as ops are defined)."""
+    """NumPy functions with a chainrule op: concatenate, stack, max ..."""
     pairs = {
         np.concatenate: "cat", np.stack: "stack", np.flip: "flip", np.roll: "roll", np.tril: "tril",
         np.triu: "triu", np.tile: "tile", np.outer: "outer", np.moveaxis: "movedim",
     }
     for npf, name in pairs.items():
-        if hasattr(ops, name):
-            _FUNCTIONS[npf] = getattr(ops, name)
+        _FUNCTIONS[npf] = getattr(ops, name)
     # NumPy's signatures differ from PyTorch's: adapt them (np.var/np.std default to ddof=0, PyTorch to 1)
     _FUNCTIONS.update({
         np.var: lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **k: ops.var(
@@ -388,11 +439,10 @@ def _register_functions() -> None:
         np.argmax: lambda a, axis=None, out=None, keepdims=False: ops.argmax(a, axis, keepdims),
         np.argmin: lambda a, axis=None, out=None, keepdims=False: ops.argmin(a, axis, keepdims),
     })
-    if hasattr(ops, "amax"):
-        _FUNCTIONS[np.max] = _FUNCTIONS[np.amax] = lambda a, axis=None, keepdims=False, **k: ops.amax(
-            a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
-        _FUNCTIONS[np.min] = _FUNCTIONS[np.amin] = lambda a, axis=None, keepdims=False, **k: ops.amin(
-            a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
+    _FUNCTIONS[np.max] = _FUNCTIONS[np.amax] = lambda a, axis=None, keepdims=False, **k: ops.amax(
+        a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
+    _FUNCTIONS[np.min] = _FUNCTIONS[np.amin] = lambda a, axis=None, keepdims=False, **k: ops.amin(
+        a, axis if axis is not None else tuple(range(a.ndim)), keepdims)
 
 
 _register_functions()

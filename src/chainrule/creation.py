@@ -58,23 +58,70 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def zeros(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of the given shape.
+
+    Args:
+        size: the shape, as ints (`zeros(2, 3)`) or one sequence (`zeros((2, 3))`).
+        dtype: the element type; default: the default dtype (float32, `set_default_dtype`).
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
+        requires_grad: whether autograd records operations on the result (default False).
+
+    Example:
+        >>> import chainrule
+        >>> chainrule.zeros(2, 3).shape
+        chainrule.Size([2, 3])
+    """
     return _finish(np.zeros(_size(size), dtype=_float(dtype)), requires_grad, device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of the given shape.
+
+    Args:
+        size: the shape, as ints (`zeros(2, 3)`) or one sequence (`zeros((2, 3))`).
+        dtype: the element type; default: the default dtype (float32, `set_default_dtype`).
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
+        requires_grad: whether autograd records operations on the result (default False).
+    """
     return _finish(np.ones(_size(size), dtype=_float(dtype)), requires_grad, device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor of the given shape (its values are whatever memory held).
+
+    Args:
+        size: the shape, as ints (`zeros(2, 3)`) or one sequence (`zeros((2, 3))`).
+        dtype: the element type; default: the default dtype (float32, `set_default_dtype`).
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
+        requires_grad: whether autograd records operations on the result (default False).
+    """
     return _finish(np.empty(_size(size), dtype=_float(dtype)), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given shape filled with fill_value.
+
+    Args:
+        size: the shape (a sequence of ints).
+        fill_value: the value of every element.
+        dtype: default: inferred from fill_value as PyTorch does (bool, int64, or the default float dtype).
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
+        requires_grad: whether autograd records operations on the result (default False).
+    """
     dtype = infer_dtype(fill_value) if dtype is None else dtype
     return _finish(np.full(_size((size,)), fill_value, dtype=dtype), requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """The (n, m) identity matrix: ones on the diagonal, zeros elsewhere.
+
+    Args:
+        n: the number of rows.
+        m: the number of columns (default: n).
+        dtype: default: the default float dtype.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
+        requires_grad: whether autograd records operations on the result (default False).
+    """
     return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad, device)
 
 
@@ -88,10 +135,30 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad: bool
 
 
 def linspace(start, end, steps: int, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """`steps` values evenly spaced from start to end, both included: a 1-D tensor.
+
+    Args:
+        start: the first value.
+        end: the last value.
+        steps: how many values (an int >= 0).
+        dtype: default: the default float dtype.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
+        requires_grad: whether autograd records operations on the result (default False).
+    """
     return _finish(np.linspace(start, end, int(steps)).astype(_float(dtype)), requires_grad, device)
 
 
 def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """`steps` values base ** t for t evenly spaced from start to end: a 1-D tensor.
+
+    Args:
+        start: the first exponent.
+        end: the last exponent.
+        steps: how many values (an int >= 0).
+        base: the base of the powers (default 10.0).
+        dtype: default: the default float dtype.
+        requires_grad: whether autograd records operations on the result (default False).
+    """
     return _finish(np.logspace(start, end, int(steps), base=base).astype(_float(dtype)), requires_grad, device)
 
 
@@ -111,4 +178,13 @@ empty_like = _like(empty)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of input's shape filled with fill_value.
+
+    Args:
+        input: the tensor whose shape (and, by default, dtype) the result takes.
+        fill_value: the value of every element.
+        dtype: default: input's dtype.
+        device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
+        requires_grad: whether autograd records operations on the result (default False).
+    """
     return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)

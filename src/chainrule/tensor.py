@@ -24,7 +24,10 @@ EDITS = [0]
 class Tensor:
     """An n-d array that can record the operations applied to it and compute gradients by `backward()`."""
 
-    __slots__ = ("__weakref__", "_data", "_grad", "_hooks", "_out_idx", "_rg", "_version", "_view", "grad_fn")
+    __slots__ = {"__weakref__": None, "_data": None, "_grad": None, "_hooks": None, "_out_idx": None, "_rg": None,
+                 "_version": None, "_view": None,
+                 "grad_fn": "The Function node that made this tensor (its `backward` runs in the backward pass); "
+                            "None for a leaf (a tensor the user made) and for results computed without grad."}
     __array_priority__ = 1000.0
 
     def __init__(self, data=None, dtype=None, requires_grad: bool = False):
@@ -49,6 +52,7 @@ class Tensor:
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions (0 for a scalar tensor), as `len(x.shape)`."""
         return self._data.ndim
 
     @property
@@ -58,15 +62,18 @@ class Tensor:
 
     @property
     def device(self):
+        """The device the data lives on: always the CPU (`chainrule.device("cpu")`); chainrule runs on NumPy."""
         from .device import cpu
 
         return cpu
 
     @property
     def is_cuda(self) -> bool:
+        """False: chainrule has no CUDA tensors (PyTorch programs test this flag)."""
         return False
 
     def dim(self) -> int:
+        """The number of dimensions, as the `ndim` property."""
         return self._data.ndim
 
     def size(self, dim: int | None = None):
@@ -76,9 +83,11 @@ class Tensor:
         return self._data.shape[dim]
 
     def numel(self) -> int:
+        """The number of elements: the product of the shape (1 for a 0-d tensor)."""
         return self._data.size
 
     def element_size(self) -> int:
+        """The size of one element in bytes (4 for float32, 8 for int64, 1 for bool)."""
         return self._data.itemsize
 
     def __len__(self) -> int:
@@ -88,6 +97,11 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
+        """Whether autograd records the operations on this tensor and computes its gradient.
+
+        Setting it on a leaf is `requires_grad_(value)` (floating dtypes only); a non-leaf cannot be set to False
+        (RuntimeError: use `.detach()`).
+        """
         if self._view is not None and self._view[2] != self._version[0]:
             from .autograd.views import refresh
 
@@ -116,6 +130,7 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
+        """True for a tensor no recorded operation made (grad_fn is None): backward fills `.grad` of leaves."""
         return self.grad_fn is None
 
     @property
@@ -132,6 +147,11 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
+        """The gradient accumulated by `backward()` (a tensor of this tensor's shape and dtype), or None.
+
+        Set only on leaves that require grad, and on non-leaves after `retain_grad()`. It can be assigned (a tensor of
+        the same shape, or None to reset it).
+        """
         if self.grad_fn is not None and self._grad is None and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad is not "
@@ -164,6 +184,7 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
+        """True for a non-leaf on which `retain_grad()` was called (its `.grad` is kept after backward)."""
         return self.grad_fn is not None and self._hooks is not None and "retain" in self._hooks
 
     @property
@@ -210,11 +231,17 @@ class Tensor:
         return self._data
 
     def item(self):
+        """The value of a one-element tensor as a Python number (float, int or bool).
+
+        Raises:
+            ValueError: when the tensor has more than one element.
+        """
         if self._data.size != 1:
             raise ValueError(f"item(): only one-element tensors can be converted, got shape {self._data.shape}")
         return self._data.item()
 
     def tolist(self):
+        """The values as nested Python lists (a number for a 0-d tensor), as `ndarray.tolist`."""
         return self._data.tolist()
 
     def __float__(self) -> float:
@@ -287,6 +314,7 @@ class Tensor:
         return t
 
     def detach_(self) -> Tensor:
+        """Detach this tensor from the graph in place: it becomes a leaf that does not require grad; returns it."""
         self.grad_fn = None
         self._rg = False
         return self
@@ -331,13 +359,8 @@ class Tensor:
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False, inputs=None,
-                 trace=False) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad`; `gradient` is needed for non-scalars."""
-        from .autograd.engine import backward
-
-        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
-                 trace=trace)
+    # backward() is the engine's `backward` (autograd/engine.py), bound in chainrule/_methods.py: the data
+    # model does not import the engine, which imports it.
 
     # ---- in-place bookkeeping ---------------------------------------------------------------------------
     def _check_inplace(self, name: str) -> bool:

@@ -16,7 +16,7 @@ import chainrule as cr
 import chainrule.nn.functional as F
 from chainrule.autograd.function import FREED, Op
 
-CR = Lib(cr, cr.ops)
+CR = Lib(cr, cr.nn.functional)
 DIFF = [c for c in OPS if c.grad]
 
 

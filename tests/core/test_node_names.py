@@ -80,6 +80,15 @@ COMPOSITE = {
     "scaled_dot_product_attention",  # PyTorch's math path (2-d / 3-d, causal with a scale) records matmul and view nodes
     "scaled_dot_product_attention_float_mask",
     "scaled_dot_product_attention_causal",
+    # cases that came with the declarations (issue 13) and name their node differently: rsub records a Sub,
+    # bmm and dot an Mm, t a Permute, unsqueeze a View, smooth_l1_loss a Huber, logsigmoid its parts
+    "rsub",
+    "bmm",
+    "dot",
+    "t",
+    "unsqueeze",
+    "smooth_l1_loss",
+    "logsigmoid",
 }
 
 # The nn ops of issue 13 whose nodes are not yet named as PyTorch's (compositions here, or op classes shared

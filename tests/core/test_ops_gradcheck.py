@@ -10,7 +10,7 @@ from op_registry import OPS, Lib, make_inputs
 import chainrule as cr
 from chainrule.autograd import gradcheck, gradgradcheck
 
-CR = Lib(cr, cr.ops)
+CR = Lib(cr, cr.nn.functional)
 DIFF = [c for c in OPS if c.grad]
 
 

@@ -356,7 +356,7 @@ def scalar_positions(case) -> tuple:
     return SCALAR_ARGS.get(case.name, ())
 
 
-CR_LIB = Lib(cr, cr.ops)
+CR_LIB = Lib(cr, cr.nn.functional)
 try:
     import torch
 

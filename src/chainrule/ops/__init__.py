@@ -41,15 +41,12 @@ from .group_norm import *  # noqa: F401,F403  (group_norm, instance_norm)
 
 from ._declare import REGISTRY as _REGISTRY, TORCH as _TORCH, names_in as _names_in
 from . import stats as _stats
+from ._aliases import with_axis_alias as _with_axis_alias
 
-# Export the public functions only (not NumPy, the Op classes or helpers) to `chainrule.*`: the declared ops
-# (ops/_declare.py) with their aliases, and the functions not yet declared.
+# `chainrule.*` gets the declared ops only (ops/_declare.py), with their aliases: not NumPy, the Op classes or
+# the helpers, which stay importable from their modules (chainrule.ops._util.broadcast_error, ...).
 globals().update(_names_in(_TORCH))
-for _n in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them (ops not declared)
-    if _n in globals() and _n not in _REGISTRY:
-        globals()[_n] = _stats.accepts_axis(globals()[_n])
-__all__ = sorted(
-    n for n, v in dict(globals()).items()
-    if not n.startswith("_") and callable(v) and not isinstance(v, type)
-    and getattr(v, "__module__", "").startswith("chainrule.ops")
-)
+for _n in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them
+    _REGISTRY[_n] = _with_axis_alias(_REGISTRY[_n])
+    globals()[_n] = _REGISTRY[_n].fn
+__all__ = sorted(_names_in(_TORCH))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 __all__ = ["accepts_axis"]
@@ -22,3 +23,9 @@ def accepts_axis(fn):
         return fn(*args, **kwargs)
 
     return wrapped
+
+
+def with_axis_alias(decl):
+    """A declaration whose function (and method) also take `axis=`/`keepdims=` (see accepts_axis)."""
+    return dataclasses.replace(decl, fn=accepts_axis(decl.fn),
+                               method_fn=accepts_axis(decl.method_fn) if decl.method_fn else None)

@@ -42,6 +42,7 @@ class Case:
     torch: bool = True
     rtol32: float = 1e-5
     suffix: str = ""  # the case's name is the op's name + "_" + suffix (several cases per op)
+    name: str = ""  # the case's full name, when it is not op + suffix (a name other tables already use)
 
 
 def case(fn: Callable, *shapes, **kw) -> Case:
@@ -61,30 +62,48 @@ class Decl:
     method_fn: Callable | None = None  # the method, when its signature differs from the function's
     aliases: tuple[str, ...] = ()  # further function names in the same namespaces
     cases: tuple[Case, ...] = field(default=())
+    operators: tuple[str, ...] = ()  # Python syntax that reaches the op ("x + y"), for the docs
+    differentiable: bool | None = None  # None: differentiable when one of its cases checks a gradient
 
     def case_name(self, c: Case) -> str:
-        return f"{self.name}_{c.suffix}" if c.suffix else self.name
+        return c.name or (f"{self.name}_{c.suffix}" if c.suffix else self.name)
+
+    @property
+    def is_differentiable(self) -> bool:
+        return self.differentiable if self.differentiable is not None else any(c.grad for c in self.cases)
 
 
 REGISTRY: dict[str, Decl] = {}
 _TAKEN: dict[tuple[str, str], str] = {}  # (namespace or "Tensor", name) -> the op that claimed it
+_BOUND: list = []  # the class bind_methods bound onto (Tensor): later declarations bind their methods at once
 
 
 def declare(fn: Callable | None = None, *, name: str | None = None, namespaces=(TORCH,), method=False,
-            method_fn: Callable | None = None, aliases=(), cases=()):
+            method_fn: Callable | None = None, aliases=(), cases=(), operators=(),
+            differentiable: bool | None = None):
     """Register `fn` as a public op and return it unchanged; usable as `@declare(...)` or `declare(fn, ...)`.
 
     name: the op's name (default `fn.__name__`); namespaces: where the function appears, "torch"
     (`chainrule.*`) and/or "F" (`chainrule.nn.functional.*`); method: True binds `Tensor.<name>`, a string or
     tuple of strings binds those method names (`method=("abs", "absolute")`); method_fn: what the methods call
-    when it is not `fn`; aliases: further function names; cases: the op's test cases (`case(...)`).
-    Raises ValueError when a name is already taken by another op (two declarations of one name).
+    when it is not `fn`; aliases: further function names; cases: the op's test cases (`case(...)`);
+    operators: the Python syntax reaching the op (`("x + y",)`, docs only); differentiable: whether a gradient
+    flows (default: whether one of its cases checks one).
+    An op in the "torch" namespace is defined under `chainrule/ops/` (`chainrule.*` is built from those
+    modules when chainrule is imported); "F"-only ops may live in `chainrule/nn/functional/`.
+    Raises ValueError when a name is already taken by another op (two declarations of one name), or when a
+    "torch" op is defined outside `chainrule.ops`.
     """
 
     def register(f: Callable) -> Callable:
         op = name or f.__name__
         methods = (op,) if method is True else (method,) if isinstance(method, str) else tuple(method or ())
-        decl = Decl(op, f, f.__module__, tuple(namespaces), methods, method_fn, tuple(aliases), tuple(cases))
+        decl = Decl(op, f, f.__module__, tuple(namespaces), methods, method_fn, tuple(aliases), tuple(cases),
+                    tuple(operators), differentiable)
+        if TORCH in decl.namespaces and decl.module.startswith("chainrule.") and not decl.module.startswith(
+                "chainrule.ops."):
+            raise ValueError(f"declare: op {op!r} is in the 'torch' namespace but defined in {decl.module}; "
+                             "define it under chainrule/ops/ (chainrule.* is built from those modules)")
         claims = [(ns, n) for ns in decl.namespaces for n in (op, *decl.aliases)]
         claims += [("Tensor", m) for m in methods]
         for key in claims:
@@ -96,6 +115,8 @@ def declare(fn: Callable | None = None, *, name: str | None = None, namespaces=(
         for key in claims:
             _TAKEN[key] = op
         REGISTRY[op] = decl
+        for cls in _BOUND:
+            _bind(cls, decl)
         return f
 
     return register if fn is None else register(fn)
@@ -112,10 +133,16 @@ def names_in(namespace: str) -> dict[str, Callable]:
 
 
 def bind_methods(cls) -> None:
-    """Bind every declared method onto `cls` (Tensor)."""
+    """Bind every declared method onto `cls` (Tensor), and the methods of ops declared later as they come."""
     for d in REGISTRY.values():
-        for m in d.methods:
-            setattr(cls, m, d.method_fn or d.fn)
+        _bind(cls, d)
+    if cls not in _BOUND:
+        _BOUND.append(cls)
+
+
+def _bind(cls, d: Decl) -> None:
+    for m in d.methods:
+        setattr(cls, m, d.method_fn or d.fn)
 
 
 def all_cases() -> list[tuple[str, Decl, Case]]:

@@ -90,3 +90,12 @@ def apply_any(cls, *args):
     from ..autograd.function import _NULL_CTX
 
     return cls.forward(_NULL_CTX, *args)
+
+
+def expand_back(g, shape: tuple, axes, keepdim: bool):
+    """Broadcast a reduced gradient back to the input's shape (works on arrays and on Tensors): the adjoint of a
+    reduction over `axes` (sum, mean, amax ...), shared by ops/reduce.py and ops/extrema.py."""
+    if axes is not None and not keepdim:
+        for ax in sorted(axes):
+            g = np.expand_dims(g, ax)
+    return np.broadcast_to(g, shape)

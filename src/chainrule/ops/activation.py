@@ -19,6 +19,7 @@ from ._util import zeros_for
 from .elementwise import sigmoid as _sigmoid
 from .unary import erf as _erf
 from .unary import erf_array as _erf_array
+from ._declare import case, declare
 
 _SQRT1_2 = 1 / _math.sqrt(2.0)
 _INV_SQRT_2PI = 1 / _math.sqrt(2 * _math.pi)
@@ -305,3 +306,29 @@ def log_softmax(input, dim=None, dtype=None):
 def softmin(input, dim=None, dtype=None):
     """softmax(-x)."""
     return softmax(-input, dim, dtype)
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+_F, _BOTH = ("F",), ("torch", "F")
+declare(relu, namespaces=_BOTH, method=True, cases=[case(lambda m, x: m.relu(x), (3, 4), kinds="away0")])
+declare(leaky_relu, namespaces=_F, cases=[case(lambda m, x: m.F.leaky_relu(x, 0.1), (3, 4), kinds="away0")])
+declare(elu, namespaces=_F, cases=[case(lambda m, x: m.F.elu(x, alpha=1.5), (3, 4), kinds="away0")])
+declare(gelu, namespaces=_F, cases=[
+    case(lambda m, x: m.F.gelu(x), (3, 4)),
+    case(lambda m, x: m.F.gelu(x * 4), (3, 4), suffix="wide"),
+    case(lambda m, x: m.F.gelu(x, approximate="tanh"), (3, 4), suffix="tanh")])
+declare(silu, namespaces=_F, cases=[case(lambda m, x: m.F.silu(x), (3, 4))])
+declare(softplus, namespaces=_F, cases=[
+    case(lambda m, x: m.F.softplus(x), (3, 4)),
+    case(lambda m, x: m.F.softplus(x, beta=2.0, threshold=1.0), (3, 4), kinds="away0",
+         suffix="beta_threshold")])
+declare(hardtanh, namespaces=_F, cases=[case(lambda m, x: m.F.hardtanh(x, -0.5, 0.8), (3, 4), kinds="away0")])
+declare(relu6, namespaces=_F, cases=[case(lambda m, x: m.F.relu6(x * 4), (3, 4), kinds="away0")])
+declare(softmin, namespaces=_F, cases=[case(lambda m, x: m.F.softmin(x, dim=1), (3, 4))])
+declare(softmax, namespaces=_BOTH, method=True, cases=[
+    case(lambda m, x: x.softmax(-1), (3, 4)),
+    case(lambda m, x: m.softmax(x, dim=0), (3, 4, 2), suffix="dim0")])
+declare(log_softmax, namespaces=_BOTH, method=True, cases=[
+    case(lambda m, x: m.F.log_softmax(x, dim=1), (3, 4)),
+    case(lambda m, x: x.log_softmax(0), (2, 3, 2), suffix="3d")])

@@ -11,6 +11,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._promote import _operand, promote
+from ._declare import case, declare
 from ._util import broadcast_error
 
 
@@ -238,3 +239,27 @@ negative = neg
 def rsub(input, other):
     """other - input (reflected subtraction)."""
     return sub(other, input)
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+declare(add, method=True, operators=("x + y",), cases=[
+    case(lambda m, x, y: x + y, (3, 1, 4), (2, 4), suffix="bcast")])
+declare(sub, method=("sub", "subtract"), aliases=("subtract",), operators=("x - y",), cases=[
+    case(lambda m, x, y: x - y, (2, 4), (3, 1, 1), suffix="bcast"),
+    case(lambda m, x: 1.5 - x, (2, 3), name="rsub_scalar")])
+declare(mul, method=("mul", "multiply"), aliases=("multiply",), operators=("x * y",), cases=[
+    case(lambda m, x, y: x * y, (3, 1, 4), (2, 1), suffix="bcast")])
+# div and divide (with rounding_mode=) are declared in pointwise_binary.py; `x / y` is this true division
+declare(div, name="true_divide", method=True, operators=("x / y",),
+        cases=[case(lambda m, x, y: x / y, (3, 4), (4,), kinds=("normal", "pos"), name="div_bcast")])
+declare(pow, method=True, operators=("x ** y",), cases=[
+    case(lambda m, x, y: x**y, (3, 4), (3, 4), kinds=("pos", "normal")),
+    case(lambda m, x: x**3, (5,), suffix="scalar"),
+    case(lambda m, x: 2.0**x, (5,), name="rpow")])
+declare(floor_divide, method=True, operators=("x // y",), cases=[
+    case(lambda m, x, y: x // y, (3, 4), (4,), kinds=("normal", "pos"), grad=False)])
+declare(remainder, method=True, operators=("x % y",), cases=[
+    case(lambda m, x, y: x % y, (3, 4), (4,), kinds="pos")])
+declare(neg, method=("neg", "negative"), aliases=("negative",), operators=("-x",), cases=[
+    case(lambda m, x: -x, (2, 3))])
+declare(rsub, cases=[case(lambda m, x, y: m.rsub(x, y), (3, 4), (4,))])

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
+from ._declare import case, declare
 
 
 class Clone(Op):
@@ -45,3 +46,7 @@ def cast(input: Tensor, dtype) -> Tensor:
     if dtype.kind not in "fc":
         return Tensor._wrap(input._data.astype(dtype))
     return Cast.apply(input, dtype)
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+declare(clone, method=True, cases=[case(lambda m, x: x.clone() * 1.5, (2, 3))])

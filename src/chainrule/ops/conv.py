@@ -26,6 +26,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import apply_any, shape_of
+from ._declare import case, declare
 
 __all__ = ["conv2d"]
 
@@ -400,3 +401,12 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
             f"(input {xs}, padding (top, bottom, left, right) = {pads}); use a smaller kernel or more padding"
         )
     return Conv2d.apply(input, weight, bias, st, pads, dil, int(groups))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(conv2d, namespaces=("torch", "F"), cases=[
+    case(lambda m, x, w, b: m.F.conv2d(x, w, b, stride=1, padding=1), (2, 3, 5, 5), (4, 3, 3, 3), (4,),
+         rtol32=1e-4),
+    case(lambda m, x, w: m.F.conv2d(x, w, stride=2, groups=2), (1, 4, 6, 6), (2, 2, 3, 3), rtol32=1e-4,
+         suffix="stride2_groups")])

@@ -16,6 +16,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from .indexing import index_put_add
 from ._promote import kernel_missing
+from ._declare import case, declare
 
 __all__ = ["einsum", "ger", "outer"]
 
@@ -162,3 +163,21 @@ def outer(input, vec2):
 
 
 ger = outer
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(einsum, cases=[
+    case(lambda m, x, y: m.einsum("ij,jk->ik", x, y), (2, 3), (3, 4), suffix="matmul"),
+    case(lambda m, x, y: m.einsum("bij,bjk->bik", x, y), (2, 2, 3), (2, 3, 2), suffix="batched"),
+    case(lambda m, x, y: m.einsum("kj,ij", x, y), (2, 3), (4, 3), suffix="implicit"),
+    case(lambda m, x, y: m.einsum("ij,j->", x, y), (2, 3), (3,), suffix="sum_only_letter"),
+    case(lambda m, x, y: m.einsum("i,j->ij", [x, y]), (2,), (3,), suffix="outer_list"),
+    case(lambda m, x: m.einsum("ii", x), (3, 3), suffix="trace"),
+    case(lambda m, x: m.einsum("ii->i", x), (3, 3), suffix="diag"),
+    case(lambda m, x, y: m.einsum("iij,j->ij", x, y), (2, 2, 3), (3,), suffix="repeated_mixed"),
+    case(lambda m, x, y: m.einsum("...ij,...jk->...ik", x, y), (2, 2, 3), (3, 2), suffix="ellipsis"),
+    case(lambda m, x: m.einsum("ij->ji", x), (2, 3), suffix="transpose"),
+    case(lambda m, x, y, z: m.einsum("ij,jk,kl->il", x, y, z), (2, 3), (3, 2), (2, 2), suffix="three")])
+declare(outer, method=("outer", "ger"), aliases=("ger",), cases=[
+    case(lambda m, x, y: m.outer(x, y), (3,), (4,))])

@@ -17,6 +17,7 @@ from ._promote import to_dtype as _to_dtype
 from ._util import broadcast_error
 from ._util import raw as _raw
 from .cast import cast as _cast
+from ._declare import case, declare
 
 
 class Exp(Op):
@@ -293,7 +294,16 @@ def minimum(input, other):
 
 
 def where(condition, input, other):
-    """input where condition holds, else other, in their result type (gradient flows to the chosen side)."""
+    """input where condition holds, else other, in their result type (gradient flows to the chosen side).
+
+    Args:
+        condition: a bool tensor (other dtypes are read as truth values), broadcast with input and other.
+        input: the values taken where condition is True (a tensor or a number).
+        other: the values taken elsewhere (a tensor or a number).
+
+    Raises:
+        RuntimeError: when the three shapes do not broadcast together.
+    """
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
@@ -321,3 +331,33 @@ def sign(input):
     if input._data.dtype == np.bool_:
         return Tensor._wrap(input._data.copy())
     return Sign.apply(input)
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+declare(exp, method=True, cases=[case(lambda m, x: x.exp(), (2, 3))])
+declare(log, method=True, cases=[case(lambda m, x: m.log(x), (2, 3), kinds="pos")])
+declare(sqrt, method=True, cases=[case(lambda m, x: x.sqrt(), (2, 3), kinds="pos")])
+declare(abs, method=("abs", "absolute"), aliases=("absolute",), operators=("abs(x)",), cases=[
+    case(lambda m, x: x.abs(), (2, 3), kinds="away0")])
+declare(sin, method=True, cases=[case(lambda m, x: x.sin(), (2, 3))])
+declare(cos, method=True, cases=[case(lambda m, x: x.cos(), (2, 3))])
+declare(tanh, namespaces=("torch", "F"), method=True, cases=[case(lambda m, x: x.tanh(), (2, 3))])
+declare(sigmoid, namespaces=("torch", "F"), method=True, cases=[case(lambda m, x: x.sigmoid(), (2, 3))])
+declare(clamp, method=("clamp", "clip"), aliases=("clip",), cases=[
+    case(lambda m, x: x.clamp(-0.5, 0.7), (3, 4)),
+    case(lambda m, x: m.clamp(x, min=0.1), (3, 4), suffix="min"),
+    case(lambda m, x, lo, hi: m.clamp(x, lo, hi + 1), (3, 4), (4,), (3, 1), kinds="distinct",
+         suffix="tensor_bounds"),
+    case(lambda m, x, lo, hi: m.clamp(x, lo + 1, hi - 1), (3, 4), (4,), (3, 1), kinds="distinct",
+         suffix="crossed_bounds")])
+declare(maximum, method=True, cases=[
+    case(lambda m, x, y: m.maximum(x, y), (3, 4), (4,), kinds="distinct", suffix="bcast")])
+declare(minimum, method=True, cases=[case(lambda m, x, y: m.minimum(x, y), (3, 4), (3, 4), kinds="distinct")])
+def _where_method(self, condition, other):
+    """`x.where(condition, y)`: x where condition holds, else y (`chainrule.where(condition, x, y)`)."""
+    return where(condition, self, other)
+
+
+declare(where, method=True, method_fn=_where_method, cases=[
+    case(lambda m, x, y: m.where(m.mask([[1, 0, 1, 1]]), x, y), (3, 4), (3, 1))])
+declare(sign, method=True, cases=[case(lambda m, x: x.sign() * x, (2, 3), kinds="away0")])

@@ -13,10 +13,10 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import norm_dim, raw, reduce_axes
+from ._util import expand_back, norm_dim, raw, reduce_axes
 from .elementwise import maximum, minimum
 from .indexing import Index
-from .reduce import expand_back
+from ._declare import case, declare
 
 __all__ = ["amax", "amin", "argmax", "argmin", "max", "min", "return_types"]
 
@@ -182,3 +182,26 @@ def _arg(find, name):
 
 argmax = _arg(np.argmax, "argmax")
 argmin = _arg(np.argmin, "argmin")
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(amax, method=True, cases=[
+    case(lambda m, x: m.amax(x, dim=(0, 1)), (3, 4), kinds="distinct", suffix="all_dims"),
+    case(lambda m, x: x.amax(1, keepdim=True), (3, 4), kinds="distinct", suffix="dim")])
+declare(amin, method=True, cases=[
+    case(lambda m, x: x.amin((0, 2)), (2, 3, 4), kinds="distinct", suffix="dims")])
+declare(max, method=True, cases=[
+    case(lambda m, x: x.max(), (3, 4), kinds="distinct", suffix="full"),
+    case(lambda m, x: x.max(dim=1), (3, 4), kinds="distinct", suffix="dim"),
+    case(lambda m, x: m.max(x, 0, keepdim=True), (3, 4), kinds="distinct", suffix="dim_keepdim"),
+    case(lambda m, x, y: m.max(x, y), (3, 4), (3, 4), kinds="distinct", suffix="binary")])
+declare(min, method=True, cases=[
+    case(lambda m, x: m.min(x), (3, 4), kinds="distinct", suffix="full"),
+    case(lambda m, x: x.min(-1), (2, 3, 4), kinds="distinct", suffix="dim_neg")])
+declare(argmax, method=True, cases=[
+    case(lambda m, x: x.argmax(), (3, 4), kinds="distinct", grad=False),
+    case(lambda m, x: m.argmax(x, dim=1, keepdim=True), (3, 4), kinds="distinct", grad=False,
+         suffix="dim_keepdim")])
+declare(argmin, method=True, cases=[
+    case(lambda m, x: x.argmin(0), (3, 4), kinds="distinct", grad=False, suffix="dim")])

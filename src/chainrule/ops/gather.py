@@ -12,6 +12,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import norm_dim
 from .indexing import Index
+from ._declare import case, declare
 
 __all__ = ["gather", "index_select", "scatter_add", "take_along_dim"]
 
@@ -141,3 +142,24 @@ def scatter_add(input, dim: int, index, src):
     if src.shape != idx.shape:  # only the leading index.shape block of src is used (PyTorch)
         src = src[tuple(slice(0, n) for n in idx.shape)]
     return ScatterAdd.apply(input, src, _along(idx, d, idx.shape))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+_IDX_REP = [[0, 2, 2], [1, 1, 0], [3, 0, 3]]  # an index with repeats: (3, 4) input, dim 1
+
+declare(gather, method=True, cases=[
+    case(lambda m, x: x.gather(1, m.idx(_IDX_REP)), (3, 4)),
+    case(lambda m, x: m.gather(x, 0, m.idx([[2, 0], [1, 2]])), (3, 4), suffix="smaller_index")])
+declare(scatter_add, method=True, cases=[
+    case(lambda m, x, s: x.scatter_add(1, m.idx(_IDX_REP), s), (3, 4), (3, 3)),
+    # torch cannot differentiate scatter_add w.r.t. a src larger than index ("invalid gradient")
+    case(lambda m, x, s: m.scatter_add(x, 0, m.idx([[0, 1], [0, 0]]), s), (2, 3), (3, 3), torch=False,
+         suffix="dim0_larger_src")])
+declare(index_select, method=True, cases=[
+    case(lambda m, x: x.index_select(1, m.idx([3, 0, 3])), (2, 4)),
+    case(lambda m, x: m.index_select(x, 0, m.idx([1, 1])), (3, 2), suffix="dim0")])
+declare(take_along_dim, method=True, cases=[
+    case(lambda m, x: m.take_along_dim(x, m.idx([[0, 2], [1, 1], [3, 0]]), 1), (3, 4)),
+    case(lambda m, x: x.take_along_dim(m.idx([[1], [0]]), 0), (2, 3), suffix="bcast"),
+    case(lambda m, x: m.take_along_dim(x, m.idx([5, 0, 5])), (2, 3), suffix="flat")])

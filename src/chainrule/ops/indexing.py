@@ -13,6 +13,7 @@ import numpy as np
 from ..autograd.function import _NULL_CTX, Op
 from ..tensor import Tensor
 from .index_plan import Plan, plan
+from ._declare import case, declare
 
 
 def _is_basic(idx) -> bool:
@@ -256,3 +257,17 @@ def _value(x: Tensor, value, p: Plan):
 def _tname(dt) -> str:
     return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(np.dtype(dt).name, str(dt))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+# x[idx] and x[idx] = v: operators (Tensor.__getitem__, __setitem__, bound in chainrule/_methods.py), no names
+declare(getitem, namespaces=(), operators=("x[idx]",), cases=[
+    case(lambda m, x: x[1, ::2], (3, 4), suffix="int_slice"),
+    case(lambda m, x: x[None, ..., 1:], (2, 3), suffix="none_ellipsis"),
+    case(lambda m, x: x[m.idx([0, 2, 0, 0])], (3, 2), suffix="int_array_repeats"),
+    case(lambda m, x: x[m.idx([0, 1, 2, 1]), m.idx([1, 0, 3, 1])], (3, 4), suffix="two_arrays"),
+    case(lambda m, x: x[m.mask([[1, 0, 1, 1], [0, 0, 1, 0], [1, 1, 1, 1]])], (3, 4), suffix="bool_mask"),
+    case(lambda m, x: x[1, :, m.idx([2, 0, 2])], (2, 3, 4), suffix="int_then_array"),
+    case(lambda m, x: x[m.idx([0, 2, 0]), 1:], (3, 4), suffix="array_then_slice")])
+declare(setitem, namespaces=(), operators=("x[idx] = v",), differentiable=True)

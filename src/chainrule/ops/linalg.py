@@ -7,6 +7,7 @@ import numpy as np
 from ..autograd.function import Op
 from ._util import dtype_of, shape_of
 from ._promote import kernel_missing
+from ._declare import case, declare
 
 
 class MatMul(Op):
@@ -76,3 +77,16 @@ def dot(input, other):
     if len(shape_of(input)) != 1 or len(shape_of(other)) != 1:
         raise RuntimeError(f"dot: expected 1-D tensors, got {shape_of(input)} and {shape_of(other)}")
     return matmul(input, other)
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(matmul, method=True, operators=("x @ y",), cases=[
+    case(lambda m, x, y: x @ y, (3, 4), (4, 2), suffix="2d"),
+    case(lambda m, x, y: x @ y, (2, 1, 3, 4), (5, 4, 2), suffix="batched_bcast"),
+    case(lambda m, x, y: x @ y, (4,), (2, 4, 3), suffix="vec_mat"),
+    case(lambda m, x, y: m.matmul(x, y), (2, 3, 4), (4,), suffix="mat_vec"),
+    case(lambda m, x, y: x @ y, (4,), (4,), suffix="dot")])
+declare(mm, method=True, cases=[case(lambda m, x, y: m.mm(x, y), (3, 4), (4, 2))])
+declare(bmm, method=True, cases=[case(lambda m, x, y: x.bmm(y), (2, 3, 4), (2, 4, 2))])
+declare(dot, method=True, cases=[case(lambda m, x, y: m.dot(x, y), (4,), (4,))])

@@ -7,6 +7,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import apply_any, norm_dim
+from ._declare import case, declare
 
 
 class Reshape(Op):
@@ -99,8 +100,16 @@ def view(input, *shape):
 
 
 def view_as(input, other):
-    """View with the shape of other."""
-    return reshape(input, other.shape)
+    """`input.view(other.shape)`: a view with other's shape.
+
+    Args:
+        input: the tensor to view.
+        other: the tensor whose shape the view takes (same number of elements).
+
+    Raises:
+        RuntimeError: when the sizes differ, or input's strides make a view impossible (use reshape_as).
+    """
+    return view(input, *other.shape)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
@@ -191,17 +200,35 @@ def expand(input, *sizes):
 
 
 def expand_as(input, other):
+    """input expanded (without copying) to other's shape; see `expand`.
+
+    Args:
+        input: a tensor whose size-1 dimensions (and missing leading ones) are broadcast.
+        other: the tensor whose shape the result takes.
+
+    Raises:
+        RuntimeError: when input's shape does not broadcast to other's.
+    """
     return expand(input, other.shape)
 
 
 def broadcast_to(input, shape):
+    """input broadcast (a view, no copy) to `shape`, as torch.broadcast_to; -1 keeps a dimension.
+
+    Args:
+        input: a tensor whose size-1 dimensions (and missing leading ones) are broadcast.
+        shape: the target shape (a sequence of ints).
+
+    Raises:
+        RuntimeError: when input's shape does not broadcast to `shape`.
+    """
     return expand(input, tuple(shape))
 
 
-def contiguous(input):
+def contiguous(input, memory_format=None):
     """The tensor itself when its memory is C-contiguous, else a contiguous copy (as in PyTorch: an in-place
-    edit
-    of the copy leaves the input alone)."""
+    edit of the copy leaves the input alone). memory_format: accepted for PyTorch compatibility (chainrule's
+    tensors are row-major: `contiguous_format`)."""
     if input._data.flags.c_contiguous:
         return input
     from .cast import clone
@@ -278,3 +305,26 @@ def select(input, dim: int, index: int):
     from .indexing import Slice
 
     return Slice.apply(input, (slice(None),) * d + (index % n, Ellipsis))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(reshape, method=True, cases=[case(lambda m, x: x.reshape(4, -1), (2, 3, 2))])
+declare(view, namespaces=(), method=True, cases=[case(lambda m, x: x.view(3, 2, 2), (3, 4))])
+declare(view_as, namespaces=(), method=True, cases=[case(lambda m, x, y: x.view_as(y), (3, 4), (3, 2, 2))])
+declare(flatten, method=True, cases=[case(lambda m, x: x.flatten(1), (2, 3, 2))])
+declare(unflatten, method=True, cases=[case(lambda m, x: x.unflatten(1, (2, 2)), (3, 4))])
+declare(permute, method=True, cases=[case(lambda m, x: x.permute(2, 0, 1), (2, 3, 4))])
+declare(transpose, method=("transpose", "swapaxes", "swapdims"), aliases=("swapaxes", "swapdims"), cases=[
+    case(lambda m, x: x.transpose(0, 1), (2, 3))])
+declare(t, method=True, cases=[case(lambda m, x: m.t(x), (2, 3))])
+declare(squeeze, method=True, cases=[case(lambda m, x: x.squeeze(1).unsqueeze(0), (2, 1, 3),
+                                          name="squeeze_unsqueeze")])
+declare(unsqueeze, method=True, cases=[case(lambda m, x: m.unsqueeze(x, -1), (2, 3))])
+declare(expand, namespaces=(), method=True, cases=[case(lambda m, x: x.expand(3, 2, 4), (2, 1))])
+declare(expand_as, namespaces=(), method=True, cases=[
+    case(lambda m, x, y: x.expand_as(y), (3, 1), (2, 3, 4))])
+declare(broadcast_to, method=True, cases=[case(lambda m, x: m.broadcast_to(x, (2, 3, 4)), (3, 1))])
+declare(contiguous, namespaces=(), method=True, cases=[case(lambda m, x: x.t().contiguous(), (3, 4))])
+declare(diagonal, method=True, cases=[case(lambda m, x: x.diagonal(-1, 2, 0), (3, 2, 4))])
+declare(select, method=True, cases=[case(lambda m, x: m.select(x, 1, -1) * 1, (2, 3))])

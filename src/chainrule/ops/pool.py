@@ -13,6 +13,7 @@ import numpy as np
 from ..autograd.function import Op
 from ._util import shape_of
 from .conv import crop, offset, pad_input, pair
+from ._declare import case, declare
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "max_pool2d"]
 
@@ -270,3 +271,13 @@ def adaptive_avg_pool2d(input, output_size):
     if dt.kind != "f":
         raise TypeError(f"adaptive_avg_pool2d: expected a floating input, got {dt}; convert with .float()")
     return AdaptiveAvgPool2d.apply(input, _bins(xs[-2], oh, dt), _bins(xs[-1], ow, dt))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(max_pool2d, namespaces=("torch", "F"), cases=[
+    case(lambda m, x: m.F.max_pool2d(x, 2), (2, 2, 4, 4), kinds="distinct", gradgrad=False)])
+declare(avg_pool2d, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.avg_pool2d(x, 3, stride=2, padding=1), (1, 2, 5, 5), gradgrad=False)])
+declare(adaptive_avg_pool2d, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.adaptive_avg_pool2d(x, (2, 3)), (1, 2, 5, 7))])

@@ -14,17 +14,11 @@ from ..dtypes import get_default_dtype as _default_dtype
 from ..tensor import Tensor
 from ._promote import torch_name as _torch_name
 from ._util import apply_any as _apply_any
+from ._util import expand_back
 from ._util import norm_dim
 from ._util import raw as _raw
 from ._util import reduce_axes as _reduce_axes
-
-
-def expand_back(g, shape: tuple, axes, keepdim: bool):
-    """Broadcast a reduced gradient back to the input's shape (works on arrays and on Tensors)."""
-    if axes is not None and not keepdim:
-        for ax in sorted(axes):
-            g = np.expand_dims(g, ax)
-    return np.broadcast_to(g, shape)
+from ._declare import case, declare
 
 
 class Sum(Op):
@@ -308,3 +302,34 @@ def cumsum(input, dim=None, *, dtype=None, axis=None):
         norm_dim(dim, 0, "cumsum")  # dim 0 or -1
         return x.clone()
     return Cumsum.apply(x, norm_dim(dim, x.ndim, "cumsum")[0])
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(sum, method=True, cases=[
+    case(lambda m, x: x.sum(), (3, 4), suffix="all"),
+    case(lambda m, x: x.sum(dim=(0, 2), keepdim=True), (2, 3, 4), suffix="dims")])
+declare(mean, method=True, cases=[case(lambda m, x: x.mean(-1), (3, 4), suffix="dim")])
+declare(var, method=True, cases=[
+    case(lambda m, x: x.var(), (3, 4), suffix="all"),
+    case(lambda m, x: m.var(x, 1), (3, 4), suffix="dim"),
+    case(lambda m, x: x.var(dim=(0, 2), keepdim=True, correction=0), (2, 3, 4), suffix="dims_keepdim_biased"),
+    case(lambda m, x: x.var(0, unbiased=False), (3, 4), suffix="unbiased_false")])
+declare(std, method=True, cases=[
+    case(lambda m, x: x.std(), (3, 4), suffix="all"),
+    case(lambda m, x: m.std(x, dim=-1, keepdim=True), (3, 4), suffix="dim_keepdim")])
+declare(logsumexp, method=True, cases=[
+    case(lambda m, x: x.logsumexp(1), (3, 4)),
+    case(lambda m, x: m.logsumexp(x, (0, 2), keepdim=True), (2, 3, 4), suffix="dims_keepdim")])
+declare(prod, method=True, cases=[
+    case(lambda m, x: x.prod(), (2, 3), kinds="pos", suffix="all"),
+    case(lambda m, x: m.prod(x, 1, keepdim=True), (3, 4), suffix="dim")])
+declare(norm, method=True, cases=[
+    case(lambda m, x: x.norm(), (3, 4), suffix="2"),
+    case(lambda m, x: m.norm(x, dim=1, keepdim=True), (3, 4), suffix="2_dim"),
+    case(lambda m, x: x.norm(p=1, dim=0), (3, 4), kinds="away0", suffix="1"),
+    case(lambda m, x: m.norm(x, p=3), (3, 4), kinds="away0", suffix="3"),
+    case(lambda m, x: x.norm(p=float("inf"), dim=1), (3, 4), kinds="distinct", suffix="inf")])
+declare(cumsum, method=True, cases=[
+    case(lambda m, x: x.cumsum(1), (3, 4)),
+    case(lambda m, x: m.cumsum(x, dim=-3), (2, 3, 2), suffix="neg_dim")])

@@ -14,6 +14,7 @@ from ..tensor import Tensor
 from ._util import apply_any, norm_dim
 from .elementwise import where
 from .indexing import getitem
+from ._declare import case, declare
 
 __all__ = [
     "cat", "chunk", "concat", "concatenate", "flip", "fliplr", "flipud", "hstack", "masked_fill", "moveaxis",
@@ -274,10 +275,20 @@ def flip(input, *dims):
 
 
 def fliplr(input):
+    """input with the order of its columns (dim 1) reversed: `flip(input, 1)`.
+
+    Args:
+        input: a tensor with at least 2 dimensions.
+    """
     return flip(input, 1)
 
 
 def flipud(input):
+    """input with the order of its rows (dim 0) reversed: `flip(input, 0)`.
+
+    Args:
+        input: a tensor with at least 1 dimension.
+    """
     return flip(input, 0)
 
 
@@ -417,3 +428,47 @@ def movedim(input, source, destination):
 
 
 moveaxis = movedim
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(cat, aliases=("concat", "concatenate"), cases=[
+    case(lambda m, x, y, z: m.cat([x, y, z], 1), (2, 3), (2, 1), (2, 2)),
+    case(lambda m, x, y: m.cat((x, y)), (1, 3), (2, 3), suffix="dim0")])
+declare(stack, cases=[
+    case(lambda m, x, y: m.stack([x, y], dim=1), (2, 3), (2, 3)),
+    case(lambda m, x, y, z: m.stack([x, y, z], -1), (3,), (3,), (3,), suffix="last")])
+declare(hstack, cases=[case(lambda m, x, y: m.hstack([x, y]), (2, 3), (2, 1))])
+declare(vstack, cases=[case(lambda m, x, y: m.vstack([x, y]), (3,), (2, 3))])
+declare(split, method=True, cases=[
+    case(lambda m, x: x.split(2, dim=1), (2, 5), suffix="size"),
+    case(lambda m, x: m.split(x, [1, 3, 1], 1), (2, 5), suffix="sections"),
+    case(lambda m, x: x.split(2)[1] * 2, (5, 2), suffix="part_used")])
+declare(chunk, method=True, cases=[case(lambda m, x: x.chunk(3, 0), (5, 2))])
+declare(unbind, method=True, cases=[
+    case(lambda m, x: x.unbind(1), (2, 3)),
+    case(lambda m, x: m.unbind(x)[0].exp(), (3, 2), suffix="part_used")])
+declare(pad, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.pad(x, (1, 2, 0, 1), value=0.5), (2, 3, 2), suffix="constant"),
+    case(lambda m, x: m.F.pad(x, (-1, 2)), (2, 4), suffix="negative_crop"),
+    case(lambda m, x: m.F.pad(x, (2, 1), mode="reflect"), (2, 3, 4), suffix="reflect"),
+    case(lambda m, x: m.F.pad(x, (1, 2, 2, 1), mode="replicate"), (1, 2, 3, 3), suffix="replicate"),
+    case(lambda m, x: m.F.pad(x, (1, 2), mode="circular"), (2, 2, 3), suffix="circular")])
+declare(flip, method=True, cases=[case(lambda m, x: x.flip(0, 2), (2, 3, 2))])
+declare(fliplr, method=True, cases=[case(lambda m, x: m.fliplr(x), (2, 3))])
+declare(flipud, method=True, cases=[case(lambda m, x: x.flipud(), (2, 3))])
+declare(repeat, namespaces=(), method=True, cases=[case(lambda m, x: x.repeat(2, 1, 3), (2, 3))])
+declare(tile, method=True, cases=[case(lambda m, x: m.tile(x, (2,)), (2, 3))])
+declare(roll, method=True, cases=[
+    case(lambda m, x: x.roll(1, 1), (2, 3)),
+    case(lambda m, x: m.roll(x, -2), (2, 3), suffix="flat"),
+    case(lambda m, x: m.roll(x, (1, -1), (0, 1)), (2, 3), suffix="dims")])
+declare(tril, method=True, cases=[case(lambda m, x: x.tril(), (3, 4))])
+declare(triu, method=True, cases=[case(lambda m, x: m.triu(x, 1), (2, 3, 3), suffix="batched")])
+declare(masked_fill, method=True, cases=[
+    case(lambda m, x: x.masked_fill(m.mask([[True, False, True]]), -1.0), (2, 3)),
+    case(lambda m, x, v: m.masked_fill(x, m.mask([False, True, True]), v), (2, 3), (),
+         suffix="tensor_value")])
+declare(narrow, method=True, cases=[case(lambda m, x: x.narrow(1, 1, 2), (2, 4))])
+declare(movedim, method=("movedim", "moveaxis"), aliases=("moveaxis",), cases=[
+    case(lambda m, x: m.movedim(x, 0, -1), (2, 3, 4))])

@@ -19,6 +19,7 @@ from ...ops import (  # noqa: F401  (re-exported)
 )
 from ...ops.nn_fused import PReLU
 from ...tensor import Tensor
+from ...ops._declare import case, declare
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -49,6 +50,11 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 
 def relu_(input: Tensor) -> Tensor:
+    """max(x, 0) written into input (in place); returns input, whose version counter is bumped.
+
+    Args:
+        input: a tensor of any shape; a leaf that requires grad is refused (RuntimeError), as in PyTorch.
+    """
     return relu(input, inplace=True)
 
 
@@ -68,3 +74,10 @@ def logsigmoid(input: Tensor) -> Tensor:
         tensor([-200.0000,   -0.6931])
     """
     return -softplus(-input)
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(prelu, namespaces=("F",), cases=[case(lambda m, x, w: m.F.prelu(x, w), (3, 4), (4,), kinds="away0")])
+declare(relu_, namespaces=("F",), differentiable=True)
+declare(logsigmoid, namespaces=("F",), cases=[case(lambda m, x: m.F.logsigmoid(x), (3, 4))])

@@ -9,6 +9,7 @@ from ...ops.conv import Fold, Unfold, conv2d, out_size, pair
 from ...ops.dropout import Dropout, dropout_mask
 from ...ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ...tensor import Tensor
+from ...ops._declare import case, declare
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "conv2d", "dropout2d", "fold", "max_pool2d", "unfold"]
 
@@ -132,3 +133,11 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
 
 def _mul(a, b):
     return a * b
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(dropout2d, namespaces=("F",), differentiable=True)
+declare(unfold, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.unfold(x, 2, padding=1, stride=2), (1, 2, 4, 4))])
+declare(fold, namespaces=("F",), cases=[case(lambda m, x: m.F.fold(x, (3, 3), 2), (1, 8, 4))])

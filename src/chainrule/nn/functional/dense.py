@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...ops.dropout import Dropout, dropout_mask
 from ...ops.nn_fused import Linear
 from ...tensor import Tensor
+from ...ops._declare import case, declare
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -80,3 +81,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 def _mul(a, b):
     return a * b
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(linear, namespaces=("F",), cases=[case(lambda m, x, w, b: m.F.linear(x, w, b), (5, 4), (3, 4), (3,))])
+declare(dropout, namespaces=("F",), differentiable=True)

@@ -9,6 +9,7 @@ import numpy as np
 from ... import _capture
 from ...ops import nn_loss as L
 from ...tensor import Tensor
+from ...ops._declare import case, declare
 
 
 def _reduction(name: str, reduction: str, size_average=None, reduce=None) -> str:
@@ -496,3 +497,34 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     elif a.size and a.max() >= num_classes:
         raise RuntimeError(f"one_hot: class values must be smaller than num_classes={num_classes}, got {int(a.max())}")
     return Tensor._wrap((a[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+def _classes(m):
+    return m.idx([0, 2, 1])  # targets of the (3, 4) cases
+
+
+def _probs(m, x):
+    return m.tensor([[1.0, 0, 1, 0]] * 3, dtype=x.dtype)
+
+
+declare(cross_entropy, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.cross_entropy(x, _classes(m)), (3, 4))])
+declare(nll_loss, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.nll_loss(m.F.log_softmax(x, dim=1), _classes(m)), (3, 4))])
+declare(mse_loss, namespaces=("F",), cases=[case(lambda m, x, y: m.F.mse_loss(x, y), (3, 4), (3, 4))])
+declare(l1_loss, namespaces=("F",), cases=[
+    case(lambda m, x, y: m.F.l1_loss(x, y), (3, 4), (3, 4), kinds="distinct")])
+declare(huber_loss, namespaces=("F",), cases=[
+    case(lambda m, x, y: m.F.huber_loss(x, y, delta=0.5), (3, 4), (3, 4), kinds="distinct")])
+declare(smooth_l1_loss, namespaces=("F",), cases=[
+    case(lambda m, x, y: m.F.smooth_l1_loss(x, y, beta=0.5), (3, 4), (3, 4), kinds="distinct")])
+declare(binary_cross_entropy, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.binary_cross_entropy(x.sigmoid(), _probs(m, x)), (3, 4), gradgrad=False)])
+declare(binary_cross_entropy_with_logits, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.binary_cross_entropy_with_logits(x, _probs(m, x) * 0.7), (3, 4))])
+declare(multi_margin_loss, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.multi_margin_loss(x, _classes(m)), (3, 4), kinds="distinct", gradgrad=False)])
+declare(one_hot, namespaces=("F",), cases=[
+    case(lambda m, x: m.F.one_hot((x > 0).long(), 3), (2, 3), grad=False)])

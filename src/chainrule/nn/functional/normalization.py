@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import _capture
 from ...ops.nn_fused import BatchNorm, LayerNorm
 from ...tensor import Tensor
+from ...ops._declare import case, declare
 
 
 def _vector(t, name: str, c: int, op: str):
@@ -103,3 +104,12 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: flo
         if t is not None and t._data.shape != shape:
             raise RuntimeError(f"layer_norm: {name} has shape {tuple(t.shape)}, expected {shape}")
     return LayerNorm.apply(input, weight, bias, k, float(eps))
+
+
+# ---- declarations (ops/_declare.py): names, methods, aliases and test cases -----------------------------
+
+declare(batch_norm, namespaces=("F",), cases=[
+    case(lambda m, x, w, b: m.F.batch_norm(x, None, None, w, b, training=True), (6, 4), (4,), (4,),
+         rtol32=1e-4)])
+declare(layer_norm, namespaces=("F",), cases=[
+    case(lambda m, x, w, b: m.F.layer_norm(x, (4,), w, b), (3, 4), (4,), (4,), rtol32=1e-4)])
