@@ -212,7 +212,12 @@ digamma = _special(Digamma, "digamma", "psi(x) = d/dx log Gamma(x) (-inf at 0, N
                    [case(lambda m, x: m.digamma(x * 3), (3, 4), kinds="frac", gradgrad=False, rtol32=1e-4)])
 
 
-@declare(method=True, method_fn=lambda self, n: polygamma(n, self),
+def _polygamma_method(self, n: int):
+    """x.polygamma(n): polygamma(n, x), the n-th derivative of digamma (n = 0 or 1)."""
+    return polygamma(n, self)
+
+
+@declare(method=True, method_fn=_polygamma_method,
          cases=[case(lambda m, x: m.polygamma(1, x * 3), (3, 4), kinds="frac", grad=False,
                                   torch=False)])  # PyTorch's trigamma is off by ~1e-10: tests/core/test_special_ops.py
 @with_out(exact=False)
