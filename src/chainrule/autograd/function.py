@@ -153,6 +153,9 @@ def _edge(t: Tensor):
     return fn if t._out_idx == 0 else (fn, t._out_idx)
 
 
+_NO_ARG = object()  # Op.apply's `b` when the call has one argument
+
+
 class Op(Function):
     """A built-in op: forward(ctx, *arrays) -> ndarray and backward(ctx, grad) -> arrays, on NumPy arrays."""
 
@@ -165,16 +168,30 @@ class Op(Function):
         cls._ctx_attrs = None  # each class learns its own (a subclass may have another forward)
 
     @classmethod
-    def apply(cls, *args):
+    def apply(cls, a, b=_NO_ARG, *more):
         """Run forward on the arrays; when an input needs grad, record this node (the per-op cost every model pays).
 
-        Unary and binary calls are spelled out (no loops, no comprehensions): this is the hot path. Under
-        no_grad, or when no input needs grad, ctx stays None and only the forward and one Tensor are made.
+        Unary and binary calls are spelled out (no loops, no comprehensions): this is the hot path. The signature
+        names the first two arguments so that a unary or binary call packs no argument tuple (`b` is `_NO_ARG`
+        for a unary call). Under no_grad, or when no input needs grad, ctx stays None and only the forward and
+        one Tensor are made.
         """
-        n = len(args)
         ctx = None
-        if n == 1:
-            a = args[0]
+        if more:
+            args = (a, b) + more
+            _refresh_views(args)
+            arrays = [x._data if type(x) is Tensor else x for x in args]
+            nig = tuple(type(x) is Tensor and x._rg for x in args)
+            if True in nig and _state.enabled:
+                ctx = _new(cls)
+                ctx.needs_input_grad = nig
+                ctx.next = tuple(_edge(x) if g else None for x, g in zip(args, nig))
+                ctx.inputs = args
+                out = cls.forward(ctx, *arrays)
+            else:
+                out = cls.forward(_NULL_CTX, *arrays)
+        elif b is _NO_ARG:
+            args = None
             if type(a) is not Tensor:
                 raise TypeError(f"{cls.__name__.lower()}(): expected a Tensor, got {type(a).__name__}")
             if a._view is not None and a._view[2] != a._version[0]:
@@ -184,20 +201,28 @@ class Op(Function):
                 ctx.needs_input_grad = _ONE
                 fn = a.grad_fn
                 ctx.next = (a if fn is None else fn if a._out_idx == 0 else (fn, a._out_idx),)
-                ctx.inputs = args
+                ctx.inputs = args = (a,)
                 out = cls.forward(ctx, a._data)
             else:
                 out = cls.forward(_NULL_CTX, a._data)
-        elif n == 2:
-            a, b = args
-            ta, tb = type(a) is Tensor, type(b) is Tensor
-            a0 = a._data if ta else a
-            a1 = b._data if tb else b
-            if ta and a._view is not None and a._view[2] != a._version[0]:
-                _refresh(a)  # a view whose memory was written in place since its grad_fn was made
-            if tb and b._view is not None and b._view[2] != b._version[0]:
-                _refresh(b)
-            ga, gb = ta and a._rg, tb and b._rg
+        else:
+            args = None
+            # each operand: its array, a stale view re-made (written in place since its grad_fn was made;
+            # before reading _rg, which that can change), whether it needs grad
+            if type(a) is Tensor:
+                a0 = a._data
+                if a._view is not None and a._view[2] != a._version[0]:
+                    _refresh(a)
+                ga = a._rg
+            else:
+                a0, ga = a, False
+            if type(b) is Tensor:
+                a1 = b._data
+                if b._view is not None and b._view[2] != b._version[0]:
+                    _refresh(b)
+                gb = b._rg
+            else:
+                a1, gb = b, False
             if (ga or gb) and _state.enabled:
                 ctx = _new(cls)
                 ctx.needs_input_grad = (ga, gb)
@@ -209,22 +234,10 @@ class Op(Function):
                     fn = b.grad_fn
                     eb = b if fn is None else fn if b._out_idx == 0 else (fn, b._out_idx)
                 ctx.next = (ea, eb)
-                ctx.inputs = args
+                ctx.inputs = args = (a, b)
                 out = cls.forward(ctx, a0, a1)
             else:
                 out = cls.forward(_NULL_CTX, a0, a1)
-        else:
-            _refresh_views(args)
-            arrays = [a._data if type(a) is Tensor else a for a in args]
-            nig = tuple(type(a) is Tensor and a._rg for a in args)
-            if True in nig and _state.enabled:
-                ctx = _new(cls)
-                ctx.needs_input_grad = nig
-                ctx.next = tuple(_edge(a) if g else None for a, g in zip(args, nig))
-                ctx.inputs = args
-                out = cls.forward(ctx, *arrays)
-            else:
-                out = cls.forward(_NULL_CTX, *arrays)
         if type(out) is not _ndarray:  # NumPy gives scalars for 0-d results: a Tensor always holds an ndarray
             out = _as_output_array(ctx, out)
         res = _new(Tensor)  # Tensor._wrap(out, ctx), inlined
@@ -232,9 +245,10 @@ class Op(Function):
         res._grad = res._hooks = None
         res._out_idx = 0
         if cls.is_view:  # a view shares its base's version counter and records how it was made (views.py)
-            a = args[0]
             vc = a._vc()
             res._version = vc
+            if args is None:
+                args = (a,) if b is _NO_ARG else (a, b) + more
             if ctx is None:
                 # no node although the input requires grad: made under no_grad (the record's last item; grad
                 # mode is not read - thread-local state is slow - so a no_grad view of a tensor that does not
