@@ -239,7 +239,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 te = type(e)
                 if te is Tensor:  # a leaf: its gradient goes to .grad
                     d = e._data
-                    if gi.dtype is not d.dtype or gi.shape != d.shape or not d.ndim and type(gi) is not _ndarray:
+                    sh = d.shape
+                    if gi.shape != sh or gi.dtype is not d.dtype or not sh and type(gi) is not _ndarray:
                         raw, gi = gi, _conform(node, i, gi, d.shape, d.dtype)
                         owned = gi is not raw and type(gi) is _ndarray and gi.base is None  # made fresh here
                     else:  # adopt it only if this op made it for this input alone
@@ -255,8 +256,9 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                         gi = _conform(node, i, gi, shape, e._out_dtypes[k])
                     _add(grads, e, k, gi, e._n_out)
                 else:
-                    if gi.dtype is not e._odt or gi.shape != e._osh or not e._osh and type(gi) is not _ndarray:
-                        gi = _conform(node, i, gi, e._osh, e._odt)
+                    sh = e._osh  # read once: a node's attributes cost a dictionary lookup each
+                    if gi.shape != sh or gi.dtype is not e._odt or not sh and type(gi) is not _ndarray:
+                        gi = _conform(node, i, gi, sh, e._odt)
                     if e._n_out != 1:
                         _add(grads, e, 0, gi, e._n_out)
                     else:

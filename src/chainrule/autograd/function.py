@@ -17,6 +17,7 @@ import traceback
 import numpy as np
 
 from ..tensor import EDITS, Tensor
+from .grad_mode import anomaly_used as _anomaly_used
 from .grad_mode import no_grad
 from .grad_mode import state as _state
 
@@ -119,7 +120,7 @@ class Function:
         ctx.next = tuple(_edge(a) if type(a) is Tensor and a._rg else None for a in args)
         ctx.inputs = args
         ctx._tensor_args = tuple(type(a) is Tensor for a in args)
-        if _state.anomaly:
+        if _anomaly_used[0] and _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         with no_grad():
             outs = cls.forward(ctx, *args, **kwargs)
@@ -209,14 +210,16 @@ class Op(Function):
             args = None
             # each operand: its array, a stale view re-made (written in place since its grad_fn was made;
             # before reading _rg, which that can change), whether it needs grad
-            if type(a) is Tensor:
+            ta = type(a) is Tensor
+            if ta:
                 a0 = a._data
                 if a._view is not None and a._view[2] != a._version[0]:
                     _refresh(a)
                 ga = a._rg
             else:
                 a0, ga = a, False
-            if type(b) is Tensor:
+            tb = type(b) is Tensor
+            if tb:
                 a1 = b._data
                 if b._view is not None and b._view[2] != b._version[0]:
                     _refresh(b)
@@ -268,9 +271,30 @@ class Op(Function):
         res.grad_fn = ctx
         ctx._osh = out.shape  # the gradient's shape and dtype, checked by the engine (the inputs are freed)
         ctx._odt = out.dtype
-        if ctx.saved:
-            _record_versions(ctx, args, out, res)
-        if _state.anomaly:
+        saved = ctx.saved
+        if saved:
+            # _record_versions inlined for one or two arguments: the version of each tensor input (None: not a
+            # tensor; a tensor without a counter is at version 0), and the output's counter if forward saved it
+            if b is _NO_ARG:
+                vc = a._version
+                ctx._versions = (0 if vc is None else vc[0],)
+            elif not more:
+                va = vb = None
+                if ta:
+                    vc = a._version
+                    va = 0 if vc is None else vc[0]
+                if tb:
+                    vc = b._version
+                    vb = 0 if vc is None else vc[0]
+                ctx._versions = (va, vb)
+            else:
+                ctx._versions = _input_versions(args)
+            ctx._edits = EDITS[0]
+            for s in saved:
+                if s is out:
+                    _save_output(ctx, out, res)
+                    break
+        if _anomaly_used[0] and _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         return res
 
@@ -288,11 +312,12 @@ def _as_output_array(ctx, out) -> np.ndarray:
     return arr
 
 
-def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
-    """Remember the versions of the tensor inputs, and of the output when forward saved it.
+def _input_versions(args: tuple) -> tuple:
+    """The version of each tensor input when the node was recorded (None for other arguments).
 
     Backward compares them with the versions then; only on a change does it look for the changed input among
-    the saved arrays (an in-place edit of an input that was not saved is harmless). Cheap, as it runs per op.
+    the saved arrays (an in-place edit of an input that was not saved is harmless). Cheap, as it runs per op;
+    `Op.apply` spells out the unary and binary cases.
     """
     vers = []
     for a in args:
@@ -301,8 +326,12 @@ def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
             vers.append(0 if vc is None else vc[0])
         else:
             vers.append(None)
-    ctx._versions = vers
-    ctx._edits = EDITS[0]
+    return tuple(vers)
+
+
+def _save_output(ctx: Op, out, res: Tensor) -> None:
+    """Forward saved its output: remember where, and the output's counter and version (an in-place edit of the
+    output then raises at backward)."""
     for k, s in enumerate(ctx.saved):
         if s is out:
             ctx._out_pos = k
