@@ -24,6 +24,7 @@ from .grad_mode import state as _state
 _new = object.__new__
 _ndarray = np.ndarray
 FREED = ("<freed>",)
+USER = "user"  # Function._ctx_attrs of a user Function's node
 
 
 class Function:
@@ -47,6 +48,9 @@ class Function:
     needs_input_grad = ()
     differentiable_backward = True
     _is_op = False
+    # Op: whether forward keeps attributes on ctx (None until the engine learns it, release.py); a user
+    # Function's nodes say "user", so that the engine reads one attribute per node for both questions
+    _ctx_attrs = USER
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -290,10 +294,17 @@ class Op(Function):
             else:
                 ctx._versions = _input_versions(args)
             ctx._edits = EDITS[0]
+            k = 0
             for s in saved:
-                if s is out:
-                    _save_output(ctx, out, res)
+                if s is out:  # forward saved its output: an in-place edit of it then raises at backward
+                    ctx._out_pos = k
+                    vc = res._version
+                    if vc is None:
+                        vc = res._version = [0]
+                    ctx._out_vc = vc
+                    ctx._out_v = vc[0]
                     break
+                k += 1
         if _anomaly_used[0] and _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         return res
@@ -327,19 +338,6 @@ def _input_versions(args: tuple) -> tuple:
         else:
             vers.append(None)
     return tuple(vers)
-
-
-def _save_output(ctx: Op, out, res: Tensor) -> None:
-    """Forward saved its output: remember where, and the output's counter and version (an in-place edit of the
-    output then raises at backward)."""
-    for k, s in enumerate(ctx.saved):
-        if s is out:
-            ctx._out_pos = k
-            if res._version is None:
-                res._version = [0]
-            ctx._out_vc = res._version
-            ctx._out_v = res._version[0]
-            return
 
 
 def _refresh_views(args) -> None:
