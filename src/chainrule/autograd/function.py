@@ -171,6 +171,8 @@ class Op(Function):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._ctx_attrs = None  # each class learns its own (a subclass may have another forward)
+        if cls.is_view and "apply" not in cls.__dict__:
+            cls.apply = classmethod(_view_apply)  # the view bookkeeping, so that other ops do not ask is_view
 
     @classmethod
     def apply(cls, a, b=_NO_ARG, *more):
@@ -214,16 +216,14 @@ class Op(Function):
             args = None
             # each operand: its array, a stale view re-made (written in place since its grad_fn was made;
             # before reading _rg, which that can change), whether it needs grad
-            ta = type(a) is Tensor
-            if ta:
+            if type(a) is Tensor:
                 a0 = a._data
                 if a._view is not None and a._view[2] != a._version[0]:
                     _refresh(a)
                 ga = a._rg
             else:
                 a0, ga = a, False
-            tb = type(b) is Tensor
-            if tb:
+            if type(b) is Tensor:
                 a1 = b._data
                 if b._view is not None and b._view[2] != b._version[0]:
                     _refresh(b)
@@ -251,22 +251,7 @@ class Op(Function):
         res._data = out
         res._grad = res._hooks = None
         res._out_idx = 0
-        if cls.is_view:  # a view shares its base's version counter and records how it was made (views.py)
-            vc = a._vc()
-            res._version = vc
-            if args is None:
-                args = (a,) if b is _NO_ARG else (a, b) + more
-            if ctx is None:
-                # no node although the input requires grad: made under no_grad (the record's last item; grad
-                # mode is not read - thread-local state is slow - so a no_grad view of a tensor that does not
-                # require grad counts as made in grad mode). PyTorch: such a view still requires grad.
-                res._view = (cls, args, vc[0], not a._rg)
-                res._rg = a._rg
-                res.grad_fn = None
-                return res
-            res._view = (cls, args, vc[0], True)
-        else:
-            res._version = res._view = None
+        res._version = res._view = None  # a view op's own apply (_view_apply) then shares its input's counter
         if ctx is None:
             res._rg = False
             res.grad_fn = None
@@ -284,10 +269,10 @@ class Op(Function):
                 ctx._versions = (0 if vc is None else vc[0],)
             elif not more:
                 va = vb = None
-                if ta:
+                if type(a) is Tensor:
                     vc = a._version
                     va = 0 if vc is None else vc[0]
-                if tb:
+                if type(b) is Tensor:
                     vc = b._version
                     vb = 0 if vc is None else vc[0]
                 ctx._versions = (va, vb)
@@ -311,6 +296,36 @@ class Op(Function):
 
 
 _ONE = (True,)
+
+
+def _view_apply(cls, a, b=_NO_ARG, *more):
+    """Op.apply for a view op (`is_view = True`): the output shares its input's version counter and records how
+    it was made (views.py). Calls the Op.apply installed now, so that a wrapper of it (chainrule.compile's
+    recorder) still sees the op."""
+    op_apply = Op.__dict__["apply"].__func__
+    if b is _NO_ARG:
+        res = op_apply(cls, a)
+        args = (a,)
+    else:
+        res = op_apply(cls, a, b, *more)
+        args = (a, b) + more
+    if not cls.is_view:  # a subclass that is not a view (it inherited this apply)
+        return res
+    vc = a._vc()
+    res._version = vc
+    ctx = res.grad_fn
+    if ctx is None:
+        # no node although the input requires grad: made under no_grad (the record's last item; grad mode is
+        # not read - thread-local state is slow - so a no_grad view of a tensor that does not require grad
+        # counts as made in grad mode). PyTorch: such a view still requires grad.
+        res._view = (cls, args, vc[0], not a._rg)
+        res._rg = a._rg
+        return res
+    res._view = (cls, args, vc[0], True)
+    if ctx._out_pos >= 0:  # forward saved its output: watch the shared counter
+        ctx._out_vc = vc
+        ctx._out_v = vc[0]
+    return res
 
 
 def _as_output_array(ctx, out) -> np.ndarray:
