@@ -11,7 +11,7 @@ from . import ops
 from .autograd import views as _views
 from . import dtypes as _dtypes
 from .dtypes import get_default_dtype
-from .ops import _promote
+from .ops import _declare, _promote
 from .ops import arithmetic as ar
 from .ops import comparison as cmp
 from .ops import elementwise as _elementwise
@@ -72,6 +72,8 @@ _METHODS = (
 ).split()
 for _name in _METHODS:
     setattr(T, _name, getattr(ops, _name))
+
+_declare.bind_methods(T)  # every method declared with its op (ops/_declare.py)
 
 T.T = property(ops.numpy_T)
 T.mT = property(lambda self: ops.transpose(self, -2, -1))

@@ -51,6 +51,15 @@ class Function:
     # Op: whether forward keeps attributes on ctx (None until the engine learns it, release.py); a user
     # Function's nodes say "user", so that the engine reads one attribute per node for both questions
     _ctx_attrs = USER
+    # PyTorch's name for this node, shown in grad_fn=<...>: a user Function is "<Class>Backward", a built-in one
+    # "<Class>Backward0" unless the class names PyTorch's node (`node_name = "NllLossBackward0"`).
+    node_name = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "node_name" not in cls.__dict__:
+            builtin = cls.__module__.startswith("chainrule.")
+            cls.node_name = cls.__name__ + ("Backward0" if builtin else "Backward")
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -84,7 +93,8 @@ class Function:
 
     # ---- the node API -----------------------------------------------------------------------------------
     def name(self) -> str:
-        return type(self).__name__ + "Backward"
+        """PyTorch's name of this node: 'MulBackward0', 'NllLossBackward0'; a user Function's 'CubeBackward'."""
+        return self.node_name
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"

@@ -64,7 +64,7 @@ def fmt_grad(a) -> str:
 
 
 def op_name(node) -> str:
-    """The op's name in lower case: MulBackward -> 'mul', MatMul -> 'matmul', LogSoftmax -> 'log_softmax'."""
+    """The op's name in lower case: Mul -> 'mul', MatMul -> 'matmul', LogSoftmax -> 'log_softmax'."""
     cls = type(node).__name__
     if cls in _OP_NAMES:
         return _OP_NAMES[cls]

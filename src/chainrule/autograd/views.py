@@ -134,6 +134,7 @@ class CopySlices(Op):
     Inputs: the base as it was (its old graph), the value, then constants: the view's own array (forward
     writes the value through it, into the base's memory) and the chain of view ops from the base to the view.
     """
+    node_name = "CopySlices"  # PyTorch's node
 
     def name(self) -> str:
         return "CopySlices"

@@ -367,7 +367,7 @@ class PReLU(Module):
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.PReLU()(cr.tensor([-2.0, 3.0]))
-        tensor([-0.5000,  3.0000], grad_fn=<PReLUBackward>)
+        tensor([-0.5000,  3.0000], grad_fn=<PreluKernelBackward0>)
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None) -> None:

@@ -175,7 +175,7 @@ class CrossEntropyLoss(_WeightedLoss):
         >>> logits = cr.tensor([[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]], requires_grad=True)
         >>> out = loss(logits, cr.tensor([0, 2]))
         >>> out
-        tensor(0.2845, grad_fn=<CrossEntropyBackward>)
+        tensor(0.2845, grad_fn=<NllLossBackward0>)
         >>> out.backward()
         >>> logits.grad.shape
         chainrule.Size([2, 3])

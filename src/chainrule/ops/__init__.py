@@ -22,7 +22,11 @@ from .nn_fused import *  # noqa: F401,F403  (fused Linear, BatchNorm, LayerNorm,
 from .conv import *  # noqa: F401,F403  (conv2d: im2col + one matmul per group)
 from .pool import *  # noqa: F401,F403  (max_pool2d, avg_pool2d, adaptive_avg_pool2d)
 
-# Export the public functions only (not NumPy, the Op classes or helpers) to `chainrule.*`.
+from ._declare import TORCH as _TORCH, names_in as _names_in
+
+# Export the public functions only (not NumPy, the Op classes or helpers) to `chainrule.*`: the declared ops
+# (ops/_declare.py) with their aliases, and the functions not yet declared.
+globals().update(_names_in(_TORCH))
 __all__ = sorted(
     n for n, v in dict(globals()).items()
     if not n.startswith("_") and callable(v) and not isinstance(v, type)

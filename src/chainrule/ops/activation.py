@@ -26,6 +26,7 @@ _K_TANH = _math.sqrt(2 / _math.pi)
 
 
 class ReLU(Op):
+    node_name = "ReluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         out = np.maximum(x, zeros_for(x))  # = max(x, 0), on NumPy's fast loop
@@ -54,6 +55,7 @@ def relu(input, inplace: bool = False):
 
 
 class LeakyReLU(Op):
+    node_name = "LeakyReluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, slope):
         ctx.save_for_backward(x)
@@ -74,6 +76,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):
 
 
 class ELU(Op):
+    node_name = "EluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, alpha):
         out = np.where(x > 0, x, np.expm1(np.minimum(x, 0)) * alpha)
@@ -94,6 +97,7 @@ def elu(input, alpha: float = 1.0, inplace: bool = False):
 
 
 class GELU(Op):
+    node_name = "GeluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, approximate):
         ctx.save_for_backward(x)
@@ -129,6 +133,7 @@ def gelu(input, approximate: str = "none"):
 
 
 class SiLU(Op):
+    node_name = "SiluBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         s = np.tanh(x * 0.5)  # sigmoid(x) = (1 + tanh(x/2)) / 2, stable for any x

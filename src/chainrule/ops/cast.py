@@ -20,6 +20,7 @@ class Clone(Op):
 
 
 class Cast(Op):
+    node_name = "ToCopyBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.dtype = x.dtype

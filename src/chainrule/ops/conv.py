@@ -166,6 +166,7 @@ def crop(xp: np.ndarray, pads: tuple, hw: tuple) -> np.ndarray:
 
 class Unfold(Op):
     """cols[n, (c, i, j), y*Wo + x] = xp[n, c, y*sh + i*dh, x*sw + j*dw] (F.unfold)."""
+    node_name = "Im2ColBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, kernel, stride, pads, dilation):
@@ -183,6 +184,7 @@ class Unfold(Op):
 
 class Fold(Op):
     """Sum the (N, C*kh*kw, L) columns back into (N, C, H, W) images (F.fold; col2im with the padding cropped)."""
+    node_name = "Col2ImBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, cols, hw, kernel, stride, pads, dilation):
@@ -200,6 +202,7 @@ class Fold(Op):
 
 class Conv2d(Op):
     """out[n, group g] = W_g @ cols[n, g] + b: one matmul batched over samples and groups."""
+    node_name = "ConvolutionBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, w, b, stride, pads, dilation, groups):

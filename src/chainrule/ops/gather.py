@@ -23,6 +23,8 @@ class Gather(Index):
 class TakeAlongDim(Index):
     """take_along_dim(x, indices, dim)."""
 
+    node_name = "GatherBackward0"  # PyTorch's node: take_along_dim is a gather there
+
 
 class IndexSelect(Index):
     """index_select(x, dim, index)."""

@@ -10,6 +10,7 @@ from ._promote import kernel_missing
 
 
 class MatMul(Op):
+    node_name = "MmBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)

@@ -11,6 +11,7 @@ from ._util import apply_any, norm_dim
 
 class Reshape(Op):
     """x viewed with a new shape (reshape() uses ReshapeCopy when the strides make a view impossible)."""
+    node_name = "ViewBackward0"  # PyTorch's node
 
     is_view = True
     layout_dependent = True  # re-applied to an array of another memory layout it may copy (autograd/views.py)
@@ -28,6 +29,7 @@ class Reshape(Op):
 
 class ReshapeCopy(Reshape):
     """reshape() of a tensor whose strides allow no view: a copy, as in PyTorch."""
+    node_name = "UnsafeViewBackward0"  # PyTorch's node
 
     is_view = False
 

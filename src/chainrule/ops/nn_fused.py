@@ -42,6 +42,7 @@ __all__ = [
 
 class Linear(Op):
     """y = x @ W.T + b for x of shape (..., in), W (out, in), b (out,) or None: one node."""
+    node_name = "AddmmBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, w, b):
@@ -102,6 +103,7 @@ class BatchNorm(Op):
     so each op writes one new full-size array (forward: the output, built in place from x - mean; backward: dL/dx,
     built in place from x - mean again) and saves only x and the per-channel statistics.
     """
+    node_name = "NativeBatchNormBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, w, b, running_mean, running_var, training, momentum, eps):
@@ -188,6 +190,7 @@ def _batch_norm_backward_graph(ctx, g):
 
 class LayerNorm(Op):
     """Layer norm over the last `k` axes; weight and bias have the shape of those axes (or are None)."""
+    node_name = "NativeLayerNormBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, w, b, k, eps):
@@ -224,6 +227,7 @@ class LayerNorm(Op):
 
 class PReLU(Op):
     """max(x, 0) + w * min(x, 0) with one slope per channel (axis 1; axis 0 for 1-D input) or one shared."""
+    node_name = "PreluKernelBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, w):

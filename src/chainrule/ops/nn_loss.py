@@ -56,6 +56,7 @@ def _bshape(ndim: int, n: int) -> tuple:
 
 class CrossEntropy(Op):
     """Stable log-softmax over axis 1 + NLL (class indices) or soft targets, with weights and label smoothing."""
+    node_name = "NllLossBackward0"  # PyTorch's node
 
     rows = None  # set by the common case's forward: arange(N), to index z[n, t]
 
@@ -142,6 +143,7 @@ class CrossEntropy(Op):
 
 class NLL(Op):
     """-w[t] * input[n, t] over log-probabilities input (N, C, *), with ignore_index."""
+    node_name = "NllLossBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
@@ -164,6 +166,7 @@ class NLL(Op):
 
 class BCE(Op):
     """-w * (t log x + (1 - t) log(1 - x)) on probabilities x, each log clamped at -100 (PyTorch's rule)."""
+    node_name = "BinaryCrossEntropyBackward0"  # PyTorch's node
 
     differentiable_backward = False
 
@@ -200,6 +203,7 @@ def _softplus_neg(x):
 
 class BCEWithLogits(Op):
     """w * [(1 - t) x + (1 + (pw - 1) t) log(1 + exp(-x))]: sigmoid + BCE in one stable node."""
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, t, w, pos_weight, reduction):
@@ -232,6 +236,7 @@ class BCEWithLogits(Op):
 
 class MSE(Op):
     """w * (x - t)^2."""
+    node_name = "MseLossBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, t, w, reduction, denom):
@@ -252,6 +257,7 @@ class MSE(Op):
 
 class L1(Op):
     """w * |x - t|."""
+    node_name = "MeanBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, t, w, reduction, denom):
@@ -273,6 +279,7 @@ class L1(Op):
 
 class Huber(Op):
     """scale * w * (0.5 d^2 if |d| <= delta else delta (|d| - delta / 2)), d = x - t (SmoothL1: scale=1/beta)."""
+    node_name = "HuberLossBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, t, w, reduction, delta, scale, denom):
@@ -298,6 +305,7 @@ class Huber(Op):
 
 class MultiMargin(Op):
     """sum_{i != t} w[t] max(0, margin - x[t] + x[i])^p / C per row (the multi-class SVM hinge)."""
+    node_name = "MultiMarginLossBackward0"  # PyTorch's node
 
     differentiable_backward = False
 

@@ -85,6 +85,7 @@ def _max_2x2(xp: np.ndarray, stride: tuple, dilation: tuple, out_hw: tuple, with
 
 class MaxPool2d(Op):
     """Max over each window of the (-inf padded) input; remembers which offset won."""
+    node_name = "MaxPool2DWithIndicesBackward0"  # PyTorch's node
 
     differentiable_backward = False
 
@@ -120,6 +121,7 @@ class MaxPool2d(Op):
 
 class AvgPool2d(Op):
     """Sum over each window of the zero-padded input times 1/divisor (a (Ho, Wo) map)."""
+    node_name = "AvgPool2DBackward0"  # PyTorch's node
 
     differentiable_backward = False
 
@@ -145,6 +147,7 @@ class AvgPool2d(Op):
 
 class AdaptiveAvgPool2d(Op):
     """out = Ph @ x @ Pw^T with Ph (oh, H), Pw (ow, W) the bin-averaging matrices."""
+    node_name = "AdaptiveAvgPool2DBackward0"  # PyTorch's node
 
     @staticmethod
     def forward(ctx, x, ph, pw):

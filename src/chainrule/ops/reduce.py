@@ -149,6 +149,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 
 
 class LogSumExp(Op):
+    node_name = "LogsumexpBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)  # an empty slice's max: -inf, as PyTorch
@@ -232,6 +233,7 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
 
 
 class Norm(Op):
+    node_name = "LinalgVectorNormBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
         if p == 2:

@@ -200,6 +200,7 @@ def unbind(input, dim: int = 0):
 
 
 class Pad(Op):
+    node_name = "ConstantPadNdBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x, widths, value):
         inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
@@ -347,12 +348,20 @@ class Tri(Op):
         return np.where(ctx.keep, g, 0), None
 
 
+class Tril(Tri):
+    """tril: the kept triangle is the lower one (a class of its own for PyTorch's node name)."""
+
+
+class Triu(Tri):
+    """triu: the kept triangle is the upper one."""
+
+
 def _triangle(input, diagonal: int, lower: bool, name: str):
     if input.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got shape {tuple(input.shape)}")
     n, m = input.shape[-2:]
     keep = np.tri(n, m, diagonal, dtype=bool) if lower else ~np.tri(n, m, diagonal - 1, dtype=bool)
-    return Tri.apply(input, keep)
+    return (Tril if lower else Triu).apply(input, keep)
 
 
 def tril(input, diagonal: int = 0):

@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd.function import Op
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
+from ._declare import case, declare
 from ._util import raw
 
 __all__ = [
@@ -25,6 +26,7 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 class Log1p(Op):
+    node_name = "Log1PBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -121,6 +123,7 @@ class Reciprocal(Op):
 
 
 class Square(Op):
+    node_name = "PowBackward0"  # PyTorch's node
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -185,15 +188,23 @@ def _unary(cls, name, doc, floating=True):
     return fn
 
 
-log1p = _unary(Log1p, "log1p", "log(1 + x), accurate for small x.")
-expm1 = _unary(Expm1, "expm1", "exp(x) - 1, accurate for small x.")
-exp2 = _unary(Exp2, "exp2", "2 ** x, elementwise.")
-log2 = _unary(Log2, "log2", "Base-2 logarithm, elementwise.")
-log10 = _unary(Log10, "log10", "Base-10 logarithm, elementwise.")
-rsqrt = _unary(Rsqrt, "rsqrt", "1 / sqrt(x), elementwise.")
-reciprocal = _unary(Reciprocal, "reciprocal", "1 / x, elementwise.")
+log1p = declare(_unary(Log1p, "log1p", "log(1 + x), accurate for small x."), method=True,
+                cases=[case(lambda m, x: x.log1p(), (2, 3), kinds="pos")])
+expm1 = declare(_unary(Expm1, "expm1", "exp(x) - 1, accurate for small x."), method=True,
+                cases=[case(lambda m, x: x.expm1(), (2, 3))])
+exp2 = declare(_unary(Exp2, "exp2", "2 ** x, elementwise."), method=True,
+               cases=[case(lambda m, x: m.exp2(x), (2, 3))])
+log2 = declare(_unary(Log2, "log2", "Base-2 logarithm, elementwise."), method=True,
+               cases=[case(lambda m, x: x.log2(), (2, 3), kinds="pos")])
+log10 = declare(_unary(Log10, "log10", "Base-10 logarithm, elementwise."), method=True,
+                cases=[case(lambda m, x: x.log10(), (2, 3), kinds="pos")])
+rsqrt = declare(_unary(Rsqrt, "rsqrt", "1 / sqrt(x), elementwise."), method=True,
+                cases=[case(lambda m, x: x.rsqrt(), (2, 3), kinds="pos")])
+reciprocal = declare(_unary(Reciprocal, "reciprocal", "1 / x, elementwise."), method=True,
+                     cases=[case(lambda m, x: x.reciprocal(), (2, 3), kinds="away0")])
 
 
+@declare(method=True, cases=[case(lambda m, x: x.square(), (2, 3))])
 def square(input):
     """x * x, elementwise: integer tensors stay integer, and a bool tensor gives int64 (as PyTorch's
     x.pow(2))."""
@@ -202,12 +213,15 @@ def square(input):
     return Square.apply(input)
 
 
-erf = _unary(Erf, "erf", "The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt (float64-accurate).")
-frac = _unary(Frac, "frac", "x - trunc(x): the fractional part, with the sign of x.")
+erf = declare(_unary(Erf, "erf", "The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt."),
+              method=True, cases=[case(lambda m, x: m.erf(x), (4, 5), kinds="unit"),
+                                  case(lambda m, x: (x * 3).erf(), (4, 5), suffix="wide")])
+frac = declare(_unary(Frac, "frac", "x - trunc(x): the fractional part, with the sign of x."), method=True,
+               cases=[case(lambda m, x: (x * 3).frac(), (2, 3))])
 
 
 def _rounding(fn, name):
-    cls = type(name.capitalize(), (Rounding,), {})  # so grad_fn reads FloorBackward, RoundBackward ...
+    cls = type(name.capitalize(), (Rounding,), {})  # so grad_fn reads FloorBackward0, RoundBackward0 ...
 
     def op(input):
         if not isinstance(input, Tensor):
@@ -221,13 +235,18 @@ def _rounding(fn, name):
     return op
 
 
-floor = _rounding(np.floor, "floor")
-ceil = _rounding(np.ceil, "ceil")
-trunc = _rounding(np.trunc, "trunc")
+floor = declare(_rounding(np.floor, "floor"), method=True,
+                cases=[case(lambda m, x: x.floor(), (2, 3), kinds="frac")])
+ceil = declare(_rounding(np.ceil, "ceil"), method=True,
+               cases=[case(lambda m, x: m.ceil(x), (2, 3), kinds="frac")])
+trunc = declare(_rounding(np.trunc, "trunc"), method=("trunc", "fix"), aliases=("fix",),
+                cases=[case(lambda m, x: (x * 3).trunc(), (2, 3))])
 fix = trunc
 _round0 = _rounding(np.round, "round")
 
 
+@declare(method=True, cases=[case(lambda m, x: (x * 3).round(), (2, 3)),
+                             case(lambda m, x: m.round(x, decimals=2), (2, 3), suffix="decimals")])
 def round(input, *, decimals: int = 0):  # noqa: A001 - PyTorch's name
     """Round half to even (as PyTorch and NumPy do); `decimals` rounds to that many decimal places."""
     if decimals == 0:

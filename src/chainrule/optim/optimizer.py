@@ -205,7 +205,7 @@ class Optimizer:
             ...     loss.backward()
             ...     return loss
             >>> optimizer.step(closure)
-            tensor(1., grad_fn=<SumBackward>)
+            tensor(1., grad_fn=<SumBackward0>)
             >>> w
             tensor([0.], requires_grad=True)
         """

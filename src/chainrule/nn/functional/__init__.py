@@ -37,3 +37,7 @@ from .losses import (  # noqa: F401
 )
 from .normalization import batch_norm, layer_norm  # noqa: F401
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, dropout2d, fold, max_pool2d, unfold  # noqa: F401
+
+from ...ops._declare import FUNCTIONAL as _FUNCTIONAL, names_in as _names_in  # noqa: E402
+
+globals().update(_names_in(_FUNCTIONAL))  # the ops declared for nn.functional (ops/_declare.py)
