@@ -96,7 +96,7 @@ def _count(name: str, n: int, src: str) -> int:
                        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(out) as f:
             text = f.read()
-    m = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
+    m = re.search(r"^(?:summary|totals): (\d+)", text, re.MULTILINE)
     return int(m.group(1))
 
 

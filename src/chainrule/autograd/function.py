@@ -289,8 +289,7 @@ class Op(Function):
             else:
                 ctx._versions = _input_versions(args)
             ctx._edits = EDITS[0]
-            k = 0
-            for s in saved:
+            for k, s in enumerate(saved):
                 if s is out:  # forward saved its output: an in-place edit of it then raises at backward
                     ctx._out_pos = k
                     vc = res._version
@@ -299,7 +298,6 @@ class Op(Function):
                     ctx._out_vc = vc
                     ctx._out_v = vc[0]
                     break
-                k += 1
         if _anomaly_used[0] and _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         return res
