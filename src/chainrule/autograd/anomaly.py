@@ -7,7 +7,7 @@ import traceback
 
 import numpy as np
 
-from .grad_mode import state
+from .grad_mode import anomaly_used, state
 
 
 class detect_anomaly:  # noqa: N801 - PyTorch's name
@@ -19,6 +19,8 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
     def __enter__(self):
         self._prev = state.anomaly
         state.anomaly = self.check_nan
+        if self.check_nan:
+            anomaly_used[0] = True
         return self
 
     def __exit__(self, *exc):
@@ -39,6 +41,8 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
 def set_detect_anomaly(mode: bool) -> None:
     """Turn anomaly detection on or off globally."""
     state.anomaly = bool(mode)
+    if mode:
+        anomaly_used[0] = True
 
 
 def is_anomaly_enabled() -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..tensor import EDITS, Tensor
 from .flow import _check_hook_result, _clone, _conform, _run_tensor_hooks, _sum, _user_backward
-from .function import FREED, Function, Op, _freed_message, _refresh_views
+from .function import FREED, USER, Function, Op, _freed_message, _refresh_views
 from .grad_mode import state as _state
 from .release import _free
 
@@ -201,9 +201,11 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
             if node._watched is not None:
                 g = _run_tensor_hooks(node, g)
             # fresh: the node is a built-in op on arrays, whose gradients are new arrays unless it passed g on
-            fresh = plain and node._is_op
+            keeps = node._ctx_attrs  # USER for a user Function's node; False for an op that keeps nothing on ctx
+            fresh = plain and keeps is not USER
             if fresh:
-                if node.saved is FREED:
+                saved = node.saved  # read once (a node's attributes cost a dictionary lookup each)
+                if saved is FREED:
                     raise RuntimeError(_freed_message(node))
                 if node._edits != EDITS[0] and node._versions:
                     _check_versions(node)
@@ -218,8 +220,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 if on_step is not None:
                     on_step(node, g, gins)
             if not retain_graph:
-                if fresh and node._ctx_attrs is False:  # _free(node) inlined: an op that keeps nothing on ctx
-                    if node.saved:
+                if fresh and keeps is False:  # _free(node) inlined: an op that keeps nothing on ctx
+                    if saved:
                         node.saved = FREED
                     node.inputs = ()
                 else:
@@ -239,7 +241,8 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                 te = type(e)
                 if te is Tensor:  # a leaf: its gradient goes to .grad
                     d = e._data
-                    if gi.dtype is not d.dtype or gi.shape != d.shape or not d.ndim and type(gi) is not _ndarray:
+                    sh = d.shape
+                    if gi.shape != sh or gi.dtype is not d.dtype or not sh and type(gi) is not _ndarray:
                         raw, gi = gi, _conform(node, i, gi, d.shape, d.dtype)
                         owned = gi is not raw and type(gi) is _ndarray and gi.base is None  # made fresh here
                     else:  # adopt it only if this op made it for this input alone
@@ -255,8 +258,9 @@ def run_backward(roots, retain_graph=False, create_graph=False, targets=None, ac
                         gi = _conform(node, i, gi, shape, e._out_dtypes[k])
                     _add(grads, e, k, gi, e._n_out)
                 else:
-                    if gi.dtype is not e._odt or gi.shape != e._osh or not e._osh and type(gi) is not _ndarray:
-                        gi = _conform(node, i, gi, e._osh, e._odt)
+                    sh = e._osh  # read once: a node's attributes cost a dictionary lookup each
+                    if gi.shape != sh or gi.dtype is not e._odt or not sh and type(gi) is not _ndarray:
+                        gi = _conform(node, i, gi, sh, e._odt)
                     if e._n_out != 1:
                         _add(grads, e, 0, gi, e._n_out)
                     else:

@@ -17,12 +17,14 @@ import traceback
 import numpy as np
 
 from ..tensor import EDITS, Tensor
+from .grad_mode import anomaly_used as _anomaly_used
 from .grad_mode import no_grad
 from .grad_mode import state as _state
 
 _new = object.__new__
 _ndarray = np.ndarray
 FREED = ("<freed>",)
+USER = "user"  # Function._ctx_attrs of a user Function's node
 
 
 class Function:
@@ -46,6 +48,9 @@ class Function:
     needs_input_grad = ()
     differentiable_backward = True
     _is_op = False
+    # Op: whether forward keeps attributes on ctx (None until the engine learns it, release.py); a user
+    # Function's nodes say "user", so that the engine reads one attribute per node for both questions
+    _ctx_attrs = USER
     # PyTorch's name for this node, shown in grad_fn=<...>: a user Function is "<Class>Backward", a built-in one
     # "<Class>Backward0" unless the class names PyTorch's node (`node_name = "NllLossBackward0"`).
     node_name = None
@@ -129,7 +134,7 @@ class Function:
         ctx.next = tuple(_edge(a) if type(a) is Tensor and a._rg else None for a in args)
         ctx.inputs = args
         ctx._tensor_args = tuple(type(a) is Tensor for a in args)
-        if _state.anomaly:
+        if _anomaly_used[0] and _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         with no_grad():
             outs = cls.forward(ctx, *args, **kwargs)
@@ -163,6 +168,9 @@ def _edge(t: Tensor):
     return fn if t._out_idx == 0 else (fn, t._out_idx)
 
 
+_NO_ARG = object()  # Op.apply's `b` when the call has one argument
+
+
 class Op(Function):
     """A built-in op: forward(ctx, *arrays) -> ndarray and backward(ctx, grad) -> arrays, on NumPy arrays."""
 
@@ -173,18 +181,34 @@ class Op(Function):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._ctx_attrs = None  # each class learns its own (a subclass may have another forward)
+        if cls.is_view and "apply" not in cls.__dict__:
+            cls.apply = classmethod(_view_apply)  # the view bookkeeping, so that other ops do not ask is_view
 
     @classmethod
-    def apply(cls, *args):
+    def apply(cls, a, b=_NO_ARG, *more):
         """Run forward on the arrays; when an input needs grad, record this node (the per-op cost every model pays).
 
-        Unary and binary calls are spelled out (no loops, no comprehensions): this is the hot path. Under
-        no_grad, or when no input needs grad, ctx stays None and only the forward and one Tensor are made.
+        Unary and binary calls are spelled out (no loops, no comprehensions): this is the hot path. The signature
+        names the first two arguments so that a unary or binary call packs no argument tuple (`b` is `_NO_ARG`
+        for a unary call). Under no_grad, or when no input needs grad, ctx stays None and only the forward and
+        one Tensor are made.
         """
-        n = len(args)
         ctx = None
-        if n == 1:
-            a = args[0]
+        if more:
+            args = (a, b) + more
+            _refresh_views(args)
+            arrays = [x._data if type(x) is Tensor else x for x in args]
+            nig = tuple(type(x) is Tensor and x._rg for x in args)
+            if True in nig and _state.enabled:
+                ctx = _new(cls)
+                ctx.needs_input_grad = nig
+                ctx.next = tuple(_edge(x) if g else None for x, g in zip(args, nig))
+                ctx.inputs = args
+                out = cls.forward(ctx, *arrays)
+            else:
+                out = cls.forward(_NULL_CTX, *arrays)
+        elif b is _NO_ARG:
+            args = None
             if type(a) is not Tensor:
                 raise TypeError(f"{cls.__name__.lower()}(): expected a Tensor, got {type(a).__name__}")
             if a._view is not None and a._view[2] != a._version[0]:
@@ -194,20 +218,28 @@ class Op(Function):
                 ctx.needs_input_grad = _ONE
                 fn = a.grad_fn
                 ctx.next = (a if fn is None else fn if a._out_idx == 0 else (fn, a._out_idx),)
-                ctx.inputs = args
+                ctx.inputs = args = (a,)
                 out = cls.forward(ctx, a._data)
             else:
                 out = cls.forward(_NULL_CTX, a._data)
-        elif n == 2:
-            a, b = args
-            ta, tb = type(a) is Tensor, type(b) is Tensor
-            a0 = a._data if ta else a
-            a1 = b._data if tb else b
-            if ta and a._view is not None and a._view[2] != a._version[0]:
-                _refresh(a)  # a view whose memory was written in place since its grad_fn was made
-            if tb and b._view is not None and b._view[2] != b._version[0]:
-                _refresh(b)
-            ga, gb = ta and a._rg, tb and b._rg
+        else:
+            args = None
+            # each operand: its array, a stale view re-made (written in place since its grad_fn was made;
+            # before reading _rg, which that can change), whether it needs grad
+            if type(a) is Tensor:
+                a0 = a._data
+                if a._view is not None and a._view[2] != a._version[0]:
+                    _refresh(a)
+                ga = a._rg
+            else:
+                a0, ga = a, False
+            if type(b) is Tensor:
+                a1 = b._data
+                if b._view is not None and b._view[2] != b._version[0]:
+                    _refresh(b)
+                gb = b._rg
+            else:
+                a1, gb = b, False
             if (ga or gb) and _state.enabled:
                 ctx = _new(cls)
                 ctx.needs_input_grad = (ga, gb)
@@ -219,43 +251,17 @@ class Op(Function):
                     fn = b.grad_fn
                     eb = b if fn is None else fn if b._out_idx == 0 else (fn, b._out_idx)
                 ctx.next = (ea, eb)
-                ctx.inputs = args
+                ctx.inputs = args = (a, b)
                 out = cls.forward(ctx, a0, a1)
             else:
                 out = cls.forward(_NULL_CTX, a0, a1)
-        else:
-            _refresh_views(args)
-            arrays = [a._data if type(a) is Tensor else a for a in args]
-            nig = tuple(type(a) is Tensor and a._rg for a in args)
-            if True in nig and _state.enabled:
-                ctx = _new(cls)
-                ctx.needs_input_grad = nig
-                ctx.next = tuple(_edge(a) if g else None for a, g in zip(args, nig))
-                ctx.inputs = args
-                out = cls.forward(ctx, *arrays)
-            else:
-                out = cls.forward(_NULL_CTX, *arrays)
         if type(out) is not _ndarray:  # NumPy gives scalars for 0-d results: a Tensor always holds an ndarray
             out = _as_output_array(ctx, out)
         res = _new(Tensor)  # Tensor._wrap(out, ctx), inlined
         res._data = out
         res._grad = res._hooks = None
         res._out_idx = 0
-        if cls.is_view:  # a view shares its base's version counter and records how it was made (views.py)
-            a = args[0]
-            vc = a._vc()
-            res._version = vc
-            if ctx is None:
-                # no node although the input requires grad: made under no_grad (the record's last item; grad
-                # mode is not read - thread-local state is slow - so a no_grad view of a tensor that does not
-                # require grad counts as made in grad mode). PyTorch: such a view still requires grad.
-                res._view = (cls, args, vc[0], not a._rg)
-                res._rg = a._rg
-                res.grad_fn = None
-                return res
-            res._view = (cls, args, vc[0], True)
-        else:
-            res._version = res._view = None
+        res._version = res._view = None  # a view op's own apply (_view_apply) then shares its input's counter
         if ctx is None:
             res._rg = False
             res.grad_fn = None
@@ -264,14 +270,70 @@ class Op(Function):
         res.grad_fn = ctx
         ctx._osh = out.shape  # the gradient's shape and dtype, checked by the engine (the inputs are freed)
         ctx._odt = out.dtype
-        if ctx.saved:
-            _record_versions(ctx, args, out, res)
-        if _state.anomaly:
+        saved = ctx.saved
+        if saved:
+            # _record_versions inlined for one or two arguments: the version of each tensor input (None: not a
+            # tensor; a tensor without a counter is at version 0), and the output's counter if forward saved it
+            if b is _NO_ARG:
+                vc = a._version
+                ctx._versions = (0 if vc is None else vc[0],)
+            elif not more:
+                va = vb = None
+                if type(a) is Tensor:
+                    vc = a._version
+                    va = 0 if vc is None else vc[0]
+                if type(b) is Tensor:
+                    vc = b._version
+                    vb = 0 if vc is None else vc[0]
+                ctx._versions = (va, vb)
+            else:
+                ctx._versions = _input_versions(args)
+            ctx._edits = EDITS[0]
+            for k, s in enumerate(saved):
+                if s is out:  # forward saved its output: an in-place edit of it then raises at backward
+                    ctx._out_pos = k
+                    vc = res._version
+                    if vc is None:
+                        vc = res._version = [0]
+                    ctx._out_vc = vc
+                    ctx._out_v = vc[0]
+                    break
+        if _anomaly_used[0] and _state.anomaly:
             ctx._stack = traceback.extract_stack()[:-1]
         return res
 
 
 _ONE = (True,)
+
+
+def _view_apply(cls, a, b=_NO_ARG, *more):
+    """Op.apply for a view op (`is_view = True`): the output shares its input's version counter and records how
+    it was made (views.py). Calls the Op.apply installed now, so that a wrapper of it (chainrule.compile's
+    recorder) still sees the op."""
+    op_apply = Op.__dict__["apply"].__func__
+    if b is _NO_ARG:
+        res = op_apply(cls, a)
+        args = (a,)
+    else:
+        res = op_apply(cls, a, b, *more)
+        args = (a, b) + more
+    if not cls.is_view:  # a subclass that is not a view (it inherited this apply)
+        return res
+    vc = a._vc()
+    res._version = vc
+    ctx = res.grad_fn
+    if ctx is None:
+        # no node although the input requires grad: made under no_grad (the record's last item; grad mode is
+        # not read - thread-local state is slow - so a no_grad view of a tensor that does not require grad
+        # counts as made in grad mode). PyTorch: such a view still requires grad.
+        res._view = (cls, args, vc[0], not a._rg)
+        res._rg = a._rg
+        return res
+    res._view = (cls, args, vc[0], True)
+    if ctx._out_pos >= 0:  # forward saved its output: watch the shared counter
+        ctx._out_vc = vc
+        ctx._out_v = vc[0]
+    return res
 
 
 def _as_output_array(ctx, out) -> np.ndarray:
@@ -284,11 +346,12 @@ def _as_output_array(ctx, out) -> np.ndarray:
     return arr
 
 
-def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
-    """Remember the versions of the tensor inputs, and of the output when forward saved it.
+def _input_versions(args: tuple) -> tuple:
+    """The version of each tensor input when the node was recorded (None for other arguments).
 
     Backward compares them with the versions then; only on a change does it look for the changed input among
-    the saved arrays (an in-place edit of an input that was not saved is harmless). Cheap, as it runs per op.
+    the saved arrays (an in-place edit of an input that was not saved is harmless). Cheap, as it runs per op;
+    `Op.apply` spells out the unary and binary cases.
     """
     vers = []
     for a in args:
@@ -297,16 +360,7 @@ def _record_versions(ctx: Op, args: tuple, out, res: Tensor) -> None:
             vers.append(0 if vc is None else vc[0])
         else:
             vers.append(None)
-    ctx._versions = vers
-    ctx._edits = EDITS[0]
-    for k, s in enumerate(ctx.saved):
-        if s is out:
-            ctx._out_pos = k
-            if res._version is None:
-                res._version = [0]
-            ctx._out_vc = res._version
-            ctx._out_v = res._version[0]
-            return
+    return tuple(vers)
 
 
 def _refresh_views(args) -> None:

@@ -12,6 +12,9 @@ class _State(threading.local):
 
 
 state = _State()
+# Whether anomaly mode was ever turned on, in any thread: Op.apply reads this list before the thread-local
+# `state.anomaly` (a thread-local read costs ~600 instructions, as much as the rest of a small op's recording).
+anomaly_used = [False]
 
 
 def is_grad_enabled() -> bool:

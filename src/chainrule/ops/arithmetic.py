@@ -174,33 +174,39 @@ def _refused(when: str, dtype, a, b) -> bool:
     return dtype == np.bool_ and (when == "result" or isinstance(b, Tensor))
 
 
-def _binary(cls, name, floating: bool = False, bool_error: str | None = None, bool_when: str = "result"):
+def _binary(cls, name, floating: bool = False, bool_error: str | None = None, bool_when: str = "result",
+            numbers: str = "both"):
     """The public function of a binary op: PyTorch's promotion (a fast path for the common cases), then apply.
 
     `floating`: integer results become the default float dtype (true division). `bool_error`: PyTorch's error
-    for bool operands, raised as `_refused(bool_when, ...)` says.
+    for bool operands, raised as `_refused(bool_when, ...)` says. `numbers`: which operand forward takes as
+    a Python number as it is, beside a float tensor ("both", "second": `x ** 2` but not `2 ** x`, "none").
     """
 
     any_dtype = not floating and bool_error is None  # same-dtype tensors of any dtype need no promotion
+    number_second = numbers != "none"
+    number_first = numbers == "both"
 
     def fn(input, other):
-        # the fast path: identity checks only (a dtype's .kind costs more than the whole test below); a float
-        # tensor with a Python float needs nothing either (NumPy keeps the array's dtype)
-        if type(input) is Tensor:
-            d = input._data.dtype
-            if d is _F32 or d is _F64:
-                fast = other._data.dtype is d if type(other) is Tensor else type(other) is float
-            else:
-                fast = any_dtype and type(other) is Tensor and other._data.dtype is d
-        else:
-            fast = False
-        if not fast:
+        try:
+            # The fast paths need no promotion: two tensors of one dtype that the op keeps, or a float tensor
+            # with a Python float or int (NumPy keeps the array's dtype, as PyTorch does). Identity checks only:
+            # a dtype's .kind costs more than all of them (benchmarks/instructions.py measures this path).
+            if type(input) is Tensor:
+                d = input._data.dtype
+                if type(other) is Tensor:
+                    if other._data.dtype is d and (d is _F32 or d is _F64 or any_dtype):
+                        return cls.apply(input, other)
+                elif number_second and (d is _F32 or d is _F64) and (type(other) is float or type(other) is int):
+                    return cls.apply(input, other)
+            elif number_first and type(other) is Tensor and (type(input) is float or type(input) is int):
+                d = other._data.dtype
+                if d is _F32 or d is _F64:
+                    return cls.apply(input, other)
             dtype, a, b = promote(input, other, floating)
             if bool_error is not None and _refused(bool_when, dtype, input, other):
                 raise (RuntimeError if bool_when == "any" else NotImplementedError)(bool_error)
-            input, other = a, b
-        try:
-            return cls.apply(input, other)
+            return cls.apply(a, b)
         except ValueError as e:
             if "broadcast" in str(e):
                 raise broadcast_error(name, input, other) from None
@@ -219,9 +225,13 @@ add = _binary(Add, "add")
 sub = _binary(Sub, "sub", bool_error=_SUB_BOOL, bool_when="any")
 mul = _binary(Mul, "mul")
 div = _binary(Div, "div", floating=True)
-pow = _binary(Pow, "pow", bool_error="\"pow\" not implemented for 'Bool'", bool_when="exponent")  # noqa: A001
-floor_divide = _binary(FloorDivide, "floor_divide", bool_error="\"div_floor_cpu\" not implemented for 'Bool'")
-remainder = _binary(Remainder, "remainder", bool_error="\"remainder_cpu\" not implemented for 'Bool'")
+pow = _binary(Pow, "pow", bool_error="\"pow\" not implemented for 'Bool'", bool_when="exponent",  # noqa: A001
+              numbers="second")  # Pow.forward reads its base's dtype
+# (numbers="none": their zero-division check reads the divisor's dtype, and a Python int is not a float)
+floor_divide = _binary(FloorDivide, "floor_divide", bool_error="\"div_floor_cpu\" not implemented for 'Bool'",
+                       numbers="none")
+remainder = _binary(Remainder, "remainder", bool_error="\"remainder_cpu\" not implemented for 'Bool'",
+                    numbers="none")
 subtract, multiply, divide, true_divide = sub, mul, div, div
 
 
