@@ -17,6 +17,7 @@ from .ops import stats as _stats
 from .ops import arithmetic as ar
 from .ops import comparison as cmp
 from .ops import elementwise as _elementwise
+from .ops import linalg as _linalg
 from .ops.fill import Copy as _Copy
 from .ops.fill import Fill as _Fill
 from .tensor import Tensor
@@ -43,11 +44,11 @@ T.__truediv__ = ar.div
 T.__rtruediv__ = _reflect(ar.div)
 T.__pow__ = ar.pow
 T.__rpow__ = _reflect(ar.pow)
-T.__matmul__ = ops.matmul
-T.__rmatmul__ = _reflect(ops.matmul)
+T.__matmul__ = _linalg.matmul  # the op itself: ops.matmul also takes out= (one more call)
+T.__rmatmul__ = _reflect(_linalg.matmul)
 T.__neg__ = ar.neg
 T.__pos__ = lambda self: self
-T.__abs__ = ops.abs
+T.__abs__ = _elementwise.abs
 T.__getitem__ = ops.getitem
 T.__setitem__ = ops.setitem
 T.__eq__ = cmp.eq

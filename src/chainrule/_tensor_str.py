@@ -249,4 +249,5 @@ def tensor_repr(t, tensor_contents: str | None = None) -> str:
         suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t._rg:
         suffixes.append("requires_grad=True")
-    return _add_suffixes(prefix + body, suffixes, indent)
+    text = _add_suffixes(prefix + body, suffixes, indent)
+    return "Parameter containing:\n" + text if getattr(t, "_param", False) else text

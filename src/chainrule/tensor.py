@@ -26,6 +26,7 @@ class Tensor:
 
     __slots__ = {"__weakref__": None, "_data": None, "_grad": None, "_hooks": None, "_out_idx": None, "_rg": None,
                  "_version": None, "_view": None,
+                 "_param": "True on an nn.Parameter (unset otherwise: read it with getattr(t, '_param', False)).",
                  "grad_fn": "The Function node that made this tensor (its `backward` runs in the backward pass); "
                             "None for a leaf (a tensor the user made) and for results computed without grad."}
     __array_priority__ = 1000.0
@@ -286,7 +287,7 @@ class Tensor:
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         """copy.deepcopy: a leaf with its own copy of the data and of .grad, requires_grad kept (PyTorch's rule:
-        a non-leaf refuses, its graph cannot be copied)."""
+        a non-leaf refuses, its graph cannot be copied; a Parameter's copy is a Parameter without .grad)."""
         if self.grad_fn is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol; "
@@ -296,7 +297,9 @@ class Tensor:
         if t is None:
             t = memo[id(self)] = Tensor._wrap(copy.deepcopy(self._data, memo))
             t._rg = self._rg
-            if self._grad is not None:
+            if getattr(self, "_param", False):
+                t._param = True  # a Parameter's copy is a Parameter, without .grad (PyTorch's rule)
+            elif self._grad is not None:
                 t._grad = copy.deepcopy(self._grad, memo)
         return t
 

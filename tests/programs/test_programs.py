@@ -24,17 +24,10 @@ NEEDS = {
     "makemore_mlp": "names",
 }
 PROGRAMS = sorted(p.stem for p in SRC.glob("*.py"))
-# Programs that need API still being built (issue 13); removed from here as it lands.
-PENDING = {
-    "tensors_basics": "matmul(out=)",
-    "poly_nn_optim": "nn.Parameter as a type",
-}
 
 
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_program_prints_what_torch_prints(name, tmp_path, monkeypatch):
-    if name in PENDING:
-        pytest.xfail(f"needs {PENDING[name]}")
     folder = NEEDS.get(name)
     if folder and not (DATA / folder).is_dir():
         pytest.skip(f"{DATA / folder} not found; set CHAINRULE_DATA to the folder holding {folder}/")

@@ -1,30 +1,26 @@
 """Parameter: a leaf Tensor that a Module registers as learnable (`isinstance(p, nn.Parameter)` is True).
 
-The engine and the ops recognise tensors by `type(t) is Tensor` (the fast path), so a Parameter cannot be a Tensor
-subclass. `Parameter(data)` therefore returns a plain Tensor and records it in a weak registry; `isinstance` asks
-the registry. `repr(p)` reads "Parameter containing:\\ntensor(...)" as in PyTorch.
+The engine and the ops recognise tensors by `type(t) is Tensor` (the fast path), so a Parameter is not a Tensor
+subclass but a Tensor with its `_param` flag set: `Parameter(data)` returns such a tensor, `isinstance` reads the
+flag, `repr(p)` reads "Parameter containing:\ntensor(...)" and a deep copy stays a Parameter, as in PyTorch.
+`type(p) is nn.Parameter` is False (PyTorch: True); `isinstance` is the test to use.
 """
 
 from __future__ import annotations
-
-import copy
-import weakref
 
 import numpy as np
 
 from ..tensor import Tensor
 
-_REGISTRY: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # id(tensor) -> tensor
-
 
 def is_parameter(obj) -> bool:
     """True when obj is a Tensor made by (or registered as) a Parameter."""
-    return obj is not None and _REGISTRY.get(id(obj)) is obj  # get() answers None for ids it lacks
+    return isinstance(obj, Tensor) and getattr(obj, "_param", False)
 
 
 def mark_parameter(t: Tensor) -> Tensor:
-    """Register an existing leaf Tensor as a Parameter (used after copying or unpickling a Module)."""
-    _REGISTRY[id(t)] = t
+    """Flag an existing leaf Tensor as a Parameter."""
+    t._param = True
     return t
 
 
@@ -47,32 +43,13 @@ class _ParameterMeta(type):
 
 
 class Parameter(metaclass=_ParameterMeta):
-    """Parameter(data=None, requires_grad=True): a learnable leaf tensor sharing memory with `data`."""
+    """Parameter(data=None, requires_grad=True): a learnable leaf tensor sharing memory with `data`.
 
-
-def _parameter_repr(self) -> str:
-    text = _plain_repr(self)
-    return "Parameter containing:\n" + text if _REGISTRY.get(id(self)) is self else text
-
-
-def _parameter_deepcopy(self, memo: dict) -> Tensor:
-    """A deep copy of a Parameter is a Parameter with copied data and no .grad (PyTorch's rule; tensors keep it)."""
-    if _REGISTRY.get(id(self)) is not self:
-        return _plain_deepcopy(self, memo)
-    t = memo.get(id(self))
-    if t is None:
-        t = memo[id(self)] = mark_parameter(Tensor._wrap(copy.deepcopy(self._data, memo)))
-        t._rg = self._rg
-    return t
-
-
-_plain_repr = getattr(Tensor.__repr__, "_plain", Tensor.__repr__)
-_parameter_repr._plain = _plain_repr
-_plain_deepcopy = getattr(Tensor.__deepcopy__, "_plain", Tensor.__deepcopy__)
-_parameter_deepcopy._plain = _plain_deepcopy
-# the edits nn makes to Tensor: Parameters print as PyTorch's do, and a deep copy of one is a Parameter
-Tensor.__repr__ = _parameter_repr
-Tensor.__deepcopy__ = _parameter_deepcopy
+    Args:
+        data (Tensor or array-like, optional): the values; a Tensor's memory is shared, not copied. Default:
+            an empty float32 tensor.
+        requires_grad (bool, optional): whether the parameter collects gradients. Default: True.
+    """
 
 
 def empty_parameter(*shape, dtype=None, device=None) -> Tensor:

@@ -41,12 +41,17 @@ from .group_norm import *  # noqa: F401,F403  (group_norm, instance_norm)
 
 from ._declare import REGISTRY as _REGISTRY, TORCH as _TORCH, names_in as _names_in
 from . import stats as _stats
-from ._aliases import with_axis_alias as _with_axis_alias
+from ._aliases import with_axis_alias as _with_axis_alias, with_out_arg as _with_out_arg
 
 # `chainrule.*` gets the declared ops only (ops/_declare.py), with their aliases: not NumPy, the Op classes or
 # the helpers, which stay importable from their modules (chainrule.ops._util.broadcast_error, ...).
-globals().update(_names_in(_TORCH))
+# out= on the function forms of the earlier ops (the newer families take it in their own files): elementwise
+# results are cast into out's dtype where PyTorch allows it; the others need out's dtype to be the result's.
+for _names, _exact in (("add sub mul true_divide pow neg exp log sqrt abs sin cos tanh sigmoid clamp maximum "
+                        "minimum remainder floor_divide", False), ("matmul cat stack sum mean prod cumsum", True)):
+    for _n in _names.split():
+        _REGISTRY[_n] = _with_out_arg(_REGISTRY[_n], _exact)
 for _n in _stats.AXIS_ALIASED:  # axis=/keepdims= as PyTorch's argument parser takes them
     _REGISTRY[_n] = _with_axis_alias(_REGISTRY[_n])
-    globals()[_n] = _REGISTRY[_n].fn
+globals().update(_names_in(_TORCH))
 __all__ = sorted(_names_in(_TORCH))

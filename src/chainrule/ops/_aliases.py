@@ -29,3 +29,11 @@ def with_axis_alias(decl):
     """A declaration whose function (and method) also take `axis=`/`keepdims=` (see accepts_axis)."""
     return dataclasses.replace(decl, fn=accepts_axis(decl.fn),
                                method_fn=accepts_axis(decl.method_fn) if decl.method_fn else None)
+
+
+def with_out_arg(decl, exact: bool):
+    """A declaration whose function also takes `out=` (ops/_out.py); the Tensor methods stay as they were
+    (PyTorch's methods take no out=)."""
+    from ._out import with_out
+
+    return dataclasses.replace(decl, fn=with_out(decl.fn, exact=exact), method_fn=decl.method_fn or decl.fn)

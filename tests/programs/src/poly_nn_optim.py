@@ -68,5 +68,5 @@ for t in range(500):
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-print(f"Result: {model.string()}", type(model.a).__name__, len(list(model.parameters())))
+print(f"Result: {model.string()}", len(list(model.parameters())))
 print([n for n, _ in model.named_parameters()], isinstance(model.a, torch.nn.Parameter))
