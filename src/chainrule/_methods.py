@@ -79,14 +79,19 @@ def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
         create_graph: record the backward pass itself, for higher-order gradients (default False).
         inputs: the tensors whose `.grad` is accumulated (default: every leaf of the graph).
         trace: print each step of the backward pass (True, or a dict naming the tensors; see
-            `chainrule.autograd.trace`).
+            `chainrule.viz.trace`).
 
     Raises:
         RuntimeError: when self does not require grad, when gradient is missing for a non-scalar, or when the
             graph was already freed by an earlier backward (use retain_graph=True).
     """
+    on_step = None
+    if trace:
+        from .viz.trace import printer
+
+        on_step = printer(trace)
     _engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
-                     trace=trace)
+                     on_step=on_step)
 
 
 T.backward = backward  # the data model (tensor.py) does not import the engine, which imports it

@@ -87,3 +87,13 @@ def test_the_tensor_does_not_import_the_engine():
     graph = {m: deps for m, deps in _graph("").items()}
     assert "chainrule.autograd.engine" not in graph["chainrule.tensor"]
     assert "chainrule.tensor" in graph["chainrule.autograd.engine"]
+
+
+def test_the_engine_does_not_import_the_trace():
+    """autograd.engine <-> autograd.trace was a cycle (backward(trace=...) imported the printer): the trace is
+    chainrule.viz.trace now, and reaches the engine through its public hook, backward(..., on_step=)."""
+    graph = _graph("")
+    assert "chainrule.autograd.trace" not in graph
+    autograd = [m for m in graph if m.startswith("chainrule.autograd")]
+    assert not [(m, d) for m in autograd for d in graph[m] if d.startswith("chainrule.viz")]
+    assert "chainrule.autograd.engine" in graph["chainrule.viz.trace"]

@@ -5,7 +5,7 @@ import io
 import numpy as np
 
 import chainrule
-from chainrule.autograd.trace import Names, explain, fmt_grad, fmt_value, op_name
+from chainrule.viz.trace import Names, explain, fmt_grad, fmt_value, op_name
 from chainrule.viz import name_intermediates, record_backward
 from chainrule.viz.formula import evaluate
 
@@ -33,7 +33,7 @@ def test_backward_trace_prints_the_lecture_example_exactly(capsys):
 def test_trace_function_with_file_and_name_to_tensor_mapping():
     x, y, z, q, f = _xyz()
     buf = io.StringIO()
-    chainrule.autograd.trace(f, names={"x": x, "y": y, "z": z, "q": q}, file=buf)
+    chainrule.viz.trace(f, names={"x": x, "y": y, "z": z, "q": q}, file=buf)
     assert buf.getvalue().splitlines() == CS231N
     assert z.grad.item() == 3.0  # trace is a real backward
 
@@ -57,7 +57,7 @@ def test_unnamed_tensors_show_their_shape_and_large_ones_their_norm():
     w = chainrule.ones(4, 2, requires_grad=True)
     out = (x @ w).sum()
     buf = io.StringIO()
-    chainrule.autograd.trace(out, names={w: "W"}, file=buf)
+    chainrule.viz.trace(out, names={w: "W"}, file=buf)
     lines = buf.getvalue().splitlines()
     assert lines[0] == "sum (3, 2): upstream 1.0 x local [1] -> grads [<(3, 2) norm 2.45>]"
     assert lines[1].startswith("matmul (3, 4)@W: upstream <(3, 2) norm 2.45> x local [@ W.T, (3, 4).T @] -> ")

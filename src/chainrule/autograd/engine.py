@@ -25,8 +25,12 @@ from .release import _free
 _ndarray = np.ndarray
 
 
-def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, trace=False):
-    """`tensor.backward()`: accumulate gradients into the leaves' `.grad`."""
+def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, on_step=None):
+    """`tensor.backward()`: accumulate gradients into the leaves' `.grad`.
+
+    on_step: the engine's public hook for seeing the pass (chainrule.viz's trace and recorder use it): called
+    as `on_step(node, upstream, grads)` after each node's backward, in the order the engine runs them.
+    """
     _refresh_views((tensor,))
     if not tensor._rg:
         raise RuntimeError(
@@ -34,11 +38,6 @@ def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=Fals
             "differentiate. Create the leaves with requires_grad=True (and check no_grad() is not active)."
         )
     g = _root_grad(tensor, gradient, "backward")
-    on_step = None
-    if trace:
-        from .trace import printer
-
-        on_step = printer(trace)
     capture = None
     if inputs is not None:
         inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)

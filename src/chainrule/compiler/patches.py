@@ -55,8 +55,8 @@ def install(rec) -> list:
     put(Function, "apply", classmethod(function_apply))
     eng_backward = engine.backward
 
-    def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, trace=False):
-        return rec.backward(eng_backward, tensor, gradient, retain_graph, create_graph, inputs, trace)
+    def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, on_step=None):
+        return rec.backward(eng_backward, tensor, gradient, retain_graph, create_graph, inputs, on_step)
 
     put(engine, "backward", backward)
     _wrap_tensor(rec, put)

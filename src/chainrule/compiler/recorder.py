@@ -114,10 +114,10 @@ class Recorder:
             rec.out = self._name(out, Ref("call", k))
         return out
 
-    def backward(self, orig, tensor, gradient, retain_graph, create_graph, inputs, trace):
+    def backward(self, orig, tensor, gradient, retain_graph, create_graph, inputs, on_step):
         if not self.depth:
-            if gradient is not None or retain_graph or create_graph or inputs is not None or trace:
-                self.fail("backward() with gradient=, retain_graph, create_graph, inputs= or trace")
+            if gradient is not None or retain_graph or create_graph or inputs is not None or on_step:
+                self.fail("backward() with gradient=, retain_graph, create_graph, inputs= or trace=")
             elif self.refs.get(id(tensor), Ref("", 0)).kind != "op":
                 self.fail("backward() of a tensor that no op of the step made")
             else:
@@ -125,7 +125,7 @@ class Recorder:
         self.depth += 1
         try:
             return orig(tensor, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs,
-                        trace=trace)
+                        on_step=on_step)
         finally:
             self.depth -= 1
 

@@ -14,10 +14,11 @@ from .export import draw_graph, export_json, save_graph, to_json
 from .graph import BackwardRecord, Graph, forward_order, name_intermediates, record_backward
 from .modules import ModuleRecorder, record_modules
 from .plots import decision_boundary, gradient_flow, plot_history
+from .trace import trace
 
 __all__ = [
     "BackwardRecord", "DotSource", "Graph", "GraphvizNotFound", "ModuleRecorder", "cli_graph",
     "decision_boundary", "dot_available", "draw_graph", "export_json", "formula_graph", "forward_order",
     "gradient_flow",
-    "name_intermediates", "plot_history", "record_backward", "record_modules", "save_graph", "to_json",
+    "name_intermediates", "plot_history", "record_backward", "record_modules", "save_graph", "to_json", "trace",
 ]

@@ -107,7 +107,7 @@ def cli_graph(argv=None) -> int:
 
 
 def _report(fg: FormulaGraph, text: str) -> None:
-    from ..autograd.trace import fmt_grad, fmt_value
+    from .trace import fmt_grad, fmt_value
 
     out_name = fg.names.get(fg.output, "f")
     print(f"{out_name} = {fm.parse(text).to_text()} = {fmt_value(fg.output)}")

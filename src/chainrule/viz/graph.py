@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..autograd.engine import _root_grad, run_backward
+from ..autograd.engine import backward
 from ..autograd.function import FREED
-from ..autograd.trace import Names, Step, explain, op_name
+from .trace import Names, Step, explain, op_name
 from ..tensor import Tensor
 
 
@@ -91,9 +91,11 @@ def record_backward(output: Tensor, gradient=None, retain_graph: bool = True, na
     if not output._rg:
         raise RuntimeError("record_backward: the output does not require grad; there is no backward pass")
     rec = BackwardRecord(default_names(output, names))
-    g = _root_grad(output, gradient, "record_backward")
-    rec.output_grad = np.array(g._data if isinstance(g, Tensor) else g)
-    run_backward([(output, g)], retain_graph=retain_graph, on_step=rec.on_step)
+    if gradient is None:  # backward's default seed (it raises for a non-scalar output)
+        rec.output_grad = np.ones(output._data.shape, dtype=output._data.dtype)
+    else:
+        rec.output_grad = np.array(gradient._data if isinstance(gradient, Tensor) else gradient)
+    backward(output, gradient, retain_graph=retain_graph, on_step=rec.on_step)
     return rec
 
 

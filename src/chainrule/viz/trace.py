@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..autograd.flow import sum_to
 from ..tensor import Tensor
-from .flow import _sum_to
 
 SMALL = 6  # tensors with more elements are shown as shape and norm
 LOCAL_LIMIT = 4096  # elementwise local gradients of larger outputs are not computed (only named)
@@ -153,7 +153,7 @@ def _sent(grads, nxt: list, inputs, i: int):
     """The gradient that reaches input i, summed to its shape as the engine does (None if it needs none)."""
     if i >= len(grads) or i >= len(nxt) or nxt[i] is None or grads[i] is None:
         return None
-    return _sum_to(_plain(grads[i]), inputs[i]._data.shape)
+    return sum_to(_plain(grads[i]), inputs[i]._data.shape)
 
 
 def _plain(g):
@@ -248,8 +248,8 @@ def printer(trace, file=None):
 
 def trace(output, names=None, file=None) -> None:
     """Run output.backward() (accumulating into .grad as usual), printing each step (see `printer`)."""
-    from .engine import _root_grad, run_backward
+    from ..autograd.engine import backward
 
     if not output._rg:
         raise RuntimeError("trace: the output does not require grad, so there is no backward pass to show")
-    run_backward([(output, _root_grad(output, None, "trace"))], on_step=printer(names or True, file))
+    backward(output, on_step=printer(names or True, file))
