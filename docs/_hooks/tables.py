@@ -262,13 +262,23 @@ def members(module_name: str, inherited: bool = False) -> str:
     for name, obj in classes + functions:
         # a closure, or a declared op exported by the registry (nn.functional's names): static analysis cannot
         # follow `globals().update(names_in(...))`, so these are read with inspect
-        if "<locals>" in getattr(obj, "__qualname__", "") or (id(obj) in declared and obj.__module__ != module_name):
+        if "<locals>" in getattr(obj, "__qualname__", "") or not _has_source(obj) or (
+                id(obj) in declared and obj.__module__ != module_name):
             out += [f"## `{module_name}.{name}` {{ #{module_name}.{name} }}", "", "```python",
                     f"{module_name}.{name}{_signature(obj)}", "```", "", _doc(obj), ""]
         else:
             out += [f"::: {module_name}.{name}"]
             out += ["    options:", "      inherited_members: true", ""] if inherited else [""]
     return "\n".join(out)
+
+
+def _has_source(obj) -> bool:
+    """Whether static analysis finds obj's definition (a class made by `type(...)` in a loop has none)."""
+    try:
+        inspect.getsource(obj)
+    except (OSError, TypeError):
+        return False
+    return True
 
 
 API_MARKS = {"<!-- chainrule:api chainrule -->": api_chainrule, "<!-- chainrule:api Tensor -->": api_tensor}

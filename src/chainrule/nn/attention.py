@@ -39,7 +39,7 @@ def _as_float_mask(mask, dtype, name: str, inverted: bool = True):
 class MultiheadAttention(Module):
     """Multi-head attention: concat_h(softmax(Q_h K_h^T / sqrt(d) + mask) V_h) W_o^T + b_o, Q = query W_q^T + b_q,...
 
-    Args:
+    Constructor arguments:
         embed_dim: the model dimension E (query features and output features).
         num_heads: heads; E must divide by it (each head has E // num_heads features).
         dropout: dropout on the attention weights in training (default 0).

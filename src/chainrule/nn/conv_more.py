@@ -95,7 +95,7 @@ class _ConvNd(Module):
 class Conv1d(_ConvNd):
     """A 1-D convolution (cross-correlation) over (N, C, L) inputs: conv2d on a height-1 input.
 
-    Args:
+    Constructor arguments:
         in_channels, out_channels: channels of the input and the output.
         kernel_size: the filter length (an int or a 1-tuple).
         stride, padding, dilation: ints or 1-tuples (defaults 1, 0, 1); padding may be 'same' or 'valid'.
@@ -161,7 +161,7 @@ class _ConvTransposeNd(_ConvNd):
 class ConvTranspose1d(_ConvTransposeNd):
     """A 1-D transposed convolution over (N, C_in, L): the adjoint of Conv1d (upsamples by `stride`).
 
-    Args:
+    Constructor arguments:
         in_channels, out_channels, kernel_size, stride (1), padding (0), output_padding (0), groups (1),
         bias (True), dilation (1): as PyTorch; padding_mode must be "zeros".
 
@@ -184,7 +184,7 @@ class ConvTranspose1d(_ConvTransposeNd):
 class ConvTranspose2d(_ConvTransposeNd):
     """A 2-D transposed convolution over (N, C_in, H, W): the adjoint of Conv2d (upsamples by `stride`).
 
-    Args:
+    Constructor arguments:
         in_channels, out_channels, kernel_size, stride (1), padding (0), output_padding (0), groups (1),
         bias (True), dilation (1): ints or pairs, as PyTorch; padding_mode must be "zeros".
 

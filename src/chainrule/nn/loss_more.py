@@ -19,7 +19,7 @@ __all__ = [
 class KLDivLoss(Module):
     """The Kullback-Leibler divergence loss, target * (log(target) - input) for log-probability inputs.
 
-    Args:
+    Constructor arguments:
         reduction: "batchmean" (the KL divergence: sum / N), "sum", "none", or "mean" (default; divides by every
             element and warns, as PyTorch does).
         size_average, reduce: deprecated (as in PyTorch). log_target: the target is log-probabilities (False).
@@ -103,7 +103,7 @@ class CosineEmbeddingLoss(_Loss):
 class TripletMarginLoss(_Loss):
     """max(0, margin + d(a, p) - d(a, n)) with d the p-norm pairwise distance.
 
-    Args:
+    Constructor arguments:
         margin: > 0 (default 1.0). p: the norm (default 2.0). eps: added to differences (1e-6). swap: the
             distance swap of Balntas et al. (default False). reduction: "mean" (default), "sum" or "none".
         size_average, reduce: deprecated.

@@ -16,7 +16,7 @@ from .parameter import empty_parameter
 class GroupNorm(Module):
     """Normalise (N, C, *) over groups of C / num_groups channels per sample, then a per-channel affine.
 
-    Args:
+    Constructor arguments:
         num_groups: the number of groups (must divide num_channels). num_channels: C.
         eps: added to the variance (default 1e-5). affine: learn weight (ones) and bias (zeros) of shape (C,)
         (default True). bias: with affine, learn the bias too (default True; keyword only).

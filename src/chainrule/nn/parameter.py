@@ -45,7 +45,7 @@ class _ParameterMeta(type):
 class Parameter(metaclass=_ParameterMeta):
     """Parameter(data=None, requires_grad=True): a learnable leaf tensor sharing memory with `data`.
 
-    Args:
+    Constructor arguments:
         data (Tensor or array-like, optional): the values; a Tensor's memory is shared, not copied. Default:
             an empty float32 tensor.
         requires_grad (bool, optional): whether the parameter collects gradients. Default: True.

@@ -19,7 +19,7 @@ from .module import Module
 class MaxPool1d(Module):
     """1-D max pooling over (N, C, L) or (C, L): the maximum of each kernel_size window.
 
-    Args:
+    Constructor arguments:
         kernel_size: the window length. stride: the step (default kernel_size). padding: -inf padding on each
         side (default 0). dilation: spacing of window elements (default 1). return_indices: also return each
         maximum's index in L (default False). ceil_mode: round the output length up (default False).
@@ -48,7 +48,7 @@ def _single(v):
 class AvgPool1d(Module):
     """1-D average pooling over (N, C, L) or (C, L).
 
-    Args:
+    Constructor arguments:
         kernel_size, stride (default kernel_size), padding (0), ceil_mode (False), count_include_pad (True).
     """
 

@@ -81,7 +81,7 @@ class RNNCellBase(Module):
 class RNNCell(RNNCellBase):
     """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu): forward(input (B, I) or (I,), hx=None) -> h'.
 
-    Args:
+    Constructor arguments:
         input_size, hidden_size: features of x and h.
         bias: learn b_ih and b_hh (default True).
         nonlinearity: "tanh" (default) or "relu".
@@ -102,7 +102,7 @@ class RNNCell(RNNCellBase):
 class LSTMCell(RNNCellBase):
     """One LSTM step: forward(input, (h, c) = None) -> (h', c'); gates i, f, g, o as nn.LSTM.
 
-    Args:
+    Constructor arguments:
         input_size, hidden_size: features of x and h.
         bias: learn b_ih and b_hh (default True).
     """
@@ -118,7 +118,7 @@ class LSTMCell(RNNCellBase):
 class GRUCell(RNNCellBase):
     """One GRU step: forward(input, hx=None) -> h'; gates r, z, n as nn.GRU.
 
-    Args:
+    Constructor arguments:
         input_size, hidden_size: features of x and h.
         bias: learn b_ih and b_hh (default True).
     """

@@ -15,7 +15,7 @@ class Embedding(Module):
     The weight starts N(0, 1), as in PyTorch, with row `padding_idx` (if given) zero; that row then gets no
     gradient. Backward adds each position's gradient into the row it looked up (an index-add).
 
-    Args:
+    Constructor arguments:
         num_embeddings: the number of rows (the vocabulary size).
         embedding_dim: the size of each vector.
         padding_idx: a row that stays fixed (zero at start, no gradient); negative counts from the end

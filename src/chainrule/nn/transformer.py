@@ -200,7 +200,7 @@ class TransformerDecoder(Module):
 class Transformer(Module):
     """The encoder-decoder Transformer of "Attention Is All You Need", PyTorch's `nn.Transformer`.
 
-    Args:
+    Constructor arguments:
         d_model: 512; nhead: 8; num_encoder_layers: 6; num_decoder_layers: 6; dim_feedforward: 2048;
         dropout: 0.1; activation: "relu"; custom_encoder / custom_decoder: modules used instead;
         layer_norm_eps: 1e-5; batch_first: False; norm_first: False; bias: True (PyTorch's defaults).

@@ -18,7 +18,7 @@ class Adadelta(Optimizer):
         u = rho * u + (1 - rho) * d^2
         p = p - lr * d
 
-    Args:
+    Constructor arguments:
         params: an iterable of Tensors or of dicts defining parameter groups.
         lr: scales the update (default 1.0).
         rho: decay of the running averages (default 0.9), in [0, 1].

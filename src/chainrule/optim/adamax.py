@@ -23,7 +23,7 @@ class Adamax(Optimizer):
         u = max(beta2 * u, |g| + eps)
         p = p - lr / (1 - beta1^t) * m / u
 
-    Args:
+    Constructor arguments:
         params: an iterable of Tensors or of dicts defining parameter groups.
         lr: learning rate (default 2e-3).
         betas: (beta1, beta2), default (0.9, 0.999), each in [0, 1).

@@ -20,7 +20,7 @@ class ASGD(ScalarState, Optimizer):
 
     The average lives in `optimizer.state[p]["ax"]`; eta and mu are 0-d float32 tensors there, as in PyTorch.
 
-    Args:
+    Constructor arguments:
         params: an iterable of Tensors or of dicts defining parameter groups.
         lr: learning rate (default 1e-2). lambd: decay term (default 1e-4). alpha: the eta power (default 0.75).
         t0: the step at which averaging starts (default 1e6). weight_decay: default 0.

@@ -21,7 +21,7 @@ class NAdam(ScalarState, Optimizer):
         d = sqrt(v / (1 - beta2^t)) + eps
         p = p - lr (1 - mu_t) / (1 - M_t) * g / d - lr mu_{t+1} / (1 - M_t mu_{t+1}) * m / d
 
-    Args:
+    Constructor arguments:
         params: an iterable of Tensors or of dicts defining parameter groups.
         lr: learning rate (default 2e-3). betas: default (0.9, 0.999). eps: default 1e-8.
         weight_decay: default 0. momentum_decay: default 4e-3.

@@ -21,7 +21,7 @@ class RAdam(Optimizer):
                       with r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
         else:         p = p - lr * m / (1 - beta1^t)
 
-    Args:
+    Constructor arguments:
         params: an iterable of Tensors or of dicts defining parameter groups.
         lr: learning rate (default 1e-3). betas: default (0.9, 0.999). eps: default 1e-8.
         weight_decay: default 0. decoupled_weight_decay: decay the weights directly, as AdamW (default False).

@@ -66,7 +66,7 @@ class Names(ArrayDataset):
         seed: fixes the order the split is taken from (default 3407, makemore's seed; NumPy's generator).
         download: fetch names.txt when it is missing (MD5-checked).
 
-    Attributes:
+    Attributes of the data set:
         words: the names of this split; itos / stoi: token <-> character; vocab_size: 27; max_length: the longest
         name of the whole file.
     """
