@@ -51,7 +51,10 @@ def test_mypy_sees_tensor_methods_and_refuses_a_missing_one(tmp_path):
     pytest.importorskip("mypy", reason="mypy checks the stub (pip install mypy)")
     (tmp_path / "good.py").write_text(_GOOD, encoding="utf-8")
     (tmp_path / "bad.py").write_text(_BAD, encoding="utf-8")
-    env = dict(os.environ, MYPYPATH=str(Path(chainrule.__file__).parent.parent))
+    root = Path(chainrule.__file__).parent.parent
+    env = dict(os.environ)
+    if "site-packages" not in root.parts:  # a source checkout (an installed wheel is found as a PEP 561 package;
+        env["MYPYPATH"] = str(root)  # mypy refuses site-packages in MYPYPATH)
     r = subprocess.run([sys.executable, "-m", "mypy", "--follow-imports=silent", "--ignore-missing-imports",
                         "--cache-dir", str(tmp_path / "cache"), "good.py", "bad.py"],
                        capture_output=True, text=True, env=env, cwd=tmp_path)
