@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..ops import cat
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -44,7 +45,10 @@ class MultiheadAttention(Module):
         num_heads: heads; E must divide by it (each head has E // num_heads features).
         dropout: dropout on the attention weights in training (default 0).
         bias: biases on the input and output projections (default True).
-        add_bias_kv, add_zero_attn: only False (not supported).
+        add_bias_kv: add parameters `bias_k`, `bias_v` (1, 1, E) (xavier_normal_ init), appended as one more key
+            and value position after the projections (the masks get one more unmasked column) (default False).
+        add_zero_attn: append a zero key and value position to every head after the head split (the masks get
+            one more unmasked column) (default False).
         kdim, vdim: features of key and value (default E); when they differ from E the projections are separate
             parameters `q_proj_weight`, `k_proj_weight`, `v_proj_weight`, as in PyTorch.
         batch_first: inputs and output are (N, L, E) instead of (L, N, E) (default False).
@@ -68,8 +72,6 @@ class MultiheadAttention(Module):
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
                              f"num_heads={num_heads} instead")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv / add_zero_attn are not supported")
         self.embed_dim, self.num_heads, self.dropout, self.batch_first = embed_dim, num_heads, dropout, batch_first
         self.kdim = kdim if kdim is not None else embed_dim
         self.vdim = vdim if vdim is not None else embed_dim
@@ -90,9 +92,13 @@ class MultiheadAttention(Module):
             self.in_proj_bias = empty_parameter(3 * embed_dim, dtype=dtype, device=device)
         else:
             self.register_parameter("in_proj_bias", None)
+        if add_bias_kv:
+            self.bias_k = empty_parameter(1, 1, embed_dim, dtype=dtype, device=device)
+            self.bias_v = empty_parameter(1, 1, embed_dim, dtype=dtype, device=device)
+        else:
+            self.bias_k = self.bias_v = None
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype, device=device)
-        self.bias_k = self.bias_v = None
-        self.add_zero_attn = False
+        self.add_zero_attn = bool(add_zero_attn)
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
@@ -106,6 +112,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     def _project(self, query, key, value):
         E = self.embed_dim
@@ -163,7 +172,11 @@ class MultiheadAttention(Module):
             mask = kpm if mask is None else mask + kpm
         p = self.dropout if self.training else 0.0
         weights = None
-        if not need_weights and self._qkv_same_embed_dim and q_in is k_in and k_in is v_in:
+        extra = (self.bias_k is not None) + self.add_zero_attn  # key positions appended (unmasked)
+        if extra and mask is not None:
+            pad = Tensor._wrap(np.zeros(tuple(mask._data.shape[:-1]) + (extra,), dtype))
+            mask = cat([mask, pad], -1)
+        if not extra and not need_weights and self._qkv_same_embed_dim and q_in is k_in and k_in is v_in:
             # self-attention: one projection product, then one node for heads, attention and merging
             qkv = F.linear(q_in, self.in_proj_weight, self.in_proj_bias)
             out = self.out_proj(F_attention.self_attention(qkv, mask, h, 1.0 / math.sqrt(d), p))
@@ -171,9 +184,16 @@ class MultiheadAttention(Module):
                 return out.squeeze(0), None
             return (out if self.batch_first else out.transpose(0, 1)), None
         q, k, v = self._project(q_in, k_in, v_in)
+        if self.bias_k is not None:  # one more key/value position: (N, S + 1, E)
+            k = cat([k, self.bias_k.expand(N, 1, E)], 1)
+            v = cat([v, self.bias_v.expand(N, 1, E)], 1)
+            S += 1
         q = q.reshape(N, L, h, d).transpose(1, 2)  # (N, h, L, d)
         k = k.reshape(N, S, h, d).transpose(1, 2)
         v = v.reshape(N, S, h, d).transpose(1, 2)
+        if self.add_zero_attn:  # a zero key/value position per head: (N, h, S + 1, d)
+            zero = Tensor._wrap(np.zeros((N, h, 1, d), dtype))
+            k, v = cat([k, zero], 2), cat([v, zero], 2)
         if need_weights:  # explicit nodes: the weights are an output of their own
             scores = (q * (1.0 / math.sqrt(d))) @ k.transpose(-2, -1)
             if mask is not None:

@@ -150,16 +150,24 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
         dropout_p: dropout on the attention weights (default 0; applied whenever it is > 0, as in PyTorch).
         is_causal: mask out keys after each query (the upper triangle), with or without attn_mask.
         scale: the factor on the scores (default 1/sqrt(E)).
-        enable_gqa: grouped-query attention; only False.
+        enable_gqa: grouped-query attention (default False): key and value may have fewer heads (dim -3) than
+            query; each of their heads is repeated query_heads // kv_heads times (repeat_interleave on dim -3).
 
     Returns:
         (..., L, Ev), the query's dtype. A query row with every key masked gives NaN, as in PyTorch.
 
     Raises:
-        RuntimeError: E of query and key differ, S of key and value differ, or dtypes differ.
+        RuntimeError: E of query and key differ, S of key and value differ, dtypes differ, or (enable_gqa) the
+            key/value head counts do not divide the query's.
     """
-    if enable_gqa:
-        raise NotImplementedError("scaled_dot_product_attention: enable_gqa=True is not supported")
+    if enable_gqa and query.dim() >= 3 and key.dim() >= 3 and value.dim() >= 3:
+        hq, hk, hv = query._data.shape[-3], key._data.shape[-3], value._data.shape[-3]
+        if hk == 0 or hv == 0 or hq % hk or hq % hv:
+            raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
+        if hq != hk:  # each key head serves hq // hk query heads (PyTorch's repeat_interleave on dim -3)
+            key = key.repeat_interleave(hq // hk, dim=-3)
+        if hq != hv:
+            value = value.repeat_interleave(hq // hv, dim=-3)
     qs, ks, vs = query._data.shape, key._data.shape, value._data.shape
     if qs[-1] != ks[-1] or ks[-2] != vs[-2]:
         raise RuntimeError(f"scaled_dot_product_attention: query {tuple(qs)}, key {tuple(ks)}, value {tuple(vs)}: "
