@@ -150,8 +150,8 @@ def test_errors_name_the_problem():
         mod(cr.randn(2, 1, 3), (cr.zeros(1, 2, 4), cr.zeros(1, 1, 4)))
     with pytest.raises(ValueError, match="Unknown nonlinearity"):
         nn.RNN(3, 4, nonlinearity="gelu")
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size has to be smaller"):
+        nn.LSTM(3, 4, proj_size=4)
 
 
 def test_one_node_per_layer_and_direction():

@@ -4,7 +4,7 @@ Each layer and direction is one graph node (`ops.recurrent.RecurrentLayer`): one
 time step's input, the recurrence and its backpropagation through time run inside the node. Parameter names and
 layouts are PyTorch's (`weight_ih_l0` (G*H, I), `weight_hh_l0` (G*H, H), `bias_ih_l0`, `bias_hh_l0`, `_reverse`
 for the backward direction; gates stacked as LSTM (i, f, g, o), GRU (r, z, n)), so state dicts interchange with
-PyTorch's both ways.
+PyTorch's both ways. An LSTM with proj_size > 0 (`weight_hr_l0`) runs step by step from differentiable ops.
 """
 
 from __future__ import annotations
@@ -36,21 +36,28 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be an integer greater than zero")
         if not isinstance(num_layers, int) or num_layers <= 0:
             raise ValueError("num_layers must be an integer greater than zero")
-        if proj_size:
-            raise NotImplementedError("LSTM(proj_size > 0) is not supported by chainrule; use proj_size=0")
+        if not isinstance(proj_size, int) or isinstance(proj_size, bool) or proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
         self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, proj_size
         G = GATES[mode] * hidden_size
         dirs = 2 if bidirectional else 1
+        real_h = proj_size or hidden_size  # the size of h (the projected size with proj_size > 0)
         self._flat_weights_names = []
         for layer in range(num_layers):
-            in_size = input_size if layer == 0 else hidden_size * dirs
+            in_size = input_size if layer == 0 else real_h * dirs
             for d in range(dirs):
                 sfx = f"_l{layer}" + ("_reverse" if d else "")
-                shapes = [("weight_ih", (G, in_size)), ("weight_hh", (G, hidden_size))]
+                shapes = [("weight_ih", (G, in_size)), ("weight_hh", (G, real_h))]
                 if bias:
                     shapes += [("bias_ih", (G,)), ("bias_hh", (G,))]
+                if proj_size:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 for name, shape in shapes:
                     setattr(self, name + sfx, empty_parameter(*shape, dtype=dtype, device=device))
                     self._flat_weights_names.append(name + sfx)
@@ -64,8 +71,8 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list:
-        """[[w_ih, w_hh, b_ih, b_hh] per layer and direction], as PyTorch's `all_weights`."""
-        per = 4 if self.bias else 2
+        """[[w_ih, w_hh, b_ih, b_hh(, w_hr)] per layer and direction], as PyTorch's `all_weights`."""
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         ws = [getattr(self, n) for n in self._flat_weights_names]
         return [ws[i:i + per] for i in range(0, len(ws), per)]
 
@@ -77,9 +84,9 @@ class RNNBase(Module):
         b = (getattr(self, "bias_ih" + sfx), getattr(self, "bias_hh" + sfx)) if self.bias else (None, None)
         return (getattr(self, "weight_ih" + sfx), getattr(self, "weight_hh" + sfx)) + b
 
-    def _check_hidden(self, h: Tensor, B: int, name: str, batched: bool) -> Tensor:
+    def _check_hidden(self, h: Tensor, B: int, name: str, batched: bool, size: int | None = None) -> Tensor:
         dirs = 2 if self.bidirectional else 1
-        want = (self.num_layers * dirs, B, self.hidden_size)
+        want = (self.num_layers * dirs, B, self.hidden_size if size is None else size)
         got = tuple(h._data.shape)
         if (got if batched else (got[0], 1) + got[1:] if len(got) == 2 else got) != want:
             exp = want if batched else (want[0], want[2])
@@ -109,13 +116,16 @@ class RNNBase(Module):
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {x._data.shape[-1]}")
         dirs = 2 if self.bidirectional else 1
+        P = self.proj_size
         if hx is None:
             h0 = creation.zeros(self.num_layers * dirs, B, self.hidden_size, dtype=x.dtype)
             c0 = h0 if lstm else None
+            if P:
+                h0 = creation.zeros(self.num_layers * dirs, B, P, dtype=x.dtype)
         elif lstm:
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise RuntimeError("LSTM: hx must be a tuple (h_0, c_0)")
-            h0 = self._check_hidden(hx[0], B, "0", batched)
+            h0 = self._check_hidden(hx[0], B, "0", batched, P or None)
             c0 = self._check_hidden(hx[1], B, "1", batched)
         else:
             h0, c0 = self._check_hidden(hx, B, "hx", batched), None
@@ -127,6 +137,14 @@ class RNNBase(Module):
             outs = []
             for d in range(dirs):
                 k = layer * dirs + d
+                if P:
+                    sfx = f"_l{layer}" + ("_reverse" if d else "")
+                    res = _lstm_proj_layer(x, h0[k], c0[k], *self._layer_params(layer, d),
+                                           getattr(self, "weight_hr" + sfx), bs, bool(d))
+                    outs.append(res[0])
+                    hs.append(res[1])
+                    cs.append(res[2])
+                    continue
                 res = recurrent_layer(x, h0[k], c0[k] if lstm else None, *self._layer_params(layer, d),
                                       self.mode, bs, bool(d))
                 outs.append(res[0])
@@ -165,7 +183,39 @@ class RNNBase(Module):
             s += f", dropout={self.dropout}"
         if self.bidirectional is not False:
             s += f", bidirectional={self.bidirectional}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         return s
+
+
+def _lstm_proj_layer(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, bs, reverse: bool):
+    """One LSTM layer with projections (PyTorch's proj_size > 0), one direction, step by step from differentiable
+    ops (autograd does the backpropagation through time): gates from x_t and the projected h_{t-1};
+    c_t = f c_{t-1} + i g; h_t = (o tanh(c_t)) W_hr^T. With batch sizes `bs` (packed input) only rows [:bs[t]]
+    step at t; the other rows keep their state and output zeros. Returns (out (T, B, P), h_n (B, P), c_n (B, H))."""
+    T, B = x._data.shape[0], x._data.shape[1]
+    H = w_hr._data.shape[1]
+    xp = x @ w_ih.transpose(0, 1)
+    if b_ih is not None:
+        xp = xp + b_ih + b_hh
+    whh_t, whr_t = w_hh.transpose(0, 1), w_hr.transpose(0, 1)
+    h, c = h0, c0
+    outs = [None] * T
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        n = B if bs is None else int(bs[t])
+        hp, cp = (h, c) if n == B else (h[:n], c[:n])
+        g = xp[t] if n == B else xp[t][:n]
+        g = g + hp @ whh_t
+        i, f = g[:, :H].sigmoid(), g[:, H:2 * H].sigmoid()
+        gg, o = g[:, 2 * H:3 * H].tanh(), g[:, 3 * H:].sigmoid()
+        cn = f * cp + i * gg
+        hn = (o * cn.tanh()) @ whr_t
+        if n == B:
+            h, c, outs[t] = hn, cn, hn
+        else:
+            h, c = cat([hn, h[n:]], 0), cat([cn, c[n:]], 0)
+            outs[t] = cat([hn, creation.zeros(B - n, hn._data.shape[1], dtype=hn.dtype)], 0)
+    return stack(outs, 0), h, c
 
 
 _DOC_ARGS = """
@@ -178,12 +228,16 @@ _DOC_ARGS = """
         dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
         bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
             directions (default False).
+        proj_size: LSTM only: if > 0 (and < hidden_size), h_t = W_hr (o_t * tanh(c_t)) is projected to proj_size
+            features (`weight_hr_l{k}` (proj_size, hidden_size); weight_hh becomes (4*hidden_size, proj_size)); this
+            path runs step by step from differentiable ops instead of the fused node (default 0).
         device, dtype: "cpu" only; the parameters' dtype (default float32).
 
     Shape:
         input: (T, B, input_size), (B, T, input_size) with batch_first, (T, input_size) unbatched, or a
-        PackedSequence. h_0 / h_n (and c_0 / c_n): (num_layers * D, B, hidden_size), D = 2 if bidirectional.
-        output: (T, B, D * hidden_size) (a PackedSequence for packed input).
+        PackedSequence. h_0 / h_n (and c_0 / c_n): (num_layers * D, B, hidden_size), D = 2 if bidirectional
+        (h_0 / h_n: proj_size features when proj_size > 0). output: (T, B, D * hidden_size), or D * proj_size
+        (a PackedSequence for packed input).
 
     Raises:
         RuntimeError: the input's last dimension is not input_size, or h_0 has the wrong shape.
