@@ -42,6 +42,29 @@ def test_names_dataset_split_and_contexts():
     assert Names(DATA, train=False, block_size=None, seed=1).words != seq.words  # the seed fixes the split
 
 
+@pytest.mark.parametrize("n,seed", [(0, 0), (1, 5), (2, 1), (17, 42), (1000, 3407), (32033, 3141592653)])
+def test_torch_randperm_is_pytorchs(n, seed):
+    torch = pytest.importorskip("torch")
+    from chainrule.data.datasets.names import torch_randperm
+
+    torch.manual_seed(seed)
+    assert torch_randperm(n, seed).tolist() == torch.randperm(n).tolist()
+
+
+@needs_names
+def test_names_split_is_makemores():
+    """makemore's create_datasets: torch.manual_seed(3407), then the last 1000 names of torch.randperm."""
+    torch = pytest.importorskip("torch")
+    from chainrule.data.datasets import Names
+    from chainrule.data.datasets.names import load_words
+
+    words = load_words(DATA)
+    torch.manual_seed(3407)
+    rp = torch.randperm(len(words)).tolist()
+    assert Names(DATA, train=False, block_size=None).words == [words[i] for i in rp[-1000:]]
+    assert Names(DATA, block_size=None).words == [words[i] for i in rp[:-1000]]
+
+
 @needs_names
 @pytest.mark.parametrize("model", ["bigram", "gru", "transformer"])
 def test_names_train_and_sample(tmp_path, capsys, model):

@@ -4,8 +4,9 @@ The file is names.txt from github.com/karpathy/makemore (MIT), one lower-case na
 401b3c4cac9e28a586ed15e81256680d. It is searched in `root`, $CHAINRULE_DATA/names, then the cache folder;
 `download=True` fetches it from makemore's repository and checks the MD5.
 
-The split follows makemore's recipe: the names in an order fixed by `seed` (a NumPy permutation, so not the
-very names makemore's torch.randperm picks), the last `test_size` (1,000) of them the test set.
+The split is makemore's, name for name: the names in the order `torch.randperm` gives right after
+`torch.manual_seed(seed)` (reproduced here without PyTorch, see `torch_randperm`), the last `test_size` (1,000)
+of them the test set.
 Tokens: 0 is '.', the start and end of a name; 'a'..'z' are 1..26 (the sorted characters of the file).
 """
 
@@ -49,6 +50,23 @@ def load_words(root=None, download: bool = False, check: bool = True) -> list[st
     return [w for w in (line.strip() for line in path.read_text(encoding="utf-8").splitlines()) if w]
 
 
+def torch_randperm(n: int, seed: int) -> np.ndarray:
+    """The permutation `torch.randperm(n)` returns right after `torch.manual_seed(seed)`, on the CPU.
+
+    PyTorch's CPU generator is the standard 32-bit Mersenne Twister seeded with `seed`; its randperm is a
+    Fisher-Yates shuffle that swaps position i with i + (next 32-bit draw mod (n - i)). NumPy's legacy RandomState
+    is the same engine seeded the same way, so makemore's split is reproduced exactly without PyTorch.
+    """
+    if not 0 <= seed < 2 ** 32:
+        raise ValueError(f"torch_randperm: seed {seed} is outside [0, 2**32) (the Mersenne Twister's seeds)")
+    draws = np.random.RandomState(seed).randint(0, 2 ** 32, size=max(n - 1, 0), dtype=np.uint32).tolist()
+    order = list(range(n))
+    for i, d in enumerate(draws):
+        j = i + d % (n - i)
+        order[i], order[j] = order[j], order[i]
+    return np.array(order, dtype=np.int64)
+
+
 class Names(ArrayDataset):
     """Character-level examples from the names data set (`data`, `targets` as int64 tensors).
 
@@ -63,7 +81,7 @@ class Names(ArrayDataset):
         train: the training split (default True) or the test split.
         block_size: context length, or None for whole-name sequences (default 3).
         test_size: names in the test split, at most 10% of them (default 1000, as makemore).
-        seed: fixes the order the split is taken from (default 3407, makemore's seed; NumPy's generator).
+        seed: fixes the order the split is taken from (default 3407, makemore's seed: the same test names).
         download: fetch names.txt when it is missing (MD5-checked).
 
     Attributes of the data set:
@@ -79,7 +97,7 @@ class Names(ArrayDataset):
         self.stoi = {c: i for i, c in enumerate(self.itos)}
         self.vocab_size = len(self.itos)
         self.max_length = max(len(w) for w in words)
-        order = np.random.default_rng(seed).permutation(len(words))
+        order = torch_randperm(len(words), seed)
         test_size = min(test_size, len(words) // 10)  # makemore: min(1000, 10% of the names)
         cut = len(words) - test_size
         self.words = [words[i] for i in (order[:cut] if train else order[cut:])]
