@@ -1,0 +1,24 @@
+"""The attention softmax's row reductions (_rowmax, _rowsum) against NumPy's max and sum over the last axis."""
+
+import numpy as np
+import pytest
+
+from chainrule.nn.functional.attention import _rowmax, _rowsum
+
+
+@pytest.mark.parametrize("shape", [(16, 16), (2, 3, 5, 7), (4, 1), (0, 5), (2, 0, 3), (3, 4, 1, 16)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_reductions_match_numpy(shape, dtype):
+    a = np.random.default_rng(0).standard_normal(shape).astype(dtype) * 30
+    assert _rowmax(a).shape == a.max(axis=-1, keepdims=True).shape
+    np.testing.assert_array_equal(_rowmax(a), a.max(axis=-1, keepdims=True))  # max is exact
+    assert _rowsum(a).dtype == dtype
+    np.testing.assert_allclose(_rowsum(a), a.sum(axis=-1, keepdims=True), rtol=1e-5, atol=1e-4)
+
+
+def test_rowmax_masked_rows_and_nan():
+    a = np.triu(np.full((4, 4), -np.inf, np.float32), 1)
+    a[2, 1] = np.nan
+    a[3] = -np.inf
+    np.testing.assert_array_equal(_rowmax(a), a.max(axis=-1, keepdims=True))  # NaN and -inf propagate alike
+    np.testing.assert_array_equal(_rowmax(a[:, ::2]), a[:, ::2].max(axis=-1, keepdims=True))  # strided input
