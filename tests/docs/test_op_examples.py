@@ -152,3 +152,29 @@ def test_the_torch_differences_are_current():
         except AssertionError:  # one of them raises
             same = False
         assert not same, f"{name} prints the same on PyTorch now: drop it from TORCH_DIFFERS"
+
+
+# ---- the reference renders them --------------------------------------------------------------------------------
+def test_the_reference_pages_show_every_example():
+    """The pages made by docs/_hooks/tables.py (chainrule, Tensor, nn.functional) hold each op's example as a
+    console block, in the entry the op table links to."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "_hooks" / "tables.py"
+    spec = importlib.util.spec_from_file_location("docs_hook_tables_examples", path)
+    tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tables)
+    pages = {"chainrule.md": tables.api_chainrule(), "tensor.md": tables.api_tensor(),
+             "functional.md": tables.members("chainrule.nn.functional")}
+    missing = []
+    for name in OPS:
+        page, anchor = tables._entry(REGISTRY[name]).split("#")
+        text = pages[page]
+        at = text.find(f"{{ #{anchor} }}")
+        end = re.compile(r"\n#{2,3} ").search(text, at + 1)
+        entry = text[at:end.start() if end else len(text)] if at >= 0 else ""
+        first = REGISTRY[name].example.strip().splitlines()[0].strip()
+        if "```pycon" not in entry or first not in entry:
+            missing.append(f"{name} ({page}#{anchor})")
+    assert not missing, f"examples not rendered where the op table links: {missing}"
