@@ -4,7 +4,8 @@
 reference pages show it; tests/docs/test_op_examples.py runs every example and checks its output, checks that
 every declared op has one, and compares what each prints with what PyTorch prints for the same code.
 
-The examples run with `chainrule` and `F` (chainrule.nn.functional) imported, after `chainrule.manual_seed(0)`.
+The examples run with `chainrule` and `F` (chainrule.nn.functional) imported, after
+`chainrule.manual_seed(0)`.
 Aliases and Tensor methods share their op's example (`x.exp()` is `chainrule.exp(x)`); in-place variants have
 their own. To add or change one, write its `>>>` lines here, then let the code write what they print:
 
@@ -21,7 +22,8 @@ from . import activation, binary, conv, indexing, inplace, linalg, loss, nn, poi
 __all__ = ["EXAMPLES"]
 
 EXAMPLES: dict[str, str] = {}
-for _family in (pointwise, binary, reduce, shape, indexing, linalg, activation, conv, nn, loss, inplace, random):
+_FAMILIES = (pointwise, binary, reduce, shape, indexing, linalg, activation, conv, nn, loss, inplace, random)
+for _family in _FAMILIES:
     _twice = EXAMPLES.keys() & _family.EXAMPLES.keys()
     if _twice:
         raise ValueError(f"ops/_examples: {sorted(_twice)} have an example in two files; keep one")

@@ -1,5 +1,5 @@
-"""The examples of the activations (ops/activation.py, activation_more.py, nn/functional/activations.py); see
-__init__.py."""
+"""The examples of the activations (ops/activation.py, activation_more.py, nn/functional/activations.py);
+see __init__.py."""
 
 EXAMPLES = {
     "relu": """

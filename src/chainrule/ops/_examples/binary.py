@@ -1,5 +1,5 @@
-"""The examples of the binary pointwise ops, comparisons and bitwise ops (ops/pointwise_binary.py, comparison.py,
-bitwise.py); see __init__.py."""
+"""The examples of the binary pointwise ops, comparisons and bitwise ops (ops/pointwise_binary.py,
+comparison.py, bitwise.py); see __init__.py."""
 
 EXAMPLES = {
     "eq": """
@@ -67,13 +67,17 @@ EXAMPLES = {
         tensor([ True, False, False])
     """,
     "logical_and": """
-        >>> chainrule.logical_and(chainrule.tensor([True, True, False]), chainrule.tensor([True, False, False]))
+        >>> a = chainrule.tensor([True, True, False])
+        >>> b = chainrule.tensor([True, False, False])
+        >>> chainrule.logical_and(a, b)
         tensor([ True, False, False])
         >>> chainrule.logical_and(chainrule.tensor([2.0, 0.0]), chainrule.tensor([1, 1]))  # nonzero is True
         tensor([ True, False])
     """,
     "logical_or": """
-        >>> chainrule.logical_or(chainrule.tensor([True, False, False]), chainrule.tensor([False, False, True]))
+        >>> a = chainrule.tensor([True, False, False])
+        >>> b = chainrule.tensor([False, False, True])
+        >>> chainrule.logical_or(a, b)
         tensor([ True, False,  True])
     """,
     "any": """
@@ -132,7 +136,8 @@ EXAMPLES = {
         tensor([0.5000, 0.5000])
     """,
     "logaddexp2": """
-        >>> chainrule.logaddexp2(chainrule.tensor([1.0, 3.0]), chainrule.tensor([1.0, 3.0]))  # log2(2^a + 2^b)
+        >>> a = chainrule.tensor([1.0, 3.0])
+        >>> chainrule.logaddexp2(a, a)  # log2(2^a + 2^a) = a + 1
         tensor([2., 4.])
     """,
     "xlogy": """
@@ -219,7 +224,9 @@ EXAMPLES = {
         tensor([-1, -6])
     """,
     "logical_xor": """
-        >>> chainrule.logical_xor(chainrule.tensor([True, True, False]), chainrule.tensor([True, False, False]))
+        >>> a = chainrule.tensor([True, True, False])
+        >>> b = chainrule.tensor([True, False, False])
+        >>> chainrule.logical_xor(a, b)
         tensor([False,  True, False])
     """,
 }

@@ -1,5 +1,5 @@
-"""The examples of the convolutions, pooling and resizing (ops/conv.py, conv_transpose.py, pool.py, pool_more.py,
-interpolate.py, nn/functional/conv.py); see __init__.py."""
+"""The examples of the convolutions, pooling and resizing (ops/conv.py, conv_transpose.py, pool.py,
+pool_more.py, interpolate.py, nn/functional/conv.py); see __init__.py."""
 
 EXAMPLES = {
     "conv2d": """
@@ -49,7 +49,8 @@ EXAMPLES = {
         tensor([[[1., 1., 2., 2., 4., 4.]]])
         >>> F.interpolate(x, size=5, mode='linear', align_corners=True)
         tensor([[[1.0000, 1.5000, 2.0000, 3.0000, 4.0000]]])
-        >>> F.interpolate(chainrule.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), size=(3, 3), mode='bilinear', align_corners=True)
+        >>> image = chainrule.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])  # (N, C, H, W)
+        >>> F.interpolate(image, size=(3, 3), mode='bilinear', align_corners=True)
         tensor([[[[1.0000, 1.5000, 2.0000],
                   [2.0000, 2.5000, 3.0000],
                   [3.0000, 3.5000, 4.0000]]]])
@@ -66,7 +67,8 @@ EXAMPLES = {
                   [3., 3., 4., 4.]]]])
     """,
     "upsample_bilinear": """
-        >>> F.upsample_bilinear(chainrule.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]), size=(3, 3))  # align_corners=True
+        >>> image = chainrule.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+        >>> F.upsample_bilinear(image, size=(3, 3))  # bilinear, align_corners=True
         tensor([[[[1.0000, 1.5000, 2.0000],
                   [2.0000, 2.5000, 3.0000],
                   [3.0000, 3.5000, 4.0000]]]])
@@ -119,7 +121,8 @@ EXAMPLES = {
         tensor([[[0., 1., 0., 1., 0.]]])
     """,
     "adaptive_avg_pool1d": """
-        >>> chainrule.adaptive_avg_pool1d(chainrule.tensor([[[1.0, 2.0, 3.0, 4.0, 5.0]]]), 2)  # bins [0, 3) and [2, 5)
+        >>> x = chainrule.tensor([[[1.0, 2.0, 3.0, 4.0, 5.0]]])
+        >>> chainrule.adaptive_avg_pool1d(x, 2)  # bins [0, 3) and [2, 5)
         tensor([[[2., 4.]]])
     """,
     "adaptive_max_pool2d": """
@@ -171,7 +174,10 @@ EXAMPLES = {
         chainrule.Size([2, 27, 9])
     """,
     "fold": """
-        >>> F.fold(F.unfold(chainrule.ones(1, 1, 3, 3), 2), (3, 3), 2)  # each pixel counted once per block covering it
+        >>> blocks = F.unfold(chainrule.ones(1, 1, 3, 3), 2)
+        >>> blocks.shape
+        chainrule.Size([1, 4, 4])
+        >>> F.fold(blocks, (3, 3), 2)  # each pixel: the number of blocks covering it
         tensor([[[[1., 2., 1.],
                   [2., 4., 2.],
                   [1., 2., 1.]]]])

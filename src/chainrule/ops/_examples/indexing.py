@@ -97,7 +97,7 @@ EXAMPLES = {
     "index_add": """
         >>> x = chainrule.zeros(3, 2)
         >>> source = chainrule.tensor([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
-        >>> chainrule.index_add(x, 0, chainrule.tensor([0, 2, 0]), source)  # rows 0 and 2 of source both go to row 0
+        >>> chainrule.index_add(x, 0, chainrule.tensor([0, 2, 0]), source)  # source rows 0 and 2 add to row 0
         tensor([[4., 4.],
                 [0., 0.],
                 [2., 2.]])

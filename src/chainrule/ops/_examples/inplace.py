@@ -1,5 +1,5 @@
-"""The examples of the in-place variants made by ops/inplace.py's `inplace_of` (`x.tan_()`, `x.scatter_(...)` ...);
-see __init__.py."""
+"""The examples of the in-place variants made by ops/inplace.py's `inplace_of` (`x.tan_()`,
+`x.scatter_(...)` ...); see __init__.py."""
 
 EXAMPLES = {
     "tan_": """
@@ -73,11 +73,11 @@ EXAMPLES = {
         tensor([1.0000, 0.4795, 0.1573])
     """,
     "erfinv_": """
-        >>> x = chainrule.tensor([0.0, 0.5, 1.0])
+        >>> x = chainrule.tensor([-0.5, 0.0, 0.5])
         >>> x.erfinv_()
-        tensor([0.0000, 0.4769,    inf])
+        tensor([-0.4769,  0.0000,  0.4769])
         >>> x  # changed in place
-        tensor([0.0000, 0.4769,    inf])
+        tensor([-0.4769,  0.0000,  0.4769])
     """,
     "lgamma_": """
         >>> x = chainrule.tensor([0.5, 1.0, 3.0])
@@ -157,8 +157,9 @@ EXAMPLES = {
         tensor([2., 0., 1.])
     """,
     "scatter_reduce_": """
+        >>> src = chainrule.tensor([5.0, 3.0, 1.0])
         >>> x = chainrule.tensor([4.0, 4.0, 4.0])
-        >>> x.scatter_reduce_(0, chainrule.tensor([0, 0, 2]), chainrule.tensor([5.0, 3.0, 1.0]), reduce='amax')
+        >>> x.scatter_reduce_(0, chainrule.tensor([0, 0, 2]), src, reduce='amax')
         tensor([5., 4., 4.])
         >>> x  # changed in place
         tensor([5., 4., 4.])

@@ -110,7 +110,7 @@ EXAMPLES = {
     "cosine_embedding_loss": """
         >>> a = chainrule.tensor([[1.0, 0.0], [1.0, 0.0]])
         >>> b = chainrule.tensor([[1.0, 1.0], [1.0, 1.0]])
-        >>> F.cosine_embedding_loss(a, b, chainrule.tensor([1.0, -1.0]), reduction='none')  # 1 - cos, max(0, cos)
+        >>> F.cosine_embedding_loss(a, b, chainrule.tensor([1.0, -1.0]), reduction='none')  # 1 - cos; cos
         tensor([0.2929, 0.7071])
     """,
     "triplet_margin_loss": """
@@ -130,7 +130,7 @@ EXAMPLES = {
     """,
     "multilabel_margin_loss": """
         >>> x = chainrule.tensor([[0.1, 0.2, 0.4, 0.8]])
-        >>> F.multilabel_margin_loss(x, chainrule.tensor([[3, 0, -1, 1]]))  # targets 3 and 0; -1 ends the list
+        >>> F.multilabel_margin_loss(x, chainrule.tensor([[3, 0, -1, 1]]))  # targets 3, 0; -1 ends them
         tensor(0.8500)
     """,
     "multilabel_soft_margin_loss": """
@@ -159,7 +159,7 @@ EXAMPLES = {
     "gaussian_nll_loss": """
         >>> mean = chainrule.tensor([1.0, 2.0])
         >>> var = chainrule.tensor([1.0, 4.0])
-        >>> F.gaussian_nll_loss(mean, chainrule.tensor([2.0, 2.0]), var)  # mean of (log var + (x - t)^2 / var) / 2
+        >>> F.gaussian_nll_loss(mean, chainrule.tensor([2.0, 2.0]), var)  # mean (log var + (x-t)^2 / var) / 2
         tensor(0.5966)
     """,
 }

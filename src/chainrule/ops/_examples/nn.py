@@ -1,5 +1,5 @@
-"""The examples of the the other nn.functional ops: linear, dropout, embedding, normalisation, attention, distances
-(ops/distance.py, group_norm.py, nn/functional/); see __init__.py."""
+"""The examples of the other nn.functional ops: linear, dropout, embedding, normalisation, attention,
+distances (ops/distance.py, group_norm.py, nn/functional/); see __init__.py."""
 
 EXAMPLES = {
     "normalize": """
@@ -65,7 +65,8 @@ EXAMPLES = {
         >>> v = chainrule.tensor([[[10.0, 0.0], [0.0, 10.0]]])
         >>> F.scaled_dot_product_attention(q, k, v)  # softmax(q k^T / sqrt(2)) v
         tensor([[[6.6976, 3.3024]]])
-        >>> F.scaled_dot_product_attention(q, k, v, attn_mask=chainrule.tensor([[False, True]]))  # key 0 masked out
+        >>> mask = chainrule.tensor([[False, True]])  # True: may attend
+        >>> F.scaled_dot_product_attention(q, k, v, attn_mask=mask)  # key 0 masked out
         tensor([[[ 0., 10.]]])
     """,
     "linear": """

@@ -1,5 +1,5 @@
-"""The examples of the elementwise math (ops/elementwise.py, unary.py, trig.py, special.py, arithmetic.py); see
-__init__.py."""
+"""The examples of the elementwise math (ops/elementwise.py, unary.py, trig.py, special.py, arithmetic.py);
+see __init__.py."""
 
 EXAMPLES = {
     "exp": """

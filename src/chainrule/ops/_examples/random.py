@@ -1,5 +1,5 @@
-"""The examples of the Tensor's random methods (chainrule/_random_methods.py): the in-place fills, bernoulli,
-multinomial; see __init__.py."""
+"""The examples of the Tensor's random methods (chainrule/_random_methods.py): the in-place fills,
+bernoulli, multinomial; see __init__.py."""
 
 EXAMPLES = {
     "normal_": """

@@ -1,4 +1,5 @@
-"""The examples of the shape and movement ops (ops/movement.py, shape.py, diag.py, cast.py); see __init__.py."""
+"""The examples of the shape and movement ops (ops/movement.py, shape.py, diag.py, cast.py); see
+__init__.py."""
 
 EXAMPLES = {
     "clone": """
@@ -275,7 +276,8 @@ EXAMPLES = {
         >>> x.grad  # 0 where filled
         tensor([1., 0., 1.])
         >>> scores = chainrule.tensor([[0.5, 2.0], [1.0, 3.0]])
-        >>> scores.masked_fill(chainrule.tensor([[False, True], [False, False]]), float('-inf'))  # an attention mask
+        >>> future = chainrule.tensor([[False, True], [False, False]])
+        >>> scores.masked_fill(future, float('-inf'))  # a causal attention mask
         tensor([[0.5000,   -inf],
                 [1.0000, 3.0000]])
     """,
