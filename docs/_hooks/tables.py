@@ -188,18 +188,20 @@ def _signature(obj, drop_first: bool = False) -> str:
     return str(sig)
 
 
-def _doc(obj) -> str:
+def _doc(obj, examples: bool = True) -> str:
     """The docstring as Markdown: `code spans` kept, everything else escaped (it is prose with formulas); its
-    "Examples:" section (the declared ops' examples, appended by ops/_declare.py) as a Python console block."""
+    "Examples:" section (the declared ops' examples, appended by ops/_declare.py) as a Python console block, or
+    left out (`examples=False`: an alias or a method form, whose note links to the op's entry)."""
     doc = inspect.getdoc(obj)
     if not doc:
         return "*(no docstring)*"
-    doc, examples = _split_examples(doc)
+    doc, example = _split_examples(doc)
+    example = example if examples else ""
     parts = re.split(r"(`[^`\n]+`)", doc)
     for i in range(0, len(parts), 2):  # the text between code spans
         parts[i] = re.sub(r"([\\*_\[\]|<>#])", r"\\\1", parts[i])
     text = "".join(parts).replace("\n", "  \n")
-    return text + (f"\n\n**Examples**\n\n```pycon\n{examples}\n```" if examples else "")
+    return text + (f"\n\n**Examples**\n\n```pycon\n{example}\n```" if example else "")
 
 
 def _split_examples(doc: str) -> tuple[str, str]:
@@ -233,10 +235,10 @@ def _shared_note(decl, shown_as: str) -> str:
         return ""
     link = f"[`chainrule.{decl.name}`](chainrule.md#chainrule.{decl.name})"
     if shown_as.startswith("chainrule."):
-        return f"*An alias of {link}; the example is the op's.*\n\n"
+        return f"*An alias of {link}, whose entry shows the example.*\n\n"
     method = shown_as.removeprefix("Tensor.")
-    return (f"*The method form of {link}: `x.{method}(...)` is `chainrule.{decl.name}(x, ...)`; the example is "
-            "the op's.*\n\n")
+    return (f"*The method form of {link}: `x.{method}(...)` is `chainrule.{decl.name}(x, ...)`; that entry "
+            "shows the example.*\n\n")
 
 
 def _family(obj) -> str:
@@ -275,7 +277,7 @@ def api_chainrule() -> str:
         for name, obj in groups[family]:
             note = _shared_note(declared[id(obj)], f"chainrule.{name}") if id(obj) in declared else ""
             out += [f"### `chainrule.{name}` {{ #chainrule.{name} }}", "", "```python",
-                    f"chainrule.{name}{_signature(obj)}", "```", "", note + _doc(obj), ""]
+                    f"chainrule.{name}{_signature(obj)}", "```", "", note + _doc(obj, not note), ""]
     return "\n".join(out)
 
 
@@ -298,7 +300,7 @@ def api_tensor() -> str:
         sig = _signature(fn, drop_first=True)
         note = _shared_note(declared[id(fn)], f"Tensor.{name}") if id(fn) in declared else ""
         out += [f"### `Tensor.{name}` {{ #chainrule.Tensor.{name} }}", "", "```python", f"Tensor.{name}{sig}", "```", "",
-                note + _doc(fn), ""]
+                note + _doc(fn, not note), ""]
     return "\n".join(out + _operators())
 
 
