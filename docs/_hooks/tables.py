@@ -215,6 +215,7 @@ def _split_examples(doc: str) -> tuple[str, str]:
     end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and not lines[i].startswith(" ")),
                len(lines))
     body = textwrap.dedent("\n".join(lines[start + 1:end])).strip("\n")
+    body = re.sub(r"^<BLANKLINE>$", "", body, flags=re.M)  # doctest's marker for an empty output line
     rest = "\n".join(lines[:start] + lines[end:]).rstrip()
     return rest, body
 

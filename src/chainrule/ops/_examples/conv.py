@@ -152,14 +152,12 @@ EXAMPLES = {
     """,
     "dropout2d": """
         >>> _ = chainrule.manual_seed(0)
-        >>> F.dropout2d(chainrule.ones(1, 4, 1, 2), p=0.5)  # whole channels zeroed, the rest * 2
-        tensor([[[[2., 2.]],
-        <BLANKLINE>
-                 [[0., 0.]],
-        <BLANKLINE>
-                 [[0., 0.]],
-        <BLANKLINE>
-                 [[0., 0.]]]])
+        >>> y = F.dropout2d(chainrule.ones(1, 4, 1, 3), p=0.5)  # (N, C, H, W)
+        >>> y.view(4, 3)  # one row per channel: each channel zeroed whole, or kept and scaled by 2
+        tensor([[2., 2., 2.],
+                [0., 0., 0.],
+                [0., 0., 0.],
+                [0., 0., 0.]])
         >>> F.dropout2d(chainrule.ones(1, 2, 1, 1), training=False).flatten()  # evaluation: the identity
         tensor([1., 1.])
     """,

@@ -88,8 +88,8 @@ EXAMPLES = {
     """,
     "addmv": """
         >>> m = chainrule.tensor([[1.0, 2.0], [3.0, 4.0]])
-        >>> chainrule.addmv(chainrule.tensor([1.0, 1.0]), m, chainrule.tensor([1.0, -1.0]))  # input + m @ vec
-        tensor([0., 0.])
+        >>> chainrule.addmv(chainrule.tensor([1.0, 1.0]), m, chainrule.tensor([1.0, 1.0]))  # input + m @ vec
+        tensor([4., 8.])
     """,
     "baddbmm": """
         >>> out = chainrule.baddbmm(chainrule.ones(2, 1, 1), chainrule.ones(2, 1, 3), chainrule.ones(2, 3, 1))

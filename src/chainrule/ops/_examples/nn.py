@@ -109,13 +109,14 @@ EXAMPLES = {
         tensor([0.2000, 2.0000])
     """,
     "layer_norm": """
-        >>> x = chainrule.tensor([[1.0, 3.0], [10.0, 30.0]], requires_grad=True)
-        >>> F.layer_norm(x, (2,))  # each row over its features
-        tensor([[-1.0000,  1.0000],
-                [-1.0000,  1.0000]], grad_fn=<NativeLayerNormBackward0>)
-        >>> (F.layer_norm(x, (2,)) * chainrule.tensor([1.0, 0.0])).sum().backward()
-        >>> x.grad
-        tensor([[ 5.0068e-06, -5.0068e-06],
-                [ 0.0000e+00,  0.0000e+00]])
+        >>> x = chainrule.tensor([[1.0, 2.0, 6.0], [10.0, 20.0, 60.0]], requires_grad=True)
+        >>> y = F.layer_norm(x, (3,))  # each row over its 3 features: the same result for both rows
+        >>> y
+        tensor([[-0.9258, -0.4629,  1.3887],
+                [-0.9258, -0.4629,  1.3887]], grad_fn=<NativeLayerNormBackward0>)
+        >>> y[0, 0].backward()
+        >>> x.grad  # the gradient of one output reaches every feature of its row
+        tensor([[ 0.1763, -0.2204,  0.0441],
+                [ 0.0000,  0.0000,  0.0000]])
     """,
 }
