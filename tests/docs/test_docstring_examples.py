@@ -1,6 +1,7 @@
 """Every `>>>` example in chainrule's docstrings runs and prints what it shows (doctest, ELLIPSIS allowed).
 
-These are the examples the reference pages render, so they cannot drift from the code.
+These are the examples the reference pages render, so they cannot drift from the code. The declared ops'
+examples (chainrule/ops/_examples/, appended to their docstrings) are run by test_op_examples.py instead.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pkgutil
 import pytest
 
 import chainrule
+from chainrule.ops._declare import REGISTRY, all_cases
 
 SKIP = ("chainrule.__main__", "chainrule.playground.server", "chainrule.playground.app")  # need uvicorn/starlette
 
@@ -24,10 +26,19 @@ def _modules() -> list[str]:
     return sorted(names)
 
 
+def _declared_docs() -> set[str]:
+    all_cases()  # imports every family of ops
+    return {f.__doc__ for d in REGISTRY.values() for f in (d.fn, d.method_fn) if f is not None and f.__doc__}
+
+
+DECLARED_DOCS = _declared_docs()
+
+
 def _tests(name: str):
     module = importlib.import_module(name)
     finder = doctest.DocTestFinder(exclude_empty=True)
-    return [t for t in finder.find(module, name) if t.examples and t.name.startswith(name)]
+    return [t for t in finder.find(module, name)
+            if t.examples and t.name.startswith(name) and t.docstring not in DECLARED_DOCS]
 
 
 MODULES = [name for name in _modules() if _tests(name)]
