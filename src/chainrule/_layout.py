@@ -13,7 +13,15 @@ from .tensor import Tensor
 
 
 class memory_format:
-    """A memory format (torch.memory_format): `contiguous_format` or `preserve_format`."""
+    """A memory format (torch.memory_format): `contiguous_format` or `preserve_format`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.contiguous_format
+        chainrule.contiguous_format
+        >>> cr.zeros(2, 3).is_contiguous(memory_format=cr.contiguous_format)
+        True
+    """
 
     __slots__ = ("_name",)
 

@@ -21,6 +21,16 @@ class Size(tuple):
 
     Raises:
         TypeError: an element is not an integer.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> s = cr.Size([2, 3])
+        >>> s, s[0], s.numel()
+        (chainrule.Size([2, 3]), 2, 6)
+        >>> cr.zeros(2, 3).shape == s
+        True
+        >>> s + (4,)
+        chainrule.Size([2, 3, 4])
     """
 
     __slots__ = ()
