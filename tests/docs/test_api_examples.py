@@ -16,6 +16,8 @@ import importlib
 import inspect
 import re
 
+from test_docstring_examples import MODULES, _tests
+
 import chainrule
 from chainrule.ops._declare import REGISTRY
 
@@ -132,6 +134,14 @@ def test_the_walk_finds_the_api():
 def test_every_public_name_has_an_example():
     missing = [q for q, (obj, cls, attr) in API.items() if q not in ALLOW and not _covered(obj, cls, attr)]
     assert not missing, f"{len(missing)} public names without a `>>>` example:\n" + "\n".join(missing)
+
+
+def test_every_example_is_run():
+    """Each `>>>` example counted above is one that test_docstring_examples runs (doctest skips docstrings it
+    cannot find from a module: those of methods made by factories must be listed in their module's `__test__`)."""
+    run = {t.docstring for name in MODULES for t in _tests(name)}
+    unrun = [q for q, (obj, _, _) in API.items() if _examples(obj) and obj.__doc__ not in run]
+    assert not unrun, f"examples that doctest does not find: {unrun}"
 
 
 def test_the_allow_list_is_current():

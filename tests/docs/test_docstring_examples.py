@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import pkgutil
 
 import pytest
@@ -24,9 +25,20 @@ def _modules() -> list[str]:
     return sorted(names)
 
 
+class _Finder(doctest.DocTestFinder):
+    """doctest's finder, which also enters the methods of a class whose `__module__` names the package that exports
+    it (`chainrule.optim.lr_scheduler.LRScheduler`, defined in `.base`): doctest alone skips those methods, since
+    their globals are not the package's."""
+
+    def _from_module(self, module, object):
+        if inspect.isfunction(object) and "." in object.__qualname__ and "<locals>" not in object.__qualname__:
+            return object.__module__ == module.__name__ or object.__module__.startswith(module.__name__ + ".")
+        return super()._from_module(module, object)
+
+
 def _tests(name: str):
     module = importlib.import_module(name)
-    finder = doctest.DocTestFinder(exclude_empty=True)
+    finder = _Finder(exclude_empty=True)
     return [t for t in finder.find(module, name) if t.examples and t.name.startswith(name)]
 
 
