@@ -44,7 +44,7 @@ def _declared():
 
 
 def _examples(obj) -> list[str]:
-    doc = inspect.getdoc(obj) or ""
+    doc = inspect.cleandoc(obj.__doc__ or "")  # its own docstring (inspect.getdoc would inherit a base's)
     return [line.strip()[4:] for line in doc.splitlines() if line.strip().startswith((">>> ", "... "))]
 
 
