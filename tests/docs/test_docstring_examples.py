@@ -51,6 +51,16 @@ def test_the_documented_packages_have_examples():
     assert documented <= set(MODULES), sorted(documented - set(MODULES))
 
 
+def _names_file_found() -> bool:
+    from chainrule.data.datasets.names import names_path
+
+    try:
+        names_path()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _vision_files_found() -> bool:
     from chainrule.data.datasets.vision import FASHION_MNIST, MNIST, SPLITS, find, search_dirs
 
@@ -62,6 +72,8 @@ def _vision_files_found() -> bool:
 def test_docstring_examples(name, tmp_path, monkeypatch):
     if name == "chainrule.data.datasets.vision" and not _vision_files_found():
         pytest.skip("MNIST / Fashion-MNIST not found ($CHAINRULE_DATA): their examples read the real files")
+    if name == "chainrule.data.datasets.names" and not _names_file_found():
+        pytest.skip("names.txt not found ($CHAINRULE_DATA/names): its examples read the real file")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
