@@ -28,7 +28,8 @@ class CompiledModule(Module):
         >>> x = cr.ones(4, 3)
         >>> bool((compiled(x) == model(x)).all())
         True
-        >>> _ = compiled(x)                                        # replayed
+        >>> compiled.forward(x).shape                              # replayed (calling it is the same)
+        chainrule.Size([4, 2])
         >>> _ = compiled.explain()
         chainrule.compile plan of Module.__call__: 1 recorded, 1 replayed, 0 eager calls
         ...
