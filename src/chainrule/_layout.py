@@ -104,7 +104,8 @@ def data_ptr(self: Tensor) -> int:
 
 
 def is_contiguous(self: Tensor, memory_format=contiguous_format) -> bool:
-    """Whether the elements lie in memory in row-major order without gaps (a transpose or a strided slice is not).
+    """Whether the elements lie in memory in row-major order without gaps (a transpose or a strided slice is
+    not).
 
     Examples:
         >>> import chainrule as cr
@@ -142,8 +143,8 @@ Tensor.itemsize = property(lambda self: self._data.itemsize, doc=(
 Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize, doc=(
     "numel() * itemsize.\n\nExamples:\n    >>> import chainrule as cr\n    >>> cr.zeros(3).nbytes\n    12"))
 Tensor.is_cpu = property(lambda self: True, doc=(
-    "Always True: tensors live on the CPU.\n\nExamples:\n    >>> import chainrule as cr\n    >>> cr.zeros(3).is_cpu\n"
-    "    True"))
+    "Always True: tensors live on the CPU.\n\nExamples:\n    >>> import chainrule as cr\n"
+    "    >>> cr.zeros(3).is_cpu\n    True"))
 # doctest finds module-level functions only: the properties' examples are listed for it here
 __test__ = {name: getattr(Tensor, name).__doc__ for name in ("itemsize", "nbytes", "is_cpu")}
 def get_device(self) -> int:

@@ -367,11 +367,12 @@ def _inplace(name: str, fn):
         return _views.inplace(self, name, fn, other, *args, **kwargs)
 
     method.__name__ = name
-    method.__doc__ = (f"In-place {name[:-1]}: self = {name[:-1]}(self, other), written into this tensor's memory; "
-                      "returns self and bumps its version counter.\n\nArgs:\n    other: a tensor broadcastable "
-                      "to self's shape, or a number.\n    alpha: (add_, sub_) other is multiplied by it first.\n\n"
-                      "Raises:\n    RuntimeError: the result's dtype cannot be cast to self's (a float into an "
-                      "int tensor), or self is a leaf that requires grad." + _example(name))
+    method.__doc__ = (
+        f"In-place {name[:-1]}: self = {name[:-1]}(self, other), written into this tensor's memory; returns "
+        "self and bumps its version counter.\n\nArgs:\n    other: a tensor broadcastable to self's shape, or "
+        "a number.\n    alpha: (add_, sub_) other is multiplied by it first.\n\nRaises:\n    RuntimeError: "
+        "the result's dtype cannot be cast to self's (a float into an int tensor), or self is a leaf that "
+        "requires grad." + _example(name))
     return method
 
 
@@ -411,8 +412,9 @@ def _unary_inplace(name: str, fn):
         return _views.inplace(self, name, fn)
 
     method.__name__ = name
-    method.__doc__ = (f"In-place {name[:-1]}: modifies this tensor and bumps its version counter; returns self.\n\n"
-                      "Raises:\n    RuntimeError: self is a leaf that requires grad." + _example(name))
+    method.__doc__ = (f"In-place {name[:-1]}: modifies this tensor and bumps its version counter; returns "
+                      "self.\n\nRaises:\n    RuntimeError: self is a leaf that requires grad."
+                      + _example(name))
     return method
 
 
@@ -430,8 +432,8 @@ def _fill(name: str, make, doc: str):
         return _views.inplace(self, name, _Fill.apply, make(self, *args, **kwargs))
 
     method.__name__ = name
-    method.__doc__ = (doc + "\n\nIn place: returns self, bumps its version counter; the old values get no gradient."
-                      + _example(name))
+    method.__doc__ = (doc + "\n\nIn place: returns self, bumps its version counter; the old values get no "
+                      "gradient." + _example(name))
     return method
 
 

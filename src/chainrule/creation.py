@@ -36,7 +36,8 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
         data: a number, a (nested) list or tuple, a NumPy array or a Tensor; always copied.
         dtype: the element type (default None: inferred as above; float lists follow `set_default_dtype`).
         device: "cpu" (default); another device raises, as PyTorch does when it has no such device.
-        requires_grad: whether autograd records operations on the result (default False; floating dtypes only).
+        requires_grad: whether autograd records operations on the result (default False; floating dtypes
+            only).
 
     Raises:
         RuntimeError: requires_grad=True with a non-floating dtype; a device other than the CPU.
@@ -281,7 +282,8 @@ def _like(fn):
                     "    input: the tensor whose shape (and, by default, dtype) the result takes.\n"
                     "    dtype: default: input's dtype.\n"
                     "    device: \"cpu\" (default); another device raises.\n"
-                    "    requires_grad: whether autograd records operations on the result (default False).\n\n"
+                    "    requires_grad: whether autograd records operations on the result (default "
+                    "False).\n\n"
                     "Examples:\n    >>> import chainrule as cr\n    >>> x = cr.tensor([[1, 2, 3]])\n"
                     f"    >>> y = cr.{like.__name__}(x)\n    >>> y.shape, y.dtype\n"
                     "    (chainrule.Size([1, 3]), chainrule.int64)")
@@ -291,7 +293,8 @@ def _like(fn):
 zeros_like = _like(zeros)
 ones_like = _like(ones)
 empty_like = _like(empty)
-__test__ = {f.__name__: f for f in (zeros_like, ones_like, empty_like)}  # doctest: the built functions' examples
+# doctest finds module-level functions only: the built functions' examples are listed for it here
+__test__ = {f.__name__: f for f in (zeros_like, ones_like, empty_like)}
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:

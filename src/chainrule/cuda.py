@@ -43,7 +43,8 @@ def is_initialized() -> bool:
 
 
 def manual_seed(seed: int) -> None:
-    """No-op, as PyTorch's without a GPU (there is no CUDA generator); seed the CPU with chainrule.manual_seed.
+    """No-op, as PyTorch's without a GPU (there is no CUDA generator); seed the CPU with
+    chainrule.manual_seed.
 
     Args:
         seed: accepted and ignored.
@@ -86,4 +87,5 @@ current_device = _unavailable("current_device")
 get_device_name = _unavailable("get_device_name")
 set_device = _unavailable("set_device")
 synchronize = _unavailable("synchronize")
-__test__ = {f.__name__: f for f in (current_device, get_device_name, set_device, synchronize)}  # doctest: built ones
+# doctest finds module-level functions only: the built functions' examples are listed for it here
+__test__ = {f.__name__: f for f in (current_device, get_device_name, set_device, synchronize)}

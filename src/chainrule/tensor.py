@@ -25,8 +25,8 @@ class Tensor:
     """An n-d array that can record the operations applied to it and compute gradients by `backward()`.
 
     Args:
-        data: the values: a nested list, a number, a NumPy array (copied) or None (an empty 1-d tensor). Prefer
-            `chainrule.tensor(data)`, which infers the dtype as PyTorch does.
+        data: the values: a nested list, a number, a NumPy array (copied) or None (an empty 1-d tensor).
+            Prefer `chainrule.tensor(data)`, which infers the dtype as PyTorch does.
         dtype: the element type (default: float32 for floats, or the array's own dtype).
         requires_grad: record operations on this tensor for backward (default False; floating dtypes only).
 
@@ -96,7 +96,8 @@ class Tensor:
 
     @property
     def dtype(self):
-        """The element type as a chainrule.dtype (prints `chainrule.float32`); internal code reads `_data.dtype`.
+        """The element type as a chainrule.dtype (prints `chainrule.float32`); internal code reads
+        `_data.dtype`.
 
         Examples:
             >>> import chainrule as cr
@@ -517,7 +518,8 @@ class Tensor:
         return t
 
     def detach_(self) -> Tensor:
-        """Detach this tensor from the graph in place: it becomes a leaf that does not require grad; returns it.
+        """Detach this tensor from the graph in place: it becomes a leaf that does not require grad; returns
+        it.
 
         Examples:
             >>> import chainrule as cr
@@ -559,7 +561,8 @@ class Tensor:
         """Call `hook(grad)` when this tensor's gradient is computed; a non-None return replaces it.
 
         Args:
-            hook: a function `hook(grad) -> Tensor or None`, called with dL/d(self) (self's shape) during backward.
+            hook: a function `hook(grad) -> Tensor or None`, called with dL/d(self) (self's shape) during
+                backward.
 
         Returns:
             A handle; `handle.remove()` unregisters the hook.

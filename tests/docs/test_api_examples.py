@@ -1,13 +1,13 @@
 """Every public function, class and method of the reference's namespaces shows a runnable `>>>` example.
 
-test_docstring_examples.py runs the examples; this test says which names still lack one. Covered here: chainrule's
-own names that are not declared ops (the declared ops, their Tensor methods and nn.functional are
+test_docstring_examples.py runs the examples; this test says which names still lack one. Covered here:
+chainrule's own names that are not declared ops (the declared ops, their Tensor methods and nn.functional are
 tests/core's op registry's concern; chainrule.nn has its own namespace), chainrule.Tensor's non-op methods and
 properties, and the packages listed in NAMESPACES.
 
 A name is covered when its docstring has a `>>>` line. A method or property is also covered when its class's
-docstring example uses it (its name appears in a `>>>` line), or when it overrides a covered method of a public
-chainrule base class (same contract, e.g. `StepLR.get_lr` and `LRScheduler.get_lr`).
+docstring example uses it (its name appears in a `>>>` line), or when it overrides a covered method of a
+public chainrule base class (same contract, e.g. `StepLR.get_lr` and `LRScheduler.get_lr`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from chainrule.ops._declare import REGISTRY
 NAMESPACES = (
     "chainrule.autograd", "chainrule.optim", "chainrule.optim.lr_scheduler", "chainrule.optim.swa_utils",
     "chainrule.utils.data", "chainrule.utils.threads", "chainrule.data.datasets", "chainrule.train",
-    "chainrule.classic", "chainrule.viz", "chainrule.experiments", "chainrule.distributed", "chainrule.compiler",
+    "chainrule.classic", "chainrule.viz", "chainrule.experiments", "chainrule.distributed",
+    "chainrule.compiler",
     "chainrule.cuda", "chainrule.accelerator", "chainrule.serialization", "chainrule.random",
 )
 LAZY = ("compile", "save", "load")  # chainrule's names loaded on first use (chainrule.__getattr__)
@@ -114,7 +115,8 @@ def _covered(obj, cls, attr) -> bool:
     if _uses(_examples(cls), attr):
         return True
     for base in cls.__mro__[1:]:  # an override of a covered method of a public chainrule base
-        if attr in vars(base) and (base.__module__ or "").startswith("chainrule") and not base.__name__.startswith("_"):
+        public = (base.__module__ or "").startswith("chainrule") and not base.__name__.startswith("_")
+        if attr in vars(base) and public:
             value = vars(base)[attr]
             value = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
             if _covered(value, base, attr):
@@ -138,7 +140,8 @@ def test_every_public_name_has_an_example():
 
 def test_every_example_is_run():
     """Each `>>>` example counted above is one that test_docstring_examples runs (doctest skips docstrings it
-    cannot find from a module: those of methods made by factories must be listed in their module's `__test__`)."""
+    cannot find from a module: those of methods made by factories must be listed in their module's
+    `__test__`)."""
     run = {t.docstring for name in MODULES + DIST_MODULES for t in _tests(name)}
     unrun = [q for q, (obj, _, _) in API.items() if _examples(obj) and obj.__doc__ not in run]
     assert not unrun, f"examples that doctest does not find: {unrun}"

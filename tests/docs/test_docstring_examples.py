@@ -32,12 +32,13 @@ def _modules() -> list[str]:
 
 
 class _Finder(doctest.DocTestFinder):
-    """doctest's finder, which also enters the methods of a class whose `__module__` names the package that exports
-    it (`chainrule.optim.lr_scheduler.LRScheduler`, defined in `.base`): doctest alone skips those methods, since
-    their globals are not the package's."""
+    """doctest's finder, which also enters the methods of a class whose `__module__` names the package that
+    exports it (`chainrule.optim.lr_scheduler.LRScheduler`, defined in `.base`): doctest alone skips those
+    methods, since their globals are not the package's."""
 
     def _from_module(self, module, object):
-        if inspect.isfunction(object) and "." in object.__qualname__ and "<locals>" not in object.__qualname__:
+        qualname = getattr(object, "__qualname__", "")
+        if inspect.isfunction(object) and "." in qualname and "<locals>" not in qualname:
             return object.__module__ == module.__name__ or object.__module__.startswith(module.__name__ + ".")
         return super()._from_module(module, object)
 
@@ -48,8 +49,8 @@ def _tests(name: str):
     return [t for t in finder.find(module, name) if t.examples and t.name.startswith(name)]
 
 
-# chainrule.distributed's examples initialise MPI (a one-process job): they run in a subprocess of their own, so
-# that no test process is left with MPI initialised (OpenMPI objects to fork() afterwards, which DataLoader uses)
+# chainrule.distributed's examples initialise MPI (a one-process job): they run in a subprocess of their own,
+# so that no test process keeps MPI initialised (OpenMPI objects to fork() afterwards; DataLoader forks)
 DIST = "chainrule.distributed"
 MODULES = [name for name in _modules() if not name.startswith(DIST) and _tests(name)]
 DIST_MODULES = [name for name in _modules() if name.startswith(DIST) and _tests(name)]
@@ -120,5 +121,5 @@ def test_distributed_docstring_examples(tmp_path):
               "sys.exit(1 if report else 0)")
     env = {**os.environ, "MPLBACKEND": "Agg"}
     r = subprocess.run([sys.executable, "-c", script, os.path.dirname(__file__), *DIST_MODULES], cwd=tmp_path,
-                       env=env, capture_output=True, text=True, timeout=300)
+                       env=env, capture_output=True, text=True, timeout=300, check=False)
     assert DIST_MODULES and r.returncode == 0, r.stdout + r.stderr

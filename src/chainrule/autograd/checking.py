@@ -49,8 +49,8 @@ def _cotangents(outs, rng) -> list[np.ndarray]:
 def numerical_grad(fn, inputs, eps: float = 1e-6, grad_outputs=None) -> list[np.ndarray | None]:
     """d(sum_k v_k * fn(inputs)_k)/d(input) by central differences, per input (v = grad_outputs or ones).
 
-    Each element x_i is moved by +eps and -eps and `(f(x + eps) - f(x - eps)) / (2 eps)` recorded: two calls of fn
-    per element, so keep the inputs small.
+    Each element x_i is moved by +eps and -eps and `(f(x + eps) - f(x - eps)) / (2 eps)` recorded: two calls
+    of fn per element, so keep the inputs small.
 
     Args:
         fn: a function of the inputs returning a Tensor or a tuple of Tensors.
@@ -101,13 +101,13 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
               seed: int = 0, **_ignored) -> bool:
     """True if backward matches central differences for every float64 input that requires grad.
 
-    The check compares vector-Jacobian products: backward's `v^T J` for a random cotangent v per output (not all
-    ones, so a transposed or permuted gradient is caught) against `numerical_grad` with the same v, element by
-    element: `|analytic - numeric| <= atol + rtol * |numeric|`.
+    The check compares vector-Jacobian products: backward's `v^T J` for a random cotangent v per output (not
+    all ones, so a transposed or permuted gradient is caught) against `numerical_grad` with the same v,
+    element by element: `|analytic - numeric| <= atol + rtol * |numeric|`.
 
     Args:
-        fn: the function to check, of the inputs (a Function's `apply`, an op, any composition); returns a Tensor
-            or a tuple of Tensors.
+        fn: the function to check, of the inputs (a Function's `apply`, an op, any composition); returns a
+            Tensor or a tuple of Tensors.
         inputs: a Tensor or a sequence of arguments; the Tensors with requires_grad are checked and must be
             float64.
         eps: the finite-difference step (default 1e-6).
@@ -143,7 +143,7 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
         >>> cr.autograd.gradcheck(WrongSin.apply, (x,))
         Traceback (most recent call last):
             ...
-        chainrule.autograd.checking.GradcheckError: gradcheck: gradient of input 0 (shape (2,)) is wrong at index ...
+        chainrule.autograd.checking.GradcheckError: gradcheck: gradient of input 0 (shape (2,)) is wrong ...
     """
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     idx = _diff_inputs(inputs)

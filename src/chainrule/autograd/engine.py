@@ -38,8 +38,8 @@ def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=Fals
             (default False).
         inputs: only these leaves (a Tensor or a sequence) receive `.grad` (default None: every leaf).
         on_step: the engine's public hook for seeing the pass (chainrule.viz's trace and recorder use it):
-            called as `on_step(node, upstream, grads)` after each node's backward, in the order the engine runs
-            them.
+            called as `on_step(node, upstream, grads)` after each node's backward, in the order the engine
+            runs them.
 
     Raises:
         RuntimeError: tensor does not require grad; gradient omitted for a tensor of more than one element; a

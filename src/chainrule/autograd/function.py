@@ -28,13 +28,15 @@ USER = "user"  # Function._ctx_attrs of a user Function's node
 
 
 class Function:
-    """Base class for differentiable operations: subclass with static `forward(ctx, ...)` and `backward(ctx, ...)`.
+    """Base class for differentiable operations: subclass with static `forward(ctx, ...)` and
+    `backward(ctx, ...)`.
 
-    `forward(ctx, *args)` computes the outputs from the inputs (Tensors and any other arguments) and may keep what
-    backward needs with `ctx.save_for_backward(...)`. `backward(ctx, *grad_outputs)` receives one gradient per
-    output (dL/d(output), the output's shape and dtype) and returns one gradient per forward argument (None for
-    an argument that needs none). Call the Function with `Cls.apply(*args)`, never by instantiating it: the
-    instance is the graph node (the outputs' `grad_fn`) and the `ctx` that both methods receive.
+    `forward(ctx, *args)` computes the outputs from the inputs (Tensors and any other arguments) and may keep
+    what backward needs with `ctx.save_for_backward(...)`. `backward(ctx, *grad_outputs)` receives one
+    gradient per output (dL/d(output), the output's shape and dtype) and returns one gradient per forward
+    argument (None for an argument that needs none). Call the Function with `Cls.apply(*args)`, never by
+    instantiating it: the instance is the graph node (the outputs' `grad_fn`) and the `ctx` that both methods
+    receive.
 
     Examples:
         >>> import chainrule as cr
@@ -106,7 +108,8 @@ class Function:
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        """The gradients of the inputs from those of the outputs; subclasses define it (see the class example).
+        """The gradients of the inputs from those of the outputs; subclasses define it (see the class
+        example).
 
         Args:
             ctx: the node forward filled (`ctx.saved_tensors`, `ctx.needs_input_grad`, its attributes).

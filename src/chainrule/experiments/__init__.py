@@ -74,8 +74,8 @@ def run(name: str, out, quick: bool = False, seed: int = 0, data_dir=None) -> di
         out: the folder for the plots and summary.json (created if missing).
         quick: a few seconds' version, for tests (default False).
         seed: the seed of every random draw (default 0).
-        data_dir: where the data sets are (default None: $CHAINRULE_DATA, then the cache), for experiments that
-            read MNIST.
+        data_dir: where the data sets are (default None: $CHAINRULE_DATA, then the cache), for the
+            experiments that read MNIST.
 
     Returns:
         The summary dict: experiment, seed, quick, seconds, result (the measured outcome), plots (file names),
@@ -114,8 +114,8 @@ def cli(argv=None) -> int:
     Examples:
         >>> import chainrule.experiments as experiments
         >>> experiments.cli(["--list"])
-        xor                      a 2-2-1 ReLU net with explicit weights computes XOR; nets trained from random starts
-        rings                    decision boundary of a 2-32-16-2 MLP on two concentric rings; loss and accuracy
+        xor                      a 2-2-1 ReLU net with explicit weights computes XOR; nets trained f...
+        rings                    decision boundary of a 2-32-16-2 MLP on two concentric rings; loss...
         vanishing-gradients      gradient norm per layer, 10 layers, sigmoid/tanh/ReLU x Xavier/He
         initialization           Xavier vs He for tanh and ReLU nets: activations per layer, loss
         optimizers               SGD, momentum 0.5->0.9, Nesterov, RMSprop, Adam on Rosenbrock and MNIST

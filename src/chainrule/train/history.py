@@ -47,7 +47,8 @@ class History:
         """Loss and metric curves as a matplotlib figure (needs the `plot` extra).
 
         Args:
-            keys: the logged names to draw (default None: every loss and metric; see `chainrule.viz.plot_history`).
+            keys: the logged names to draw (default None: every loss and metric; see
+                `chainrule.viz.plot_history`).
 
         Returns:
             The matplotlib Figure.

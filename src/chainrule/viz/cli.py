@@ -101,8 +101,8 @@ def cli_graph(argv=None) -> int:
     """Entry point of `chainrule graph` (returns the exit status).
 
     Args:
-        argv: the arguments after `chainrule graph` (default None: sys.argv[1:]): the formula, NAME=VALUE pairs,
-            and `--out FILE` (repeatable) or `--quiet`.
+        argv: the arguments after `chainrule graph` (default None: sys.argv[1:]): the formula, NAME=VALUE
+            pairs, and `--out FILE` (repeatable) or `--quiet`.
 
     Returns:
         0 on success, 2 for a formula or value that does not parse.

@@ -46,7 +46,8 @@ def plot_history(history, keys=None):
 
     Examples:
         >>> from chainrule import viz
-        >>> fig = viz.plot_history({"loss": [0.9, 0.5, 0.3], "val_loss": [1.0, 0.7, 0.6], "accuracy": [0.6, 0.8, 0.9]})  # needs: matplotlib
+        >>> history = {"loss": [0.9, 0.5, 0.3], "val_loss": [1.0, 0.7, 0.6], "accuracy": [0.6, 0.8, 0.9]}
+        >>> fig = viz.plot_history(history)          # needs: matplotlib
         >>> len(fig.axes)
         2
         >>> fig.savefig("history.png")
@@ -200,7 +201,8 @@ def gradient_flow(model, ax=None, log: bool = True):
     Examples:
         >>> import chainrule as cr
         >>> from chainrule import viz
-        >>> model = cr.nn.Sequential(cr.nn.Linear(4, 8), cr.nn.Sigmoid(), cr.nn.Linear(8, 8), cr.nn.Sigmoid(), cr.nn.Linear(8, 1))
+        >>> model = cr.nn.Sequential(cr.nn.Linear(4, 8), cr.nn.Sigmoid(), cr.nn.Linear(8, 8), cr.nn.Sigmoid(),
+        ...                          cr.nn.Linear(8, 1))
         >>> model(cr.randn(16, 4)).pow(2).mean().backward()
         >>> fig = viz.gradient_flow(model)               # needs: matplotlib
         >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]

@@ -142,8 +142,8 @@ class LRScheduler(abc.ABC):
         Call it after `optimizer.step()` (a UserWarning says so when the order is reversed).
 
         Args:
-            epoch: deprecated in PyTorch (a UserWarning): jump to this epoch with the closed form where the schedule
-                has one (default None: the next epoch).
+            epoch: deprecated in PyTorch (a UserWarning): jump to this epoch with the closed form where the
+                schedule has one (default None: the next epoch).
 
         Examples:
             >>> import chainrule as cr

@@ -93,7 +93,7 @@ class ReduceLROnPlateau(LRScheduler):
         Examples:
             >>> import chainrule as cr
             >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
-            >>> scheduler = cr.optim.lr_scheduler.ReduceLROnPlateau(optimizer)   # mode "min", threshold 1e-4 (rel)
+            >>> scheduler = cr.optim.lr_scheduler.ReduceLROnPlateau(optimizer)   # "min", threshold 1e-4
             >>> scheduler.is_better(0.5, 1.0), scheduler.is_better(0.99995, 1.0)
             (True, False)
         """

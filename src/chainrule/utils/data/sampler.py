@@ -114,8 +114,10 @@ class RandomSampler(Sampler):
 
         Examples:
             >>> from chainrule.utils.data import RandomSampler
-            >>> RandomSampler(range(10)).num_samples, RandomSampler(range(10), replacement=True, num_samples=3).num_samples
-            (10, 3)
+            >>> RandomSampler(range(10)).num_samples
+            10
+            >>> RandomSampler(range(10), replacement=True, num_samples=3).num_samples
+            3
         """
         return len(self.data_source) if self._num_samples is None else int(self._num_samples)
 
@@ -124,7 +126,7 @@ class RandomSampler(Sampler):
 
         Examples:
             >>> from chainrule.utils.data import RandomSampler
-            >>> sampler = RandomSampler(range(4), num_samples=6, seed=0)     # more than the length: a second permutation
+            >>> sampler = RandomSampler(range(4), num_samples=6, seed=0)     # 6 > 4: a second permutation
             >>> [chunk.tolist() for chunk in sampler.index_chunks()]
             [[2, 0, 1, 3], [3, 2]]
         """
@@ -276,7 +278,8 @@ class BatchSampler(Sampler):
 
         Examples:
             >>> from chainrule.utils.data import BatchSampler, SequentialSampler
-            >>> [b.tolist() for b in BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False).batches()]
+            >>> batches = BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False).batches()
+            >>> [b.tolist() for b in batches]
             [[0, 1], [2, 3], [4]]
         """
         if callable(getattr(self.sampler, "index_chunks", None)):  # drawn lazily (RandomSampler)
