@@ -155,13 +155,23 @@ def init_process_group(backend: str | None = "mpi", init_method=None, timeout=No
                        rank: int = -1, store=None, group_name: str = "", pg_options=None, device_id=None) -> None:
     """Join the job started by the MPI launcher (`mpirun -n N ...`): rank and world size come from MPI.
 
-    backend: "mpi" (the only one; None means it too). init_method, store, group_name, pg_options and
-    device_id are accepted for PyTorch compatibility and unused: MPI already knows its peers.
-    world_size / rank: if given (not -1), they must match what the launcher started, else ValueError.
-    timeout: a datetime.timedelta or seconds (default $CHAINRULE_DIST_TIMEOUT, else 30 minutes): a collective
-    that waits longer than this - a peer died or hangs - prints which one on stderr and aborts the whole job
-    (MPI_Abort) instead of hanging forever.
-    Raises ImportError (with the install command) without mpi4py, RuntimeError when called twice.
+    Args:
+        backend: "mpi" (the default and the only one; None means it too).
+        init_method: accepted for PyTorch compatibility and unused: MPI already knows its peers.
+        timeout: a datetime.timedelta or seconds (default None: $CHAINRULE_DIST_TIMEOUT, else 30 minutes): a
+            collective that waits longer than this - a peer died or hangs - prints which one on stderr and
+            aborts the whole job (MPI_Abort) instead of hanging forever.
+        world_size: if given (not -1), it must match what the launcher started.
+        rank: if given (not -1), it must match the rank MPI assigned.
+        store: accepted and unused.
+        group_name: accepted and unused.
+        pg_options: accepted and unused.
+        device_id: accepted and unused (CPU only).
+
+    Raises:
+        ImportError: mpi4py is missing (the message gives the install command).
+        RuntimeError: called twice without destroy_process_group().
+        ValueError: another backend, a non-positive timeout, or world_size / rank that differ from MPI's.
 
     Examples:
         >>> import chainrule.distributed as dist

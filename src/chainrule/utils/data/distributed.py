@@ -20,9 +20,17 @@ class DistributedSampler(Sampler):
     dropped instead - PyTorch's rules. A permutation of n samples is not PyTorch's (NumPy's generator, not
     torch's), but with num_replicas=1 it equals what one process reads, which the equivalence tests rely on.
 
-    Args: dataset (anything with len), num_replicas and rank (default: from the initialised process group),
-    shuffle (default True), seed (default 0), drop_last (default False).
-    Raises ValueError for a rank outside [0, num_replicas).
+    Args:
+        dataset: the data set (only its length is used).
+        num_replicas: the number of processes (default None: the world size of the initialised process group).
+        rank: this process's rank (default None: from the initialised process group).
+        shuffle: a new permutation each epoch, drawn from seed + epoch (default True).
+        seed: the shuffle's seed, the same on every rank (default 0).
+        drop_last: drop the tail instead of padding, so that no sample repeats (default False).
+
+    Raises:
+        ValueError: a rank outside [0, num_replicas), num_replicas < 1, or num_replicas / rank left out before
+            `chainrule.distributed.init_process_group()`.
 
     Examples:
         >>> from chainrule.utils.data import DistributedSampler
