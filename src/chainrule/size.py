@@ -16,8 +16,8 @@ _tuple_new = tuple.__new__
 class Size(tuple):
     """Size(sizes=()): a tuple of non-negative ints describing a tensor's shape.
 
-    `sizes` is an iterable of ints (or objects with __index__, such as 0-d integer tensors); Size is a tuple, so
-    its constructor is `__new__` (the reference would not match an Args section to it).
+    `sizes` is an iterable of ints (or objects with __index__, such as 0-d integer tensors); Size is a tuple,
+    so its constructor is `__new__` (the reference would not match an Args section to it).
 
     Raises:
         TypeError: an element is not an integer.
