@@ -29,7 +29,16 @@ __version__ = "0.1.0"
 
 
 def is_tensor(obj) -> bool:
-    """True for chainrule Tensors."""
+    """True for chainrule Tensors.
+
+    Args:
+        obj: any object.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.is_tensor(cr.zeros(2)), cr.is_tensor([0.0, 0.0])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 
@@ -38,17 +47,40 @@ def numel(input: Tensor) -> int:
 
     Args:
         input: a tensor of any shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.numel(cr.zeros(2, 3))
+        6
     """
     return input.numel()
 
 
 def is_floating_point(input: Tensor) -> bool:
-    """True when input's dtype is a floating dtype (float16/32/64), as torch.is_floating_point."""
+    """True when input's dtype is a floating dtype (float16/32/64), as torch.is_floating_point.
+
+    Args:
+        input: a tensor.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.is_floating_point(cr.zeros(2)), cr.is_floating_point(cr.arange(2))
+        (True, False)
+    """
     return input._data.dtype.kind == "f"
 
 
 def is_complex(input: Tensor) -> bool:
-    """True when input's dtype is complex64 or complex128, as torch.is_complex."""
+    """True when input's dtype is complex64 or complex128, as torch.is_complex.
+
+    Args:
+        input: a tensor.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.is_complex(cr.zeros(2, dtype=cr.complex64)), cr.is_complex(cr.zeros(2))
+        (True, False)
+    """
     return input._data.dtype.kind == "c"
 
 
