@@ -377,6 +377,18 @@ class PReLU(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Set every slope back to `init`.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> prelu = cr.nn.PReLU(init=0.1)
+            >>> with cr.no_grad():
+            ...     _ = prelu.weight.fill_(0.9)
+            >>> prelu.reset_parameters()
+            >>> prelu.weight
+            Parameter containing:
+            tensor([0.1000], requires_grad=True)
+        """
         init.constant_(self.weight, self.init)
 
     def forward(self, input: Tensor) -> Tensor:

@@ -70,6 +70,17 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw weight and bias again from U(-1/sqrt(in_features), 1/sqrt(in_features)) (PyTorch's init).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> layer = cr.nn.Linear(2, 3)
+            >>> with cr.no_grad():
+            ...     _ = layer.weight.fill_(5.0)
+            >>> layer.reset_parameters()
+            >>> bool(layer.weight.abs().max() <= 2 ** -0.5)
+            True
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))  # = U(-1/sqrt(in), 1/sqrt(in))
         if self.bias is not None:
             fan_in = self.in_features
