@@ -149,7 +149,8 @@ class Softsign(_NoArgs):
     """Softsign(x) = x / (1 + |x|): a squashing function into (-1, 1) with polynomial tails.
 
     Args:
-        *args, **kwargs: accepted and ignored (as PyTorch's no-argument activations do).
+        *args: accepted and ignored (as PyTorch's no-argument activations do).
+        **kwargs: accepted and ignored.
 
     Shape:
         - Input: (*), any shape.
@@ -168,7 +169,8 @@ class Tanhshrink(_NoArgs):
     """Tanhshrink(x) = x - tanh(x).
 
     Args:
-        *args, **kwargs: accepted and ignored (as PyTorch's no-argument activations do).
+        *args: accepted and ignored (as PyTorch's no-argument activations do).
+        **kwargs: accepted and ignored.
 
     Shape:
         - Input: (*), any shape.
@@ -187,7 +189,8 @@ class LogSigmoid(_NoArgs):
     """LogSigmoid(x) = log(sigmoid(x)) = -softplus(-x), computed without overflow for any x.
 
     Args:
-        *args, **kwargs: accepted and ignored (as PyTorch's no-argument activations do).
+        *args: accepted and ignored (as PyTorch's no-argument activations do).
+        **kwargs: accepted and ignored.
 
     Shape:
         - Input: (*), any shape.

@@ -20,7 +20,8 @@ class KLDivLoss(Module):
     """The Kullback-Leibler divergence loss, target * (log(target) - input) for log-probability inputs.
 
     Args:
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
         reduction: "batchmean" (the KL divergence: sum / N), "sum", "none", or "mean" (default; divides by every
             element and warns, as PyTorch does).
         log_target: the target is given as log-probabilities (default False).
@@ -53,7 +54,8 @@ class MarginRankingLoss(_Loss):
     Args:
         margin: the gap required between the two scores (default 0.0).
         reduction: "mean" (default), "sum" or "none" (the loss of each element).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
 
     Shape:
         - Input1, Input2: (N,) or (), scores.
@@ -81,7 +83,8 @@ class HingeEmbeddingLoss(_Loss):
     Args:
         margin: how far apart dissimilar pairs should be (default 1.0).
         reduction: "mean" (default), "sum" or "none" (the loss of each element).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
 
     Shape:
         - Input: (*), distances.
@@ -108,7 +111,8 @@ class SoftMarginLoss(_Loss):
 
     Args:
         reduction: "mean" (default), "sum" or "none" (the loss of each element).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
 
     Shape:
         - Input: (*), scores.
@@ -131,7 +135,8 @@ class CosineEmbeddingLoss(_Loss):
     Args:
         margin: in [-1, 1]; dissimilar pairs are penalised above this cosine (default 0.0).
         reduction: "mean" (default), "sum" or "none" (the loss of each element).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
 
     Shape:
         - Input1, Input2: (N, D) or (D,).
@@ -161,7 +166,8 @@ class TripletMarginLoss(_Loss):
         p: the norm degree of the distance (default 2.0).
         eps: added to the differences, against a zero norm's infinite gradient (default 1e-6).
         swap: the distance swap of Balntas et al.: use d(p, n) when it is smaller than d(a, n) (default False).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
         reduction: "mean" (default), "sum" or "none" (the loss of each triplet).
 
     Shape:
@@ -236,7 +242,8 @@ class PoissonNLLLoss(_Loss):
         log_input: the input is the log of the rate, loss exp(x) - y x (default True); with False the input is
             the rate itself, loss x - y log(x + eps).
         full: add Stirling's approximation of log(y!) for targets above 1 (default False).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
         eps: keeps log(x + eps) finite when log_input is False (default 1e-8).
         reduction: "mean" (default), "sum" or "none" (the loss of each element).
 
@@ -302,7 +309,8 @@ class MultiLabelMarginLoss(_Loss):
 
     Args:
         reduction: "mean" (default), "sum" or "none" (the loss of each element).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
 
     Shape:
         - Input: (N, C) or (C,), scores.
@@ -326,7 +334,8 @@ class MultiLabelSoftMarginLoss(_Loss):
     Args:
         weight: a rescaling weight per class, (C,) (default None: all 1).
         reduction: "mean" (default), "sum" or "none" (the loss of each element).
-        size_average, reduce: deprecated (PyTorch's old way to say reduction; default None).
+        size_average: deprecated (PyTorch's old way to say reduction; default None).
+        reduce: deprecated (PyTorch's old way to say reduction; default None).
 
     Shape:
         - Input: (N, C) or (C,), logits.

@@ -20,7 +20,8 @@ class Module:
     learned. Calling the module runs its hooks and `forward`; never call `forward` directly when hooks matter.
 
     Args:
-        *args, **kwargs: none are accepted (a subclass calls `super().__init__()` first).
+        *args: none are accepted (a subclass calls `super().__init__()` first).
+        **kwargs: none are accepted.
 
     Raises:
         TypeError: arguments given to `Module.__init__`.
@@ -697,8 +698,8 @@ class Module:
         dtype.
 
         Args:
-            *args, **kwargs: a device ("cpu", `chainrule.device("cpu")`), a floating dtype, a tensor (its dtype),
-                or the keywords device=, dtype=, tensor=; non_blocking and copy are ignored.
+            *args: a device ("cpu", `chainrule.device("cpu")`), a floating dtype, or a tensor (its dtype).
+            **kwargs: device=, dtype= or tensor=, as the positional forms; non_blocking and copy are ignored.
 
         Returns:
             self.

@@ -49,13 +49,13 @@ class Parameter(metaclass=_ParameterMeta):
     the optimizer's view of the model. `isinstance(p, nn.Parameter)` is True; `type(p)` is Tensor (see the
     module docstring).
 
-    Args:
-        data: the values, a Tensor (its memory is shared, not copied) or array-like (default None: an empty
-            float32 tensor).
-        requires_grad: whether the parameter collects gradients (default True).
+    Constructor arguments (a Parameter is made by its metaclass, which static documentation cannot see):
 
-    Returns:
-        A leaf Tensor flagged as a Parameter.
+    - data (Tensor or array-like, optional): the values; a Tensor's memory is shared, not copied. Default: an
+      empty float32 tensor.
+    - requires_grad (bool, optional): whether the parameter collects gradients. Default: True.
+
+    The call returns a leaf Tensor flagged as a Parameter.
 
     Examples:
         >>> import chainrule as cr
