@@ -186,6 +186,10 @@ class Sigmoid(Module):
 
     Derivative: y (1 - y) <= 0.25, from the saved output y: ten sigmoid layers shrink a gradient by at least 4^10 (vanishing gradients).
 
+    Args:
+        *args: accepted and ignored, as PyTorch's.
+        **kwargs: accepted and ignored.
+
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
@@ -203,6 +207,10 @@ class Tanh(Module):
     """Hyperbolic tangent: tanh(x) = 2 sigmoid(2x) - 1, squashing into (-1, 1), zero-centred.
 
     Derivative: 1 - y^2, from the saved output y.
+
+    Args:
+        *args: accepted and ignored, as PyTorch's.
+        **kwargs: accepted and ignored.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.

@@ -163,6 +163,7 @@ class BatchNorm2d(_BatchNorm):
             batch's statistics too.
         device: only "cpu" (or None).
         dtype: the parameters' dtype (default float32).
+        bias: with affine, learn the shift too (keyword-only; default True).
 
     Shape:
         - Input: (N, C, H, W). Output: the same shape.

@@ -120,6 +120,7 @@ class Conv1d(_ConvNd):
         padding_mode: "zeros" (default), "reflect", "replicate" or "circular".
         device: only "cpu" (or None).
         dtype: the parameters' dtype (default float32).
+        output_padding: used by the transposed convolutions only (default 0).
 
     Shape:
         - Input: (N, C_in, L) or (C_in, L).

@@ -22,6 +22,12 @@ _ids = itertools.count()
 class RemovableHandle:
     """What register_*_hook returns: `.remove()` unregisters the hook (also usable as a context manager).
 
+    Made by the register_*_hook methods, not by users.
+
+    Args:
+        hooks: the module's ordered dict of hooks the handle removes its hook from.
+        extra: a second dict keyed by the same id (the with_kwargs flags), or None.
+
     Attributes:
         id: the hook's key in its module's ordered dict of hooks.
 

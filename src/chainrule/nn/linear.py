@@ -15,6 +15,10 @@ from .parameter import empty_parameter
 class Identity(Module):
     """Returns its input unchanged: a placeholder layer (any constructor arguments are ignored).
 
+    Args:
+        *args: accepted and ignored, as PyTorch's.
+        **kwargs: accepted and ignored.
+
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Identity(54, unused="ignored")(cr.ones(2)).tolist()

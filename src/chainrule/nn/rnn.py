@@ -25,7 +25,23 @@ from .utils.rnn import PackedSequence, packed_to_padded, padded_to_packed
 class RNNBase(Module):
     """The shared machinery of RNN, LSTM and GRU (mode "RNN_TANH", "RNN_RELU", "LSTM" or "GRU").
 
-    Build RNN, LSTM or GRU instead; their docstrings describe the arguments (RNNBase takes the mode first).
+    Build RNN, LSTM or GRU instead; their docstrings describe the arguments in full.
+
+    Args:
+        mode: "RNN_TANH", "RNN_RELU", "LSTM" or "GRU".
+        input_size: features per step of the input.
+        hidden_size: features of the hidden state h.
+        num_layers: stacked layers (default 1).
+        bias: learn b_ih and b_hh (default True).
+        batch_first: (B, T, *) input and output (default False).
+        dropout: dropout between layers in training (default 0).
+        bidirectional: add a backward direction (default False).
+        proj_size: LSTM only: the projected size of h (default 0: none).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Raises:
+        ValueError: an argument out of range (see RNN, LSTM).
 
     Examples:
         >>> import chainrule as cr

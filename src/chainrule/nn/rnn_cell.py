@@ -19,6 +19,14 @@ from .parameter import empty_parameter
 class RNNCellBase(Module):
     """Shared parameters and checks of the three cells (build RNNCell, LSTMCell or GRUCell instead).
 
+    Args:
+        mode: "RNN_TANH", "RNN_RELU", "LSTM" or "GRU".
+        input_size: features of the input x.
+        hidden_size: features of the hidden state h.
+        bias: learn b_ih and b_hh (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
     Examples:
         >>> import chainrule as cr
         >>> cell = cr.nn.RNNCellBase("GRU", 4, 8)
