@@ -1,4 +1,4 @@
-"""Every public class, method and function of chainrule.nn (its classes, nn.init, nn.utils) has a `>>>` example.
+"""Every public class, method and function of chainrule.nn (classes, nn.init, nn.utils) has a `>>>` example.
 
 test_docstring_examples.py runs the examples; this test makes sure they exist, so the reference never shows a
 layer without one. A method counts as covered when its own docstring has an example, or when its name appears
@@ -12,10 +12,7 @@ import re
 
 import pytest
 
-import chainrule.nn as nn
-import chainrule.nn.init
-import chainrule.nn.utils
-import chainrule.nn.utils.rnn
+from chainrule import nn  # nn.init, nn.utils and nn.utils.rnn are imported by chainrule.nn
 
 # Methods every module has whose example is the class example itself, with the reason.
 EXEMPT_METHODS = {
@@ -27,17 +24,15 @@ ALLOWED: dict[str, str] = {}
 
 
 def _example_lines(doc: str | None) -> str:
-    return "\n".join(line.strip() for line in (doc or "").splitlines() if line.strip().startswith((">>>", "...")))
+    lines = (line.strip() for line in (doc or "").splitlines())
+    return "\n".join(line for line in lines if line.startswith((">>>", "...")))
 
 
 def _public_classes():
     out = {}
-    for name, obj in vars(nn).items():
-        if isinstance(obj, type) and not name.startswith("_") and obj.__module__.startswith("chainrule.nn"):
-            out[f"chainrule.nn.{name}"] = obj
-    for module in (nn.utils, nn.utils.rnn):
+    for module in (nn, nn.utils, nn.utils.rnn):
         for name, obj in vars(module).items():
-            if isinstance(obj, type) and not name.startswith("_") and obj.__module__.startswith("chainrule.nn"):
+            if isinstance(obj, type) and not name.startswith("_") and obj.__module__.startswith(nn.__name__):
                 out[f"{module.__name__}.{name}"] = obj
     return out
 
@@ -46,11 +41,12 @@ CLASSES = _public_classes()
 
 
 def _own_methods(cls) -> dict:
-    """Public methods (functions, properties, static and class methods) defined by cls or by one of its private
-    bases in chainrule (e.g. `_BatchNorm.reset_running_stats`, shown as a method of BatchNorm1d)."""
+    """Public methods (functions, properties, static and class methods) defined by cls or by one of its
+    private bases in chainrule (e.g. `_BatchNorm.reset_running_stats`, shown as a method of BatchNorm1d)."""
     out = {}
     for base in reversed(cls.__mro__):
-        if base is not cls and not (base.__name__.startswith("_") and base.__module__.startswith("chainrule")):
+        private_base = base.__name__.startswith("_") and base.__module__.startswith("chainrule")
+        if base is not cls and not private_base:
             continue
         for name, value in vars(base).items():
             if name.startswith("_") or name in EXEMPT_METHODS:

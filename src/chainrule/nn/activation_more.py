@@ -29,7 +29,8 @@ class _Inplace(Module):
 class SELU(_Inplace):
     """SELU(x) = scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), alpha = 1.6733, scale = 1.0507.
 
-    The self-normalising activation (Klambauer et al., 2017): with `kaiming_normal_(..., nonlinearity="linear")`
+    The self-normalising activation (Klambauer et al., 2017): with `kaiming_normal_(...,
+    nonlinearity="linear")`
     weights it keeps activations near zero mean and unit variance.
 
     Args:
@@ -314,7 +315,8 @@ class RReLU(Module):
 
 
 class GLU(Module):
-    """The gated linear unit (Dauphin et al., 2017): a * sigmoid(b), a and b the two halves of the input along dim.
+    """The gated linear unit (Dauphin et al., 2017): a * sigmoid(b), a and b the two halves of the input along
+    dim.
 
     Args:
         dim: the dimension split in half (default -1, the last).

@@ -57,7 +57,8 @@ class MultiheadAttention(Module):
         dtype: the parameters' dtype (default float32).
 
     Shape:
-        - Query: (L, N, E) ((N, L, E) with batch_first, (L, E) unbatched); key: (S, N, kdim); value: (S, N, vdim).
+        - Query: (L, N, E) ((N, L, E) with batch_first, (L, E) unbatched); key: (S, N, kdim); value: (S, N,
+          vdim).
         - Output: the query's shape; weights: (N, L, S) averaged over heads, (N, num_heads, L, S), or None.
 
     Attributes:
@@ -165,7 +166,8 @@ class MultiheadAttention(Module):
             attn_mask: (L, S) or (N * num_heads, L, S): True marks a pair that may NOT attend (the opposite of
                 scaled_dot_product_attention's bool mask); a float mask is added to the scores (default None).
             average_attn_weights: average the returned weights over the heads (default True).
-            is_causal: a hint that attn_mask is the causal mask; attn_mask must still be given (default False).
+            is_causal: a hint that attn_mask is the causal mask; attn_mask must still be given (default
+                False).
 
         Returns:
             (output, weights): output shaped as query with E features; weights (N, L, S), (N, num_heads, L, S)

@@ -124,14 +124,17 @@ class Conv1d(_ConvNd):
 
     Shape:
         - Input: (N, C_in, L) or (C_in, L).
-        - Output: (N, C_out, L_out), L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride) + 1.
+        - Output: (N, C_out, L_out), L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride)
+          + 1.
 
     Attributes:
-        weight: (out_channels, in_channels / groups, kernel_size), initialised U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+        weight: (out_channels, in_channels / groups, kernel_size), initialised U(-1/sqrt(fan_in),
+            1/sqrt(fan_in)).
         bias: (out_channels,) or None.
 
     Raises:
-        ValueError: channels not divisible by groups, an unknown padding_mode or padding string, padding="same"
+        ValueError: channels not divisible by groups, an unknown padding_mode or padding string,
+            padding="same"
             with a stride, or a size that is not an int or a 1-tuple.
 
     Examples:

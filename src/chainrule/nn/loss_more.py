@@ -121,7 +121,8 @@ class SoftMarginLoss(_Loss):
 
     Examples:
         >>> import chainrule as cr
-        >>> cr.nn.SoftMarginLoss()(cr.tensor([2.0, -1.0]), cr.tensor([1.0, -1.0]))  # log(1 + exp(-2)), log(1 + exp(-1))
+        >>> # the mean of log(1 + exp(-2)) and log(1 + exp(-1))
+        >>> cr.nn.SoftMarginLoss()(cr.tensor([2.0, -1.0]), cr.tensor([1.0, -1.0]))
         tensor(0.2201)
     """
 
@@ -146,7 +147,8 @@ class CosineEmbeddingLoss(_Loss):
     Examples:
         >>> import chainrule as cr
         >>> loss = cr.nn.CosineEmbeddingLoss(reduction="none")
-        >>> loss(cr.tensor([[1.0, 0.0], [0.0, 1.0]]), cr.tensor([[1.0, 1.0], [1.0, 0.0]]), cr.tensor([1.0, -1.0]))
+        >>> x1, x2 = cr.tensor([[1.0, 0.0], [0.0, 1.0]]), cr.tensor([[1.0, 1.0], [1.0, 0.0]])
+        >>> loss(x1, x2, cr.tensor([1.0, -1.0]))
         tensor([0.2929, 0.0000])
     """
 
@@ -165,7 +167,8 @@ class TripletMarginLoss(_Loss):
         margin: how much closer the positive should be than the negative, > 0 (default 1.0).
         p: the norm degree of the distance (default 2.0).
         eps: added to the differences, against a zero norm's infinite gradient (default 1e-6).
-        swap: the distance swap of Balntas et al.: use d(p, n) when it is smaller than d(a, n) (default False).
+        swap: the distance swap of Balntas et al.: use d(p, n) when it is smaller than d(a, n) (default
+            False).
         size_average: deprecated (PyTorch's old way to say reduction; default None).
         reduce: deprecated (PyTorch's old way to say reduction; default None).
         reduction: "mean" (default), "sum" or "none" (the loss of each triplet).
@@ -179,7 +182,8 @@ class TripletMarginLoss(_Loss):
 
     Examples:
         >>> import chainrule as cr
-        >>> anchor, positive, negative = cr.tensor([[0.0, 0.0]]), cr.tensor([[1.0, 0.0]]), cr.tensor([[0.0, 1.5]])
+        >>> anchor, positive = cr.tensor([[0.0, 0.0]]), cr.tensor([[1.0, 0.0]])
+        >>> negative = cr.tensor([[0.0, 1.5]])
         >>> cr.nn.TripletMarginLoss(margin=1.0)(anchor, positive, negative)  # max(0, 1 + 1 - 1.5)
         tensor(0.5000)
     """
@@ -200,7 +204,8 @@ class TripletMarginWithDistanceLoss(_Loss):
     """max(0, margin + d(a, p) - d(a, n)) with any distance function (default: the pairwise distance).
 
     Args:
-        distance_function: a function of two (N, D) tensors returning (N,) distances (keyword-only; default None:
+        distance_function: a function of two (N, D) tensors returning (N,) distances (keyword-only; default
+            None:
             `nn.PairwiseDistance()`, the Euclidean distance).
         margin: how much closer the positive should be than the negative, > 0 (keyword-only; default 1.0).
         swap: the distance swap of Balntas et al. (keyword-only; default False).
@@ -372,7 +377,8 @@ class CTCLoss(_Loss):
 
     Shape:
         - Log_probs: (T, N, C) or (T, C), log-softmax outputs over C classes (blank included).
-        - Targets: (N, S) padded, or the N target sequences concatenated (sum(target_lengths),); class indices,
+        - Targets: (N, S) padded, or the N target sequences concatenated (sum(target_lengths),); class
+          indices,
           never the blank.
         - Input_lengths, Target_lengths: (N,) (ints or int tensors), each input length <= T.
         - Output: a scalar, or (N,) with reduction="none".

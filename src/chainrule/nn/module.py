@@ -16,7 +16,8 @@ class Module:
     """Base class for all neural network modules: subclass it, create layers in __init__, write forward.
 
     Attributes assigned in `__init__` are registered by kind: a Parameter becomes a learnable parameter, a
-    Module a child (its parameters are the parent's too), and `register_buffer` adds state that is saved but not
+    Module a child (its parameters are the parent's too), and `register_buffer` adds state that is saved but
+    not
     learned. Calling the module runs its hooks and `forward`; never call `forward` directly when hooks matter.
 
     Args:
@@ -84,7 +85,8 @@ class Module:
         """hook(module, args) runs before forward; a non-None return replaces args (a tuple or one value).
 
         Args:
-            hook: the function; with with_kwargs=True it is called as hook(module, args, kwargs) and may return
+            hook: the function; with with_kwargs=True it is called as hook(module, args, kwargs) and may
+                return
                 a new (args, kwargs) pair.
             prepend: run this hook before the ones already registered (default False: after them).
             with_kwargs: pass the keyword arguments of the call too (default False).
@@ -135,7 +137,8 @@ class Module:
         return h
 
     def register_full_backward_hook(self, hook, prepend: bool = False):
-        """hook(module, grad_input, grad_output) runs once per backward of each call; may return new grad_input.
+        """hook(module, grad_input, grad_output) runs once per backward of each call; may return new
+        grad_input.
 
         grad_input and grad_output are tuples of the gradients with respect to the module's tensor inputs and
         outputs (None for an input that needs no gradient). `register_backward_hook` is the same method.
@@ -150,7 +153,9 @@ class Module:
         Examples:
             >>> import chainrule as cr
             >>> layer = cr.nn.Sigmoid()
-            >>> _ = layer.register_full_backward_hook(lambda m, gin, gout: print("dL/dy", gout[0], "dL/dx", gin[0]))
+            >>> def show(module, grad_input, grad_output):
+            ...     print("dL/dy", grad_output[0], "dL/dx", grad_input[0])
+            >>> _ = layer.register_full_backward_hook(show)
             >>> x = cr.zeros(2, requires_grad=True)
             >>> layer(x).sum().backward()
             dL/dy tensor([1., 1.]) dL/dx tensor([0.2500, 0.2500])
@@ -377,7 +382,8 @@ class Module:
 
         Examples:
             >>> import chainrule as cr
-            >>> model = cr.nn.Sequential(cr.nn.Sequential(cr.nn.Linear(2, 3), cr.nn.ReLU()), cr.nn.Linear(3, 1))
+            >>> block = cr.nn.Sequential(cr.nn.Linear(2, 3), cr.nn.ReLU())
+            >>> model = cr.nn.Sequential(block, cr.nn.Linear(3, 1))
             >>> model.get_submodule("0.1")
             ReLU()
         """
@@ -519,7 +525,8 @@ class Module:
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True):
-        """Every parameter of the module and (with recurse) its submodules, each once: what an optimizer takes.
+        """Every parameter of the module and (with recurse) its submodules, each once: what an optimizer
+        takes.
 
         Args:
             recurse: include the submodules' parameters (default True).
@@ -694,7 +701,8 @@ class Module:
         """`to("cpu")`, `to(device)`, `to(dtype)` (floating parameters and buffers, in place), `to(tensor)`.
 
         The parameters stay the same tensor objects (an optimizer built before keeps working); their values,
-        gradients and the floating buffers are converted. Integer buffers (e.g. num_batches_tracked) keep their
+        gradients and the floating buffers are converted. Integer buffers (e.g. num_batches_tracked) keep
+        their
         dtype.
 
         Args:
@@ -761,7 +769,8 @@ class Module:
         return self
 
     def cuda(self, device=None) -> Module:
-        """Always raises: chainrule has no GPU backend (the error says so, instead of silently staying on the CPU).
+        """Always raises: chainrule has no GPU backend (the error says so, instead of silently staying on the
+        CPU).
 
         Args:
             device: the CUDA device (ignored).
@@ -814,16 +823,19 @@ class Module:
             >>> import chainrule as cr
             >>> model = cr.nn.Sequential(cr.nn.Linear(2, 3), cr.nn.BatchNorm1d(3))
             >>> list(model.state_dict())
-            ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']
+            ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var',
+             '1.num_batches_tracked']
         """
         return _state.state_dict(self, destination, prefix, keep_vars)
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        """Copy tensors from state_dict; validates every key and shape first, so a failed load changes nothing.
+        """Copy tensors from state_dict; validates every key and shape first, so a failed load changes
+        nothing.
 
         Args:
             state_dict: a mapping of key -> Tensor or NumPy array, e.g. from `state_dict()` or a checkpoint.
-            strict: the keys must match exactly (default True); with False, missing and unexpected keys are only
+            strict: the keys must match exactly (default True); with False, missing and unexpected keys are
+                only
                 reported.
             assign: replace each tensor's values by the checkpoint's array instead of copying into it (default
                 False); the dtype stays the module's.
@@ -832,7 +844,8 @@ class Module:
             A named tuple (missing_keys, unexpected_keys).
 
         Raises:
-            RuntimeError: a shape mismatch, or (with strict) missing or unexpected keys; the message lists them all.
+            RuntimeError: a shape mismatch, or (with strict) missing or unexpected keys; the message lists
+                them all.
             TypeError: state_dict is not dict-like, or a value is neither a Tensor nor an array.
 
         Examples:

@@ -116,7 +116,8 @@ class _InstanceNorm(_BatchNorm):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance normalisation over (N, C, L) or (C, L): each (sample, channel) normalised over its L positions.
+    """Instance normalisation over (N, C, L) or (C, L): each (sample, channel) normalised over its L
+    positions.
 
     y = (x - mean) / sqrt(var + eps) * weight + bias, mean and (biased) variance per sample and channel.
     PyTorch's defaults: no affine parameters and no running statistics.

@@ -48,7 +48,8 @@ _SHAPES = {1: ("(N, C, W) or (C, W)", "W + left + right"),
            3: ("(N, C, D, H, W) or (C, D, H, W)", "D + front + back, H + top + bottom, W + left + right")}
 _MODES = {"Zero": ("constant", "zeros", ""), "Constant": ("constant", "`value`", ""),
           "Reflection": ("reflect", "the input reflected at its edge",
-                         "The edge value is not repeated; each padding must be smaller than the padded dimension."),
+                         ("The edge value is not repeated; each padding must be smaller than the padded "
+                          "dimension.")),
           "Replication": ("replicate", "copies of the edge value", ""),
           "Circular": ("circular", "the input wrapped around",
                        "The padding before the start is the end of the input, and the other way round.")}
@@ -65,11 +66,13 @@ _PADS = {1: "(2, 1)", 2: "(1, 0, 0, 1)", 3: "(1, 0, 0, 0, 0, 1)"}
 
 
 def _doc(kind: str, n: int) -> str:
-    """The docstring of {kind}Pad{n}d: arguments, shapes, errors and an example whose output is written out."""
+    """The docstring of {kind}Pad{n}d: arguments, shapes, errors and an example whose output is written
+    out."""
     mode, fill, note = _MODES[kind]
     name, value = f"{kind}Pad{n}d", ", 9.0" if kind == "Constant" else ""
     if n == 1:
-        example = f">>> cr.nn.{name}({_PADS[1]}{value})(cr.tensor([[[1.0, 2.0, 3.0]]]))\n        tensor({_OUT[kind][0]})"
+        example = (f">>> cr.nn.{name}({_PADS[1]}{value})(cr.tensor([[[1.0, 2.0, 3.0]]]))\n"
+                   f"        tensor({_OUT[kind][0]})")
     elif n == 2:
         example = (f">>> cr.nn.{name}({_PADS[2]}{value})(cr.tensor([[[1.0, 2.0], [3.0, 4.0]]]))\n"
                    f"        tensor({_OUT[kind][1]})")

@@ -45,7 +45,8 @@ class _ParameterMeta(type):
 class Parameter(metaclass=_ParameterMeta):
     """Parameter(data=None, requires_grad=True): a learnable leaf tensor sharing memory with `data`.
 
-    Assigned as a module attribute, a Parameter is registered: it appears in `parameters()`, `state_dict()` and
+    Assigned as a module attribute, a Parameter is registered: it appears in `parameters()`, `state_dict()`
+    and
     the optimizer's view of the model. `isinstance(p, nn.Parameter)` is True; `type(p)` is Tensor (see the
     module docstring).
 

@@ -27,12 +27,14 @@ class MaxPool1d(_MaxPoolNd):
         stride: the step between windows (default None: kernel_size, non-overlapping windows).
         padding: implicit -inf padding on each side (default 0; at most half the kernel size).
         dilation: spacing between window elements (default 1).
-        return_indices: also return each maximum's index in L, an int64 tensor for MaxUnpool1d (default False).
+        return_indices: also return each maximum's index in L, an int64 tensor for MaxUnpool1d (default
+            False).
         ceil_mode: round the output length up instead of down (default False).
 
     Shape:
         - Input: (N, C, L) or (C, L).
-        - Output: (N, C, L_out), L_out = floor((L + 2 * padding - dilation * (kernel_size - 1) - 1) / stride) + 1.
+        - Output: (N, C, L_out), L_out = floor((L + 2 * padding - dilation * (kernel_size - 1) - 1) / stride)
+          + 1.
 
     Examples:
         >>> import chainrule as cr
@@ -127,7 +129,8 @@ class _AdaptiveMaxPoolNd(Module):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
-    """Adaptive 1-D max pooling: the maximum over each of output_size bins of L (bins as in AdaptiveAvgPool1d).
+    """Adaptive 1-D max pooling: the maximum over each of output_size bins of L (bins as in
+    AdaptiveAvgPool1d).
 
     Args:
         output_size: the output length.
@@ -225,7 +228,8 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
     Shape:
         - Input and indices: (N, C, H_in, W_in) or (C, H_in, W_in).
-        - Output: (N, C, H_out, W_out), H_out = (H_in - 1) * stride - 2 * padding + kernel_size, or output_size.
+        - Output: (N, C, H_out, W_out), H_out = (H_in - 1) * stride - 2 * padding + kernel_size, or
+          output_size.
 
     Examples:
         >>> import chainrule as cr

@@ -268,7 +268,9 @@ class RNN(RNNBase):
     The forward takes `(input, hx=None)` and returns `(output, h_n)`. The whole sequence of each layer and
     direction is one graph node; backpropagation through time runs inside it.
 
-    Args:
+    The arguments below are taken by keyword or in this (PyTorch's) positional order.
+
+    Keyword Args:
         input_size: features per step of the input.
         hidden_size: features of the hidden state h.
         num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
@@ -292,8 +294,8 @@ class RNN(RNNBase):
     Attributes:
         weight_ih_l{k}: (G * hidden_size, input_size) for k = 0, (G * hidden_size, D * hidden_size) after.
         weight_hh_l{k}: (G * hidden_size, hidden_size).
-        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,). G = 1; the backward direction's end in `_reverse`.
-        All start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
+        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,), G = 1; the backward direction's end in `_reverse`; all
+            start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
 
     Raises:
         ValueError: dropout outside [0, 1], hidden_size or num_layers not a positive int, or an input that is
@@ -330,7 +332,9 @@ class LSTM(RNNBase):
 
     The gates are stacked in the weights in PyTorch's order (i, f, g, o), so state dicts interchange.
 
-    Args:
+    The arguments below are taken by keyword or in this (PyTorch's) positional order.
+
+    Keyword Args:
         input_size: features per step of the input.
         hidden_size: features of the hidden state h.
         num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
@@ -340,7 +344,8 @@ class LSTM(RNNBase):
         bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
             directions (default False).
         proj_size: if > 0 (and < hidden_size), h_t = W_hr (o_t * tanh(c_t)) is projected to proj_size
-            features (`weight_hr_l{k}` (proj_size, hidden_size); weight_hh becomes (4*hidden_size, proj_size));
+            features (`weight_hr_l{k}` (proj_size, hidden_size); weight_hh becomes (4*hidden_size,
+            proj_size));
             this path runs step by step from differentiable ops instead of the fused node (default 0).
         device: only "cpu" (or None).
         dtype: the parameters' dtype (default float32).
@@ -348,7 +353,8 @@ class LSTM(RNNBase):
     Shape:
         - Input: (T, B, input_size), (B, T, input_size) with batch_first, (T, input_size) unbatched, or a
           PackedSequence (`nn.utils.rnn.pack_padded_sequence`).
-        - Hx = (h_0, c_0): (num_layers * D, B, hidden_size), D = 2 if bidirectional else 1 (default None: zeros).
+        - Hx = (h_0, c_0): (num_layers * D, B, hidden_size), D = 2 if bidirectional else 1 (default None:
+          zeros).
         - Output: (T, B, D * hidden_size), the last layer's h_t at every step (batch first with batch_first; a
           PackedSequence for a packed input).
         - (h_n, c_n): (num_layers * D, B, hidden_size), every layer's final state.
@@ -358,8 +364,8 @@ class LSTM(RNNBase):
     Attributes:
         weight_ih_l{k}: (G * hidden_size, input_size) for k = 0, (G * hidden_size, D * hidden_size) after.
         weight_hh_l{k}: (G * hidden_size, hidden_size).
-        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,). G = 4; the backward direction's end in `_reverse`.
-        All start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
+        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,), G = 4; the backward direction's end in `_reverse`; all
+            start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
 
     Raises:
         ValueError: dropout outside [0, 1], hidden_size or num_layers not a positive int, or an input that is
@@ -389,7 +395,9 @@ class GRU(RNNBase):
     The forward takes `(input, hx=None)` and returns `(output, h_n)`; the gates are stacked in PyTorch's order
     (r, z, n).
 
-    Args:
+    The arguments below are taken by keyword or in this (PyTorch's) positional order.
+
+    Keyword Args:
         input_size: features per step of the input.
         hidden_size: features of the hidden state h.
         num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
@@ -412,8 +420,8 @@ class GRU(RNNBase):
     Attributes:
         weight_ih_l{k}: (G * hidden_size, input_size) for k = 0, (G * hidden_size, D * hidden_size) after.
         weight_hh_l{k}: (G * hidden_size, hidden_size).
-        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,). G = 3; the backward direction's end in `_reverse`.
-        All start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
+        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,), G = 3; the backward direction's end in `_reverse`; all
+            start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
 
     Raises:
         ValueError: dropout outside [0, 1], hidden_size or num_layers not a positive int, or an input that is

@@ -172,7 +172,8 @@ class PixelUnshuffle(Module):
 
 
 class ChannelShuffle(Module):
-    """Interleaves the channels of `groups` groups (ShuffleNet): channel order g0c0, g1c0, ..., g0c1, g1c1, ...
+    """Interleaves the channels of `groups` groups (ShuffleNet): channel order g0c0, g1c0, ..., g0c1, g1c1,
+    ...
 
     Args:
         groups: the number of groups (C must be a multiple of it).

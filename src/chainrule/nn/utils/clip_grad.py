@@ -21,7 +21,8 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     """Scale gradients in place by min(1, max_norm / (total_norm + 1e-6)); returns the total norm (before).
 
     The norm is taken over all gradients together, as if they were concatenated into one vector; parameters
-    without a gradient are skipped. `clip_grad_norm` (no underscore) is the same function (PyTorch's old name).
+    without a gradient are skipped. `clip_grad_norm` (no underscore) is the same function (PyTorch's old
+    name).
 
     Args:
         parameters: an iterable of tensors (e.g. `model.parameters()`) or a single tensor.

@@ -15,6 +15,11 @@ import numpy as np
 from ...autograd.function import Op
 from ...tensor import Tensor
 
+__all__ = [
+    "PackedSequence", "pack_padded_sequence", "pack_sequence", "packed_to_padded", "pad_packed_sequence",
+    "pad_sequence", "padded_to_packed", "unpack_sequence", "unpad_sequence",
+]
+
 
 class PackedSequence(NamedTuple):
     """A packed batch of variable-length sequences (build it with `pack_padded_sequence` or `pack_sequence`).
@@ -224,7 +229,8 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
         sequence: the PackedSequence (e.g. the output of a recurrent layer given a packed input).
         batch_first: return (B, T, *) (default False: (T, B, *)).
         padding_value: the fill of the padding (default 0.0).
-        total_length: pad to this many steps (default None: the longest sequence), e.g. to match the input's T.
+        total_length: pad to this many steps (default None: the longest sequence), e.g. to match the input's
+            T.
 
     Returns:
         (padded, lengths): the padded tensor (differentiable with respect to `sequence.data`) and the int64
@@ -379,7 +385,8 @@ def unpack_sequence(packed_sequences: PackedSequence) -> list:
     Examples:
         >>> import chainrule as cr
         >>> from chainrule.nn.utils.rnn import pack_sequence, unpack_sequence
-        >>> unpack_sequence(pack_sequence([cr.tensor([4.0, 5.0]), cr.tensor([1.0, 2.0, 3.0])], enforce_sorted=False))
+        >>> packed = pack_sequence([cr.tensor([4.0, 5.0]), cr.tensor([1.0, 2.0, 3.0])], enforce_sorted=False)
+        >>> unpack_sequence(packed)
         [tensor([4., 5.]), tensor([1., 2., 3.])]
     """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
