@@ -275,7 +275,8 @@ class RNN(RNNBase):
         hidden_size: features of the hidden state h.
         num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
         bias: learn b_ih and b_hh (default True).
-        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays (L*D, B, H)).
+        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays
+            (num_layers * D, B, H)).
         dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
         bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
             directions (default False).
@@ -339,7 +340,8 @@ class LSTM(RNNBase):
         hidden_size: features of the hidden state h.
         num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
         bias: learn b_ih and b_hh (default True).
-        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays (L*D, B, H)).
+        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays
+            (num_layers * D, B, H)).
         dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
         bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
             directions (default False).
@@ -402,7 +404,8 @@ class GRU(RNNBase):
         hidden_size: features of the hidden state h.
         num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
         bias: learn b_ih and b_hh (default True).
-        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays (L*D, B, H)).
+        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays
+            (num_layers * D, B, H)).
         dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
         bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
             directions (default False).
