@@ -344,7 +344,12 @@ class Softmin(Softmax):
     """Softmin along `dim`: softmax(-x), the smallest entry gets the largest weight.
 
     Args:
-        dim: the dimension whose entries sum to 1.
+        dim: the dimension whose entries sum to 1 (default None: PyTorch's legacy choice, as Softmax's, with a
+            warning).
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: the same shape, values in (0, 1) summing to 1 along dim.
 
     Examples:
         >>> import chainrule as cr

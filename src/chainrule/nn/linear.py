@@ -15,6 +15,10 @@ from .parameter import empty_parameter
 class Identity(Module):
     """Returns its input unchanged: a placeholder layer (any constructor arguments are ignored).
 
+    Shape:
+        - Input: (*), any shape.
+        - Output: the input itself.
+
     Args:
         *args: accepted and ignored, as PyTorch's.
         **kwargs: accepted and ignored.
@@ -168,6 +172,10 @@ class Unflatten(Module):
     Args:
         dim: the dimension to split.
         unflattened_size: the shape it becomes; its product must equal the size of `dim`.
+
+    Shape:
+        - Input: (..., S, ...), S the size of dim.
+        - Output: the same with S replaced by the dimensions of unflattened_size.
 
     Examples:
         >>> import chainrule as cr
