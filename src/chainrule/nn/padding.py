@@ -74,8 +74,9 @@ def _doc(kind: str, n: int) -> str:
         example = (f">>> cr.nn.{name}({_PADS[1]}{value})(cr.tensor([[[1.0, 2.0, 3.0]]]))\n"
                    f"        tensor({_OUT[kind][0]})")
     elif n == 2:
+        rows = "],\n                 [".join(_OUT[kind][1].split("], ["))  # one row a line, as repr prints
         example = (f">>> cr.nn.{name}({_PADS[2]}{value})(cr.tensor([[[1.0, 2.0], [3.0, 4.0]]]))\n"
-                   f"        tensor({_OUT[kind][1]})")
+                   f"        tensor({rows})")
     else:
         example = (f">>> cr.nn.{name}({_PADS[3]}{value})(cr.ones(1, 1, 2, 2, 2)).shape\n"
                    "        chainrule.Size([1, 1, 3, 2, 3])")
