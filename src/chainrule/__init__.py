@@ -3,6 +3,7 @@
 `import chainrule as torch` runs PyTorch programs that use the features chainrule has.
 """
 
+from . import _malloc
 from . import _methods as _methods  # noqa: F401  (binds ops onto Tensor)
 from . import accelerator, autograd, backends, cuda, ops  # noqa: F401
 from ._layout import contiguous_format, memory_format, preserve_format
@@ -88,6 +89,8 @@ def _lazy(name: str):
     import importlib
 
     return importlib.import_module(f".{name}", __name__)
+
+_malloc.keep_freed_memory()  # freed step buffers stay in the heap: no page faults per step (see _malloc.py)
 
 
 def __getattr__(name: str):
