@@ -21,13 +21,13 @@ from ...tensor import Tensor
 def _rowmax(s):
     """max over the last axis, keepdims: NumPy's max over short rows pays per row (7x slower for 16 keys), so
     reduce a transposed copy along its first axis instead, one vector pass per key. Exact, NaN as np.max."""
-    s2 = s.reshape(-1, s.shape[-1])
+    s2 = s.reshape(math.prod(s.shape[:-1]), s.shape[-1])  # not -1: the array may be empty
     return np.ascontiguousarray(s2.T).max(axis=0).reshape(s.shape[:-1] + (1,))
 
 
 def _rowsum(s):
     """sum over the last axis, keepdims, as one matrix-vector product (NumPy's sum pays per short row)."""
-    return (s.reshape(-1, s.shape[-1]) @ np.ones(s.shape[-1], dtype=s.dtype)).reshape(s.shape[:-1] + (1,))
+    return (s.reshape(math.prod(s.shape[:-1]), s.shape[-1]) @ np.ones(s.shape[-1], dtype=s.dtype)).reshape(s.shape[:-1] + (1,))
 
 
 def _attend(ctx, q, k, v, mask, scale, p):
