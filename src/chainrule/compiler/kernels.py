@@ -57,14 +57,21 @@ class Linear:
     """x @ W.T + b for 2-D x, optionally followed by an in-place ReLU; see the module docstring."""
 
     def __init__(self, env: Env, k: int, relu_k, x_slot: int, x_shape: tuple, w: Tensor, b, nig: tuple,
-                 x_target, w_view, b_view, w_target=None, b_target=None):
+                 x_target, w_view, b_view, w_target=None, b_target=None, t_out: bool = False):
         n, out = x_shape[0], w._data.shape[0]
         dt = w._data.dtype
-        self.buf = np.empty((n, out), dt)
+        # A step's input batch (n <= 256 rows, >= 256 features) read by Linear ops only: out.T = W @ x.T into
+        # an (out, n) buffer, read through its transpose. The same products summed in the same order (the bits
+        # of x @ W.T), but OpenBLAS packs the small x instead of the wide W.T: this GEMM is 20-30% faster at
+        # batch 32-128 (slower at 512). The ReLU mask and its gradient stay C-ordered: NumPy's loops over
+        # mixed layouts are slow, and the bias gradient must sum rows in eager's order.
+        self.t_out = t_out
+        self.bufT = np.empty((out, n), dt) if t_out else None
+        self.buf = self.bufT.T if t_out else np.empty((n, out), dt)
         self.mask = np.empty((n, out), bool) if relu_k is not None else None
         self.gz = np.empty((n, out), dt) if relu_k is not None else None
         self.gx = np.empty(x_shape, dt) if nig[0] and x_target is not None else None
-        self.buffers = [(f"linear{k}.out", self.buf)] + [
+        self.buffers = [(f"linear{k}.out" + (" (out.T)" if t_out else ""), self.bufT if t_out else self.buf)] + [
             (f"linear{k}.{name}", a) for name, a in (("relu_mask", self.mask), ("grad_relu", self.gz),
                                                        ("grad_x", self.gx)) if a is not None]
         env.V[k] = self.buf
@@ -82,13 +89,27 @@ class Linear:
         V, xs, buf, wT = self.env.V, self.xs, self.buf, self.w._data.T
         b = None if self.b is None else self.b._data
         relu = self.relu_k is not None
-        zeros = zeros_for(buf) if relu else None
+        zeros = zeros_for(buf) if relu and not self.t_out else None
+        if self.t_out:
+            zeros = zeros_for(self.bufT).T if relu else None  # laid out as buf: maximum's contiguous loop
+            return self._forward_t(V, xs, buf, self.bufT, self.w._data, b, zeros)
 
         def run():
             np.matmul(V[xs], wT, out=buf)
             if b is not None:
                 np.add(buf, b, out=buf)
             if relu:
+                np.maximum(buf, zeros, out=buf)
+
+        return run
+
+    @staticmethod
+    def _forward_t(V, xs, buf, bufT, W, b, zeros):
+        def run():
+            np.matmul(W, V[xs].T, out=bufT)  # out.T = W @ x.T
+            if b is not None:
+                np.add(buf, b, out=buf)
+            if zeros is not None:
                 np.maximum(buf, zeros, out=buf)
 
         return run
