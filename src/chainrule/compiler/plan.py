@@ -91,10 +91,9 @@ class Plan:
                                   e.nig or (False, False, False), self._target(e, 0), self.grad_views.get(id(w)),
                                   None if b is None else self.grad_views.get(id(b)),
                                   self._target(e, 1), None if b is None else self._target(e, 2),
-                                  t_out=e.args[0].kind == "arg" and e.in_shapes[0][0][0] <= 256
-                                  and e.in_shapes[0][0][1] >= 256
-                                  and self._read_by_linears_only(k if j is None else j))
-            what = f"linear{' + relu (in place)' if j is not None else ''}{' as out.T = W @ x.T' if kern.t_out else ''}"
+                                  t_out=self._read_by_linears_only(k if j is None else j))
+            what = "linear" + (" + relu (in place)" if j is not None else "") + (
+                " [out.T = W @ x.T" + (", read transposed]" if kern.t_out else "]") if kern.gemm_t else "")
             self._kernel(k, kern, what, e, j)
             if j is not None:
                 self.fused.append(f"entry {k} Linear + entry {j} ReLU: bias and activation in place in one buffer")
