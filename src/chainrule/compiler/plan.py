@@ -43,6 +43,7 @@ class Plan:
         for i, s in self.array_slots:
             V[s] = flat_args[i]
         self.lines: list = []  # (phase, text) for explain()
+        self.released = 0  # values dropped from their slots after their last reader (`_release_dead`)
         self.buffers: list = []  # (name, array)
         self.fused: list = []  # what was fused, in words
         self.bufslots: set = set()  # slots whose array is a plan buffer (copied when returned)
@@ -263,6 +264,7 @@ class Plan:
                 dead.setdefault(i, []).append(s)
         if not dead:
             return
+        self.released = sum(len(v) for v in dead.values())
         V, steps = self.env.V, []
         for i, f in enumerate(self.steps):
             steps.append(f)
