@@ -3,6 +3,7 @@
 `import chainrule as torch` runs PyTorch programs that use the features chainrule has.
 """
 
+from . import _malloc as _malloc  # noqa: F401  (keeps freed memory for the next step: _malloc.py)
 from . import _methods as _methods  # noqa: F401  (binds ops onto Tensor)
 from . import accelerator, autograd, backends, cuda, ops  # noqa: F401
 from ._layout import contiguous_format, memory_format, preserve_format
