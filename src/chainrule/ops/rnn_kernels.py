@@ -86,13 +86,19 @@ def _shift(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
     return np.concatenate([seq[1:], first[None]]) if reverse else np.concatenate([first[None], seq[:-1]])
 
 
+def lstm_gate_scale(H: int, dtype) -> np.ndarray:
+    """(4H,): 0.5 on the sigmoid gates' columns (i, f, o), 1 on g's. sigmoid(x) = 0.5 tanh(0.5 x) + 0.5, so with
+    the pre-activations scaled by it one tanh call activates all 4 gates. lstm_forward wants its `xp` scaled so:
+    the caller folds the scale into the (small) W_ih^T and bias, not into the (T, B, 4H) projections."""
+    return _sig_tanh_affine(4, H, 2, dtype)[0]
+
+
 def lstm_forward(xp, h0, c0, w_hh, bs, reverse):
     T, B, G = xp.shape
     H = G // 4
     dt = xp.dtype
     a, b = _sig_tanh_affine(4, H, 2, dt)
-    gates = xp  # the projections become the activated gates, in place (xp is this layer's own array)
-    gates *= a  # sigmoid(x) = 0.5 tanh(0.5 x) + 0.5: the 0.5 is folded into xp and W_hh, one tanh for 4 gates
+    gates = xp  # the (scaled: lstm_gate_scale) projections become the activated gates in place (the layer's own)
     whh_s = np.ascontiguousarray(w_hh.T) * a  # C order: hp @ whh_s runs ~2x faster than on the F-order view
     var = bs is not None
     new = np.zeros if var else np.empty
