@@ -67,11 +67,11 @@ def _train_parser(sub) -> None:
 def _evaluate_parser(sub) -> None:
     p = sub.add_parser("evaluate", help="evaluate saved weights on a test set")
     p.add_argument("--load", required=True)
-    p.add_argument("--dataset", choices=sorted(DATASETS), default=None,
-                   help="default: the data set the file was trained on")
+    p.add_argument("--dataset", choices=sorted(DATASETS | {"names"}), default=None,
+                   help="default: the data set the file was trained on (a names model: its test loss)")
     p.add_argument("--data-dir", default=None)
     p.add_argument("--download", action="store_true",
-                   help="fetch a missing MNIST / Fashion-MNIST (MD5-checked)")
+                   help="fetch a missing MNIST / Fashion-MNIST / names (MD5-checked)")
     p.add_argument("--batch-size", type=positive_int, default=1000)
     p.add_argument("--threads", type=positive_int, default=None, help="pin NumPy's BLAS to this many threads")
 

@@ -371,9 +371,17 @@ def _evaluate(args) -> int:
     except (OSError, ValueError) as e:  # missing, a folder, truncated, a pickle, corrupt metadata
         raise UserError(" ".join(str(e).split())) from None
     meta = obj.get("meta") if isinstance(obj, dict) else None
+    if isinstance(meta, dict) and meta.get("dataset") == "names":
+        from . import runner_names
+
+        if args.dataset not in (None, "names"):
+            raise UserError(f"{args.load} holds a names model; it is evaluated on names only (drop --dataset)")
+        return runner_names.evaluate(args)
     if not isinstance(meta, dict) or not isinstance(obj.get("model"), dict):
         raise UserError(f"{args.load} was not written by `chainrule train --save` (no model and metadata)")
     meta = check_meta(meta, args.load)
+    if args.dataset == "names":
+        raise UserError(f"{args.load} holds a {meta['dataset']} classifier; --dataset names takes a names model")
     dataset = args.dataset or meta["dataset"]
     seed = meta.get("seed")
     _, test_set, n_in, n_classes = load_data(dataset, args.data_dir, flatten=meta["model"] == "mlp",

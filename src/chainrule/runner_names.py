@@ -169,23 +169,59 @@ def _plot(curve: dict, model_kind: str, path: str) -> None:
     print(f"loss curve written to {save(fig, path)}")
 
 
+def load_model(path: str):
+    """The model and metadata of a `chainrule train --dataset names --save` file, every field checked.
+
+    Raises:
+        UserError: the file cannot be read, is not a names model, or its weights do not fit its metadata.
+    """
+    import chainrule as cr
+
+    from .models.charlm import build
+
+    try:
+        ckpt = cr.load(path)
+    except (OSError, ValueError) as e:
+        raise UserError(f"--load {path}: {' '.join(str(e).split())}") from None
+    meta = ckpt.get("meta") if isinstance(ckpt, dict) else None
+    if not isinstance(meta, dict) or meta.get("dataset") != "names" or not isinstance(ckpt.get("model"), dict):
+        raise UserError(f"--load {path}: not a names model (train one with `chainrule train --dataset names`)")
+    vocab, block = meta.get("vocab"), meta.get("block_size")
+    if (meta.get("model") not in MODELS or not isinstance(vocab, str) or len(vocab) < 2
+            or isinstance(block, bool) or not isinstance(block, int) or not 1 <= block <= 1024):
+        raise UserError(f"--load {path}: its names metadata (model, vocab, block_size) is damaged or altered")
+    model = build(meta["model"], len(vocab), block)
+    try:
+        model.load_state_dict(ckpt["model"])
+    except (KeyError, ValueError, RuntimeError, TypeError) as e:
+        raise UserError(f"--load {path}: the weights do not fit the {meta['model']} model its metadata describes: "
+                        + " ".join(str(e).split())) from None
+    model.eval()
+    return model, meta
+
+
+def evaluate(args) -> int:
+    """`chainrule evaluate --load FILE` for a names model: the test loss in nats per character."""
+    model, meta = load_model(args.load)
+    _, test_set = _datasets(meta["model"], args.data_dir, getattr(args, "download", False), 0)
+    if "".join(test_set.itos) != meta["vocab"]:
+        raise UserError(f"--load {args.load}: trained on another character set ({meta['vocab']!r}) than "
+                        f"this names.txt ({''.join(test_set.itos)!r})")
+    loss = test_loss(model, test_set, args.batch_size)
+    n_chars = int((test_set.targets._data != -1).sum())
+    print(f"names: test loss {loss:.4f} nats/char ({len(test_set.words)} test names, {n_chars} characters "
+          f"predicted, {meta['model']}, {args.load})")
+    return 0
+
+
 def sample(args) -> int:
     """`chainrule sample --load FILE -n 20 [--seed S]`: print new names from a trained names model."""
     import chainrule as cr
 
-    from .models.charlm import SEQUENCE_MODELS, build
+    from .models.charlm import SEQUENCE_MODELS
 
-    try:
-        ckpt = cr.load(args.load)
-    except (OSError, ValueError) as e:
-        raise UserError(f"--load {args.load}: {e}") from None
-    meta = ckpt.get("meta", {}) if isinstance(ckpt, dict) else {}
-    if meta.get("dataset") != "names":
-        raise UserError(f"--load {args.load}: not a names model (train one with `chainrule train --dataset names`)")
+    model, meta = load_model(args.load)
     itos = list(meta["vocab"])
-    model = build(meta["model"], len(itos), int(meta["block_size"]))
-    model.load_state_dict(ckpt["model"])
-    model.eval()
     gen = cr.Generator()
     if args.seed is not None:
         gen.manual_seed(args.seed)

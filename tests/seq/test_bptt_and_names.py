@@ -80,6 +80,30 @@ def test_names_train_and_sample(tmp_path, capsys, model):
     assert 1 <= len(names) <= 5 and all(set(n) <= set("abcdefghijklmnopqrstuvwxyz") for n in names)
     assert main(["sample", "--load", save, "-n", "5", "--seed", "3"]) == 0
     assert capsys.readouterr().out.split() == names  # seeded
+    assert main(["evaluate", "--load", save, "--data-dir", DATA]) == 0  # the same test loss, from the file
+    assert f"names: test loss {loss:.4f} nats/char" in capsys.readouterr().out
+
+
+@needs_names
+def test_names_files_are_checked(tmp_path, capsys):
+    import chainrule as cr
+
+    save = str(tmp_path / "m.safetensors")
+    assert main(["train", "--dataset", "names", "--model", "bigram", "--steps", "2", "--data-dir", DATA,
+                 "--save", save, "--no-progress"]) == 0
+    good = cr.load(save)
+    capsys.readouterr()
+    for name, meta, weights in [("model", {**good["meta"], "model": "cnn"}, good["model"]),
+                                ("block", {**good["meta"], "block_size": -1}, good["model"]),
+                                ("weights", good["meta"], {"logits.weight": cr.zeros(3, 3)})]:
+        bad = str(tmp_path / f"{name}.safetensors")
+        cr.save({"model": weights, "meta": meta}, bad)
+        for cmd in (["evaluate", "--load", bad, "--data-dir", DATA], ["sample", "--load", bad]):
+            assert main(cmd) == 2
+            err = capsys.readouterr().err
+            assert bad in err and ("damaged" in err or "do not fit" in err), err
+    assert main(["evaluate", "--load", save, "--dataset", "mnist"]) == 2
+    assert "names model" in capsys.readouterr().err
 
 
 def test_names_model_on_other_dataset_is_refused(capsys):
