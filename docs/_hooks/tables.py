@@ -20,6 +20,7 @@ import inspect
 import io
 import json
 import re
+import textwrap
 import tokenize
 from pathlib import Path
 
@@ -105,10 +106,12 @@ def op_table() -> str:
     decls = sorted(REGISTRY.values(), key=lambda d: d.name)
     n_cases = sum(len(d.cases) for d in decls)
     n_diff = sum(d.is_differentiable for d in decls)
+    n_examples = sum(bool(d.example) for d in decls)
     out = [(f"{len(decls)} ops declared, {n_diff} of them differentiable, with {n_cases} test cases between them "
             "(each case is checked against PyTorch in float32 and float64, gradchecked in float64 when the op is "
             "differentiable, and drawn by the gradcheck experiment); read from the declarations when this page "
-            "was built."), "",
+            f"was built. {n_examples} of them have an example (`chainrule/ops/_examples/`), shown in the entry "
+            "that each op's name links to, run in CI and compared with PyTorch's output."), "",
            "| op | functions | `Tensor` methods | operators | gradient | cases | file |",
            "| --- | --- | --- | --- | :---: | ---: | --- |"]
     for d in decls:
@@ -118,9 +121,21 @@ def op_table() -> str:
         methods = ", ".join(f"`.{m}`" for m in d.methods) or "–"
         ops = ", ".join(f"`{o}`" for o in d.operators).replace("|", "\\|") or "–"
         file = d.module.removeprefix("chainrule.").replace(".", "/") + ".py"
-        out.append(f"| `{d.name}` | {', '.join(funcs) or '–'} | {methods} | {ops} | "
+        out.append(f"| [`{d.name}`]({_entry(d)}) | {', '.join(funcs) or '–'} | {methods} | {ops} | "
                    f"{'yes' if d.is_differentiable else 'no'} | {len(d.cases)} | `{file}` |")
     return "\n".join(out)
+
+
+def _entry(d) -> str:
+    """The link to the reference entry that shows the op's docstring and example."""
+    from chainrule.ops._declare import FUNCTIONAL, TORCH
+
+    if TORCH in d.namespaces:
+        return f"chainrule.md#chainrule.{d.name}"
+    if FUNCTIONAL in d.namespaces:
+        return f"functional.md#chainrule.nn.functional.{d.name}"
+    public = [m for m in d.methods if not m.startswith("_")]
+    return f"tensor.md#chainrule.Tensor.{public[0]}" if public else f"tensor.md#chainrule.Tensor.op-{d.name.strip('_')}"
 
 
 def _comments(source: str) -> dict[int, str]:
@@ -173,20 +188,68 @@ def _signature(obj, drop_first: bool = False) -> str:
     return str(sig)
 
 
-def _doc(obj) -> str:
-    """The docstring as Markdown: `code spans` kept, everything else escaped (it is prose with formulas)."""
+def _doc(obj, examples: bool = True) -> str:
+    """The docstring as Markdown: `code spans` kept, everything else escaped (it is prose with formulas); its
+    "Examples:" section (the declared ops' examples, appended by ops/_declare.py) as a Python console block, or
+    left out (`examples=False`: an alias or a method form, whose note links to the op's entry)."""
     doc = inspect.getdoc(obj)
     if not doc:
         return "*(no docstring)*"
+    doc, example = _split_examples(doc)
+    example = example if examples else ""
     parts = re.split(r"(`[^`\n]+`)", doc)
     for i in range(0, len(parts), 2):  # the text between code spans
         parts[i] = re.sub(r"([\\*_\[\]|<>#])", r"\\\1", parts[i])
-    return "".join(parts).replace("\n", "  \n")
+    text = "".join(parts).replace("\n", "  \n")
+    return text + (f"\n\n**Examples**\n\n```pycon\n{example}\n```" if example else "")
+
+
+def _split_examples(doc: str) -> tuple[str, str]:
+    """(the docstring without its "Examples:" section, the section's lines dedented); the section runs to the
+    next unindented line (another section) or the end."""
+    lines = doc.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() in ("Examples:", "Example:")
+                  and not line.startswith(" ")), None)
+    if start is None:
+        return doc, ""
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() and not lines[i].startswith(" ")),
+               len(lines))
+    body = textwrap.dedent("\n".join(lines[start + 1:end])).strip("\n")
+    body = re.sub(r"^<BLANKLINE>$", "", body, flags=re.M)  # doctest's marker for an empty output line
+    rest = "\n".join(lines[:start] + lines[end:]).rstrip()
+    return rest, body
+
+
+def _declared() -> dict[int, object]:
+    """id(function or method function) -> its declaration, for the notes on aliases and methods."""
+    from chainrule.ops._declare import REGISTRY, all_cases
+
+    all_cases()
+    return {id(f): d for d in REGISTRY.values() for f in (d.fn, d.method_fn) if f is not None}
+
+
+def _shared_note(decl, shown_as: str) -> str:
+    """Which op's example an alias (`chainrule.absolute`) or a method (`Tensor.exp`) shows: they share it."""
+    from chainrule.ops._declare import TORCH
+
+    if TORCH not in decl.namespaces or shown_as == f"chainrule.{decl.name}":
+        return ""
+    link = f"[`chainrule.{decl.name}`](chainrule.md#chainrule.{decl.name})"
+    if shown_as.startswith("chainrule."):
+        return f"*An alias of {link}, whose entry shows the example.*\n\n"
+    method = shown_as.removeprefix("Tensor.")
+    return (f"*The method form of {link}: `x.{method}(...)` is `chainrule.{decl.name}(x, ...)`; that entry "
+            "shows the example.*\n\n")
 
 
 def _family(obj) -> str:
     module = getattr(obj, "__module__", "") or ""
     return module.removeprefix("chainrule.").split(".")[-1] if module.startswith("chainrule") else "other"
+
+
+_EXAMPLES_NOTE = ("Each op's example ran in CI and printed what it shows (tests/docs/test_op_examples.py, which also "
+                  "runs it on PyTorch and compares); the examples assume `import chainrule` and "
+                  "`import chainrule.nn.functional as F`.")
 
 
 def api_chainrule() -> str:
@@ -205,15 +268,17 @@ def api_chainrule() -> str:
         if callable(obj) and not _family(obj).startswith("_"):  # not the ops' private helpers that leak out
             groups.setdefault(_family(obj), []).append((name, obj))
     out = [f"{sum(map(len, groups.values()))} functions, read from the installed package when this page was built.",
-           "", "**dtypes**: " + ", ".join(f"`chainrule.{n}`" for n in dtypes) + ".", "",
+           "", _EXAMPLES_NOTE, "", "**dtypes**: " + ", ".join(f"`chainrule.{n}`" for n in dtypes) + ".", "",
            "**classes and context managers**: " + ", ".join(f"`chainrule.{n}`" for n in classes)
            + " (`Tensor` has [its own page](tensor.md); `no_grad` and its kin are in "
            "[chainrule.autograd](autograd.md)).", ""]
+    declared = _declared()
     for family in sorted(groups):
         out += [f"## {family}", ""]
         for name, obj in groups[family]:
+            note = _shared_note(declared[id(obj)], f"chainrule.{name}") if id(obj) in declared else ""
             out += [f"### `chainrule.{name}` {{ #chainrule.{name} }}", "", "```python",
-                    f"chainrule.{name}{_signature(obj)}", "```", "", _doc(obj), ""]
+                    f"chainrule.{name}{_signature(obj)}", "```", "", note + _doc(obj, not note), ""]
     return "\n".join(out)
 
 
@@ -229,12 +294,31 @@ def api_tensor() -> str:
            "[chainrule page](chainrule.md)."), "", "## Properties", ""]
     for name in props:
         out += [f"### `Tensor.{name}` {{ #chainrule.Tensor.{name} }}", "", _doc(getattr(Tensor, name)), ""]
-    out += ["## Methods", ""]
+    out += ["## Methods", "", _EXAMPLES_NOTE, ""]
+    declared = _declared()
     for name in methods:
-        sig = _signature(getattr(Tensor, name), drop_first=True)
+        fn = getattr(Tensor, name)
+        sig = _signature(fn, drop_first=True)
+        note = _shared_note(declared[id(fn)], f"Tensor.{name}") if id(fn) in declared else ""
         out += [f"### `Tensor.{name}` {{ #chainrule.Tensor.{name} }}", "", "```python", f"Tensor.{name}{sig}", "```", "",
-                _doc(getattr(Tensor, name)), ""]
-    return "\n".join(out)
+                note + _doc(fn, not note), ""]
+    return "\n".join(out + _operators())
+
+
+def _operators() -> list[str]:
+    """The declared ops reached by Python syntax only (`x[idx]`, `6 & x`, `~x`), with their examples."""
+    from chainrule.ops._declare import FUNCTIONAL, REGISTRY, TORCH
+
+    ops = [d for d in REGISTRY.values() if not {TORCH, FUNCTIONAL} & set(d.namespaces)
+           and all(m.startswith("_") for m in d.methods)]
+    out = ["## Operators", "", "The ops that Python syntax reaches without a public name: indexing and the "
+           "reflected bitwise operators (a number on the left).", ""]
+    for d in sorted(ops, key=lambda d: d.name):
+        syntax = ", ".join(f"`{o}`" for o in d.operators) or ", ".join(f"`Tensor.{m}`" for m in d.methods)
+        doc = _doc(d.fn) if (d.fn.__doc__ or "").split("Examples:")[0].strip() else (
+            "The reflected operator: Python calls it for `number OP tensor`." + _doc(d.fn))
+        out += [f"### {syntax} {{ #chainrule.Tensor.op-{d.name.strip('_')} }}", "", doc, ""]
+    return out
 
 
 MEMBERS = re.compile(r"<!-- chainrule:members ([\w.]+)( inherited)? -->")

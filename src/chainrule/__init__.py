@@ -3,7 +3,7 @@
 `import chainrule as torch` runs PyTorch programs that use the features chainrule has.
 """
 
-from . import _malloc as _malloc  # noqa: F401  (keeps freed memory for the next step: _malloc.py)
+from . import _malloc
 from . import _methods as _methods  # noqa: F401  (binds ops onto Tensor)
 from . import accelerator, autograd, backends, cuda, ops  # noqa: F401
 from ._layout import contiguous_format, memory_format, preserve_format
@@ -30,7 +30,16 @@ __version__ = "0.1.0"
 
 
 def is_tensor(obj) -> bool:
-    """True for chainrule Tensors."""
+    """True for chainrule Tensors.
+
+    Args:
+        obj: any object.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.is_tensor(cr.zeros(2)), cr.is_tensor([0.0, 0.0])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 
@@ -39,17 +48,40 @@ def numel(input: Tensor) -> int:
 
     Args:
         input: a tensor of any shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.numel(cr.zeros(2, 3))
+        6
     """
     return input.numel()
 
 
 def is_floating_point(input: Tensor) -> bool:
-    """True when input's dtype is a floating dtype (float16/32/64), as torch.is_floating_point."""
+    """True when input's dtype is a floating dtype (float16/32/64), as torch.is_floating_point.
+
+    Args:
+        input: a tensor.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.is_floating_point(cr.zeros(2)), cr.is_floating_point(cr.arange(2))
+        (True, False)
+    """
     return input._data.dtype.kind == "f"
 
 
 def is_complex(input: Tensor) -> bool:
-    """True when input's dtype is complex64 or complex128, as torch.is_complex."""
+    """True when input's dtype is complex64 or complex128, as torch.is_complex.
+
+    Args:
+        input: a tensor.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.is_complex(cr.zeros(2, dtype=cr.complex64)), cr.is_complex(cr.zeros(2))
+        (True, False)
+    """
     return input._data.dtype.kind == "c"
 
 
@@ -57,6 +89,8 @@ def _lazy(name: str):
     import importlib
 
     return importlib.import_module(f".{name}", __name__)
+
+_malloc.keep_freed_memory()  # freed step buffers stay in the heap: no page faults per step (see _malloc.py)
 
 
 def __getattr__(name: str):

@@ -13,7 +13,15 @@ from .tensor import Tensor
 
 
 class memory_format:
-    """A memory format (torch.memory_format): `contiguous_format` or `preserve_format`."""
+    """A memory format (torch.memory_format): `contiguous_format` or `preserve_format`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.contiguous_format
+        chainrule.contiguous_format
+        >>> cr.zeros(2, 3).is_contiguous(memory_format=cr.contiguous_format)
+        True
+    """
 
     __slots__ = ("_name",)
 
@@ -41,6 +49,12 @@ def stride(self: Tensor, dim: int | None = None):
 
     Raises:
         IndexError: dim out of range.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.zeros(2, 3)
+        >>> x.stride(), x.t().stride(), x.stride(0)
+        ((3, 1), (1, 3), 3)
     """
     a = self._data
     if a.size == 0:  # NumPy may give an empty array any strides; PyTorch gives the row-major ones
@@ -62,7 +76,14 @@ def _root(a: np.ndarray) -> np.ndarray:
 
 
 def storage_offset(self: Tensor) -> int:
-    """Elements between the start of the memory this tensor views and its first element (0 unless a view)."""
+    """Elements between the start of the memory this tensor views and its first element (0 unless a view).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.arange(6).view(2, 3)
+        >>> x.storage_offset(), x[1].storage_offset()
+        (0, 3)
+    """
     a = self._data
     root = _root(a)
     if a.size == 0 or root is a:
@@ -71,17 +92,43 @@ def storage_offset(self: Tensor) -> int:
 
 
 def data_ptr(self: Tensor) -> int:
-    """The address of the first element (two tensors sharing memory from the same element have the same one)."""
+    """The address of the first element (two tensors sharing memory from the same element have the same one).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.zeros(4)
+        >>> x.data_ptr() == x[:2].data_ptr(), x.data_ptr() == x[1:].data_ptr()
+        (True, False)
+    """
     return self._data.__array_interface__["data"][0]
 
 
 def is_contiguous(self: Tensor, memory_format=contiguous_format) -> bool:
-    """Whether the elements lie in memory in row-major order without gaps (a transpose or a strided slice is not)."""
+    """Whether the elements lie in memory in row-major order without gaps (a transpose or a strided slice is
+    not).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.zeros(2, 3)
+        >>> x.is_contiguous(), x.t().is_contiguous(), x.t().contiguous().is_contiguous()
+        (True, False, True)
+    """
     return bool(self._data.flags.c_contiguous)
 
 
 def _pin_memory(self: Tensor, device=None) -> Tensor:
-    """Raises, as PyTorch does without an accelerator: pinned memory only speeds up copies to a GPU."""
+    """Raises, as PyTorch does without an accelerator: pinned memory only speeds up copies to a GPU.
+
+    Raises:
+        RuntimeError: always (as PyTorch on a machine without an accelerator).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.ones(2)
+        >>> x = x.pin_memory() if cr.cuda.is_available() else x    # the portable form
+        >>> x.is_pinned()
+        False
+    """
     raise RuntimeError("Cannot access accelerator device when none is available. (pin_memory: chainrule computes "
                        "on the CPU, there is nothing to pin for)")
 
@@ -91,16 +138,34 @@ Tensor.storage_offset = storage_offset
 Tensor.data_ptr = data_ptr
 Tensor.is_contiguous = is_contiguous
 Tensor.nelement = Tensor.numel
-Tensor.itemsize = property(lambda self: self._data.itemsize, doc="Bytes per element.")
-Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize, doc="numel() * itemsize.")
-Tensor.is_cpu = property(lambda self: True, doc="Always True: tensors live on the CPU.")
+Tensor.itemsize = property(lambda self: self._data.itemsize, doc=(
+    "Bytes per element.\n\nExamples:\n    >>> import chainrule as cr\n    >>> cr.zeros(3).itemsize\n    4"))
+Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize, doc=(
+    "numel() * itemsize.\n\nExamples:\n    >>> import chainrule as cr\n    >>> cr.zeros(3).nbytes\n    12"))
+Tensor.is_cpu = property(lambda self: True, doc=(
+    "Always True: tensors live on the CPU.\n\nExamples:\n    >>> import chainrule as cr\n"
+    "    >>> cr.zeros(3).is_cpu\n    True"))
+# doctest finds module-level functions only: the properties' examples are listed for it here
+__test__ = {name: getattr(Tensor, name).__doc__ for name in ("itemsize", "nbytes", "is_cpu")}
 def get_device(self) -> int:
-    """-1: PyTorch's device index of a CPU tensor (every chainrule tensor is on the CPU)."""
+    """-1: PyTorch's device index of a CPU tensor (every chainrule tensor is on the CPU).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.ones(2).get_device()
+        -1
+    """
     return -1
 
 
 def is_pinned(self, device=None) -> bool:
-    """False: chainrule has no pinned (page-locked) memory; `device` is accepted for PyTorch compatibility."""
+    """False: chainrule has no pinned (page-locked) memory; `device` is accepted for PyTorch compatibility.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.ones(2).is_pinned()
+        False
+    """
     return False
 
 

@@ -84,6 +84,18 @@ def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
     Raises:
         RuntimeError: when self does not require grad, when gradient is missing for a non-scalar, or when the
             graph was already freed by an earlier backward (use retain_graph=True).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> loss = (x ** 2).sum()
+        >>> loss.backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+        >>> y = x * 2
+        >>> y.backward(gradient=cr.tensor([1.0, 0.0, 0.0]))
+        >>> x.grad
+        tensor([4., 4., 6.])
     """
     on_step = None
     if trace:
@@ -99,7 +111,13 @@ T.T = property(ops.numpy_T)
 
 
 def _mT(self):
-    """The last two dimensions swapped (a view): the batched matrix transpose, as PyTorch's `.mT`."""
+    """The last two dimensions swapped (a view): the batched matrix transpose, as PyTorch's `.mT`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.zeros(5, 2, 3).mT.shape
+        chainrule.Size([5, 3, 2])
+    """
     return ops.transpose(self, -2, -1)
 
 
@@ -108,7 +126,28 @@ T.mT = property(_mT)
 
 # ---- dtype and device -----------------------------------------------------------------------------------
 def to(self, *args, **kwargs):
-    """`to(dtype)`, `to("cpu")`, `to(device)` or `to(other)`; CPU is the only device."""
+    """`to(dtype)`, `to("cpu")`, `to(device)` or `to(other)`; CPU is the only device.
+
+    Args:
+        *args: a dtype, a device ("cpu" or chainrule.device) or a tensor (whose dtype is taken), in any order.
+        **kwargs: dtype=, device= (non_blocking= and copy= are accepted and ignored).
+
+    Returns:
+        self when nothing changes, else a new tensor of the dtype (differentiable between floating dtypes).
+
+    Raises:
+        RuntimeError: a device other than the CPU ("cuda", "mps").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 2.5])
+        >>> x.to(cr.float64)
+        tensor([1.0000, 2.5000], dtype=chainrule.float64)
+        >>> x.to("cpu") is x
+        True
+        >>> x.to(cr.tensor([1]))
+        tensor([1, 2])
+    """
     dtype = kwargs.get("dtype")
     for a in list(args) + [kwargs.get("device")]:
         if a is None:
@@ -132,7 +171,16 @@ def _is_device(a) -> bool:
 
 def _astype(self, dtype):
     """self converted to dtype, as NumPy's `astype` (`to(dtype)` in PyTorch's words); differentiable between
-    floating dtypes."""
+    floating dtypes.
+
+    Args:
+        dtype: the dtype of the result (a chainrule dtype or a NumPy one).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.tensor([1.7, -2.2]).astype(cr.int64)
+        tensor([ 1, -2])
+    """
     return ops.cast(self, dtype)
 
 
@@ -142,12 +190,60 @@ T.astype = _astype
 
 def _type(self, dtype=None, non_blocking: bool = False, **kwargs):
     """No argument: PyTorch's type string ('torch.FloatTensor': PyTorch programs compare these exact strings);
-    a dtype or a type string ('torch.DoubleTensor'): the tensor cast to it."""
+    a dtype or a type string ('torch.DoubleTensor'): the tensor cast to it.
+
+    Args:
+        dtype: None (default) to read the type string, or the dtype / type string to cast to.
+        non_blocking: accepted for PyTorch compatibility.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 2.0])
+        >>> x.type()
+        'torch.FloatTensor'
+        >>> x.type(cr.float64).dtype
+        chainrule.float64
+        >>> x.type("torch.LongTensor")
+        tensor([1, 2])
+    """
     if dtype is None:
         return _dtypes.type_string(self._data.dtype)
     if isinstance(dtype, str) and dtype.endswith("Tensor"):
         dtype = _dtypes.from_type_string(dtype)
     return ops.cast(self, dtype)
+
+
+# The examples of the methods made by the factories below (their docstrings are built, so are their examples):
+# name -> (the call on x, what it prints). `__test__` at the end hands them to doctest.
+_EXAMPLES = {
+    "float": ("cr.tensor([1.5, -2.0], dtype=cr.float64).float()", "tensor([ 1.5000, -2.0000])"),
+    "double": ("cr.tensor([1.5, -2.0]).double()", "tensor([ 1.5000, -2.0000], dtype=chainrule.float64)"),
+    "half": ("cr.tensor([1.5, -2.0]).half()", "tensor([ 1.5000, -2.0000], dtype=chainrule.float16)"),
+    "long": ("cr.tensor([1.5, -2.0]).long()", "tensor([ 1, -2])"),
+    "int": ("cr.tensor([1.5, -2.0]).int()", "tensor([ 1, -2], dtype=chainrule.int32)"),
+    "bool": ("cr.tensor([1.5, 0.0]).bool()", "tensor([ True, False])"),
+    "add_": ("x.add_(3)", "tensor([4., 1.])"),
+    "sub_": ("x.sub_(3)", "tensor([-2., -5.])"),
+    "mul_": ("x.mul_(3)", "tensor([ 3., -6.])"),
+    "pow_": ("x.pow_(2)", "tensor([1., 4.])"),
+    "floor_divide_": ("x.floor_divide_(3)", "tensor([ 0., -1.])"),
+    "remainder_": ("x.remainder_(3)", "tensor([1., 1.])"),
+    "relu_": ("x.relu_()", "tensor([1., 0.])"),
+    "neg_": ("x.neg_()", "tensor([-1.,  2.])"),
+    "exp_": ("x.exp_()", "tensor([2.7183, 0.1353])"),
+    "sigmoid_": ("x.sigmoid_()", "tensor([0.7311, 0.1192])"),
+    "tanh_": ("x.tanh_()", "tensor([ 0.7616, -0.9640])"),
+    "sqrt_": ("x.abs().sqrt_()", "tensor([1.0000, 1.4142])"),
+    "zero_": ("x.zero_()", "tensor([0., 0.])"),
+}
+
+
+def _example(name: str) -> str:
+    """The Examples section of a built method's docstring (x = tensor([1., -2.]) for the in-place ones)."""
+    call, shown = _EXAMPLES[name]
+    setup = "" if call.startswith("cr.") else "\n    >>> x = cr.tensor([1.0, -2.0])"
+    after = "" if call.startswith(("cr.", "x.abs")) else f"\n    >>> x\n    {shown}"
+    return (f"\n\nExamples:\n    >>> import chainrule as cr{setup}\n    >>> {call}\n    {shown}{after}")
 
 
 def _cast_to(dtype, name: str, what: str):
@@ -156,7 +252,7 @@ def _cast_to(dtype, name: str, what: str):
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = (f"self converted to {what} (`self.to({what})`); the same tensor when it already has that "
-                      "dtype. Differentiable between floating dtypes.")
+                      "dtype. Differentiable between floating dtypes." + _example(name))
     return method
 
 
@@ -165,12 +261,24 @@ def type_as(self, other):
 
     Args:
         other: the tensor whose dtype the result takes.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.tensor([1, 2]).type_as(cr.tensor([0.5]))
+        tensor([1., 2.])
     """
     return ops.cast(self, other.dtype)
 
 
 def cpu(self, memory_format=None):
-    """self: chainrule's tensors always live on the CPU (memory_format is accepted and ignored)."""
+    """self: chainrule's tensors always live on the CPU (memory_format is accepted and ignored).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.ones(2)
+        >>> x.cpu() is x
+        True
+    """
     return self
 
 
@@ -184,6 +292,13 @@ def cuda(self, device=None, non_blocking: bool = False, memory_format=None):
 
     Raises:
         RuntimeError: always, naming the device (PyTorch programs test `torch.cuda.is_available()` first).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.ones(2)
+        >>> x = x.cuda() if cr.cuda.is_available() else x
+        >>> x.device
+        device(type='cpu')
     """
     from .device import require_cpu
 
@@ -192,17 +307,35 @@ def cuda(self, device=None, non_blocking: bool = False, memory_format=None):
 
 
 def is_floating_point(self) -> bool:
-    """True when the dtype is floating (float16, float32, float64)."""
+    """True when the dtype is floating (float16, float32, float64).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.ones(2).is_floating_point(), cr.ones(2, dtype=cr.int64).is_floating_point()
+        (True, False)
+    """
     return self._data.dtype.kind == "f"
 
 
 def is_complex(self) -> bool:
-    """True when the dtype is complex64 or complex128."""
+    """True when the dtype is complex64 or complex128.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.ones(2, dtype=cr.complex64).is_complex(), cr.ones(2).is_complex()
+        (True, False)
+    """
     return self._data.dtype.kind == "c"
 
 
 def is_signed(self) -> bool:
-    """True when the dtype can hold negative values (floats, complex and signed integers; not uint8 or bool)."""
+    """True when the dtype can hold negative values (floats, complex and signed integers; not uint8 or bool).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.ones(2).is_signed(), cr.ones(2, dtype=cr.uint8).is_signed()
+        (True, False)
+    """
     return self._data.dtype.kind in "fci"
 
 
@@ -234,7 +367,12 @@ def _inplace(name: str, fn):
         return _views.inplace(self, name, fn, other, *args, **kwargs)
 
     method.__name__ = name
-    method.__doc__ = f"In-place {name[:-1]}: modifies this tensor and bumps its version counter."
+    method.__doc__ = (
+        f"In-place {name[:-1]}: self = {name[:-1]}(self, other), written into this tensor's memory; returns "
+        "self and bumps its version counter.\n\nArgs:\n    other: a tensor broadcastable to self's shape, or "
+        "a number.\n    alpha: (add_, sub_) other is multiplied by it first.\n\nRaises:\n    RuntimeError: "
+        "the result's dtype cannot be cast to self's (a float into an int tensor), or self is a leaf that "
+        "requires grad." + _example(name))
     return method
 
 
@@ -251,7 +389,21 @@ T.__ipow__ = T.pow_
 
 
 def clamp_(self, min=None, max=None):
-    """In-place clamp."""
+    """In-place clamp.
+
+    Args:
+        min: lower bound (a number or tensor; default None: none).
+        max: upper bound (default None: none).
+
+    Returns:
+        self, with each element limited to [min, max].
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([-2.0, 0.5, 3.0])
+        >>> x.clamp_(min=0.0, max=1.0)
+        tensor([0.0000, 0.5000, 1.0000])
+    """
     return _views.inplace(self, "clamp_", _promote.inplace_checked("clamp_", ops.clamp), min, max)
 
 
@@ -260,7 +412,9 @@ def _unary_inplace(name: str, fn):
         return _views.inplace(self, name, fn)
 
     method.__name__ = name
-    method.__doc__ = f"In-place {name[:-1]}: modifies this tensor and bumps its version counter."
+    method.__doc__ = (f"In-place {name[:-1]}: modifies this tensor and bumps its version counter; returns "
+                      "self.\n\nRaises:\n    RuntimeError: self is a leaf that requires grad."
+                      + _example(name))
     return method
 
 
@@ -278,7 +432,8 @@ def _fill(name: str, make, doc: str):
         return _views.inplace(self, name, _Fill.apply, make(self, *args, **kwargs))
 
     method.__name__ = name
-    method.__doc__ = doc + "\n\nIn place: returns self, bumps its version counter; the old values get no gradient."
+    method.__doc__ = (doc + "\n\nIn place: returns self, bumps its version counter; the old values get no "
+                      "gradient." + _example(name))
     return method
 
 
@@ -286,7 +441,23 @@ T.zero_ = _fill("zero_", lambda self: 0, "Fill with zeros.")
 
 
 def fill_(self, value):
-    """Fill with a number or a 0-d tensor (which then gets the gradient, summed)."""
+    """Fill with a number or a 0-d tensor (which then gets the gradient, summed).
+
+    Args:
+        value: a number, or a 0-d tensor.
+
+    Returns:
+        self, every element set to value.
+
+    Raises:
+        RuntimeError: value is a tensor with dimensions.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.zeros(2, 2).fill_(7)
+        tensor([[7., 7.],
+                [7., 7.]])
+    """
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
@@ -296,7 +467,25 @@ def fill_(self, value):
 
 
 def _copy_inplace(self, src, non_blocking=False):
-    """x.copy_(src): src broadcast to x's shape and cast to x's dtype; src gets the gradient when recorded."""
+    """x.copy_(src): src broadcast to x's shape and cast to x's dtype; src gets the gradient when recorded.
+
+    Args:
+        src: a tensor (or values) broadcastable to self's shape.
+        non_blocking: accepted for PyTorch compatibility.
+
+    Returns:
+        self.
+
+    Raises:
+        RuntimeError: src's shape does not broadcast to self's.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.zeros(2, 3, dtype=cr.int64)
+        >>> x.copy_(cr.tensor([1.9, 2.0, 3.0]))
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+    """
     if not isinstance(src, Tensor):
         src = Tensor(src)
     try:
@@ -456,3 +645,7 @@ T.__array_ufunc__ = _array_ufunc
 T.__array_function__ = _array_function
 
 from . import _layout as _layout  # noqa: E402,F401  (stride, storage_offset, is_contiguous ...; after contiguous)
+
+
+# doctest finds module-level functions only: the built methods' examples are listed for it here
+__test__ = {f"Tensor.{name}": getattr(T, name) for name in _EXAMPLES}

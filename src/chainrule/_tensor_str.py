@@ -59,6 +59,15 @@ def set_printoptions(
 
     Raises:
         ValueError: an unknown profile name.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.set_printoptions(precision=2)
+        >>> cr.tensor([1 / 3, 2 / 3])
+        tensor([0.33, 0.67])
+        >>> cr.set_printoptions(profile="default")
+        >>> cr.tensor([1 / 3, 2 / 3])
+        tensor([0.3333, 0.6667])
     """
     if profile is not None:
         if profile not in _PROFILES:
@@ -79,13 +88,28 @@ def set_printoptions(
 
 
 def get_printoptions() -> dict:
-    """The current print options as a dict that set_printoptions(**options) accepts."""
+    """The current print options as a dict that set_printoptions(**options) accepts.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.get_printoptions()["precision"]
+        4
+    """
     return dataclasses.asdict(PRINT_OPTS)
 
 
 @contextlib.contextmanager
 def printoptions(**kwargs):
-    """Temporarily change the print options (the arguments of set_printoptions)."""
+    """Temporarily change the print options (the arguments of set_printoptions).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> with cr.printoptions(precision=1):
+        ...     print(cr.tensor([3.14159]))
+        tensor([3.1])
+        >>> cr.tensor([3.14159])
+        tensor([3.1416])
+    """
     old = get_printoptions()
     set_printoptions(**kwargs)
     try:

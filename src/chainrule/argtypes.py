@@ -22,7 +22,19 @@ def positive_int(text: str) -> int:
 
 
 def non_negative_int(text: str) -> int:
-    """An integer >= 0 (a seed)."""
+    """An integer >= 0 (a seed).
+
+    Args:
+        text: the command-line text.
+
+    Raises:
+        argparse.ArgumentTypeError: not a whole number, or negative (argparse prints the message).
+
+    Examples:
+        >>> from chainrule.argtypes import non_negative_int
+        >>> non_negative_int("42")
+        42
+    """
     try:
         v = int(text)
     except ValueError:

@@ -23,6 +23,16 @@ class device:  # noqa: N801 - PyTorch's name
 
     Raises:
         RuntimeError: an unknown device type or a malformed string (PyTorch's messages), or an index given twice.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.device("cpu")
+        device(type='cpu')
+        >>> d = cr.device("cuda:1")
+        >>> d.type, d.index
+        ('cuda', 1)
+        >>> cr.zeros(2).device == cr.device("cpu")
+        True
     """
 
     __slots__ = ("type", "index")
@@ -92,10 +102,22 @@ def set_default_device(dev) -> None:
 
     Raises:
         RuntimeError: another device.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.set_default_device("cpu")
+        >>> cr.get_default_device()
+        device(type='cpu')
     """
     require_cpu(dev, "set_default_device")
 
 
 def get_default_device() -> device:
-    """The device new tensors go to: always `device(type='cpu')`."""
+    """The device new tensors go to: always `device(type='cpu')`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.get_default_device()
+        device(type='cpu')
+    """
     return cpu

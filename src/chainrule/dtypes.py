@@ -26,6 +26,15 @@ class dtype:  # noqa: N801 - PyTorch's name
 
     Attributes: is_floating_point, is_complex, is_signed, itemsize (bytes), `dtype` (the NumPy dtype it stands for).
     Objects are singletons (copies and unpickling give the same object), so `is` and `==` agree.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.float32, cr.float32.is_floating_point, cr.float32.itemsize
+        (chainrule.float32, True, 4)
+        >>> cr.float == cr.float32, cr.long is cr.int64
+        (True, True)
+        >>> cr.tensor([1, 2]).dtype.is_signed
+        True
     """
 
     __slots__ = ("dtype", "_name", "_hash", "is_floating_point", "is_complex", "is_signed", "itemsize")
@@ -58,13 +67,28 @@ class dtype:  # noqa: N801 - PyTorch's name
         return self
 
     def to_real(self) -> dtype:
-        """The real dtype of the same precision: complex64 -> float32; real dtypes return themselves."""
+        """The real dtype of the same precision: complex64 -> float32; real dtypes return themselves.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.complex128.to_real(), cr.float32.to_real()
+            (chainrule.float64, chainrule.float32)
+        """
         if self.is_complex:
             return _FROM_NP[np.dtype(f"f{self.itemsize // 2}")]
         return self
 
     def to_complex(self) -> dtype:
-        """The complex dtype of the same precision: float32 -> complex64; complex dtypes return themselves."""
+        """The complex dtype of the same precision: float32 -> complex64; complex dtypes return themselves.
+
+        Raises:
+            RuntimeError: a dtype without a complex counterpart (integers, bool, float16).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.float32.to_complex(), cr.float64.to_complex()
+            (chainrule.complex64, chainrule.complex128)
+        """
         if self.is_complex:
             return self
         if self.is_floating_point and self.itemsize in (4, 8):
@@ -139,7 +163,13 @@ _default = [np.dtype(np.float32)]
 
 
 def get_default_dtype() -> dtype:
-    """The dtype that Python floats and float lists become (chainrule.float32 unless changed)."""
+    """The dtype that Python floats and float lists become (chainrule.float32 unless changed).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.get_default_dtype()
+        chainrule.float32
+    """
     return _FROM_NP[_default[0]]
 
 
@@ -149,7 +179,23 @@ def default_np_dtype() -> np.dtype:
 
 
 def set_default_dtype(d) -> None:
-    """Set the default floating dtype (float32 or float64), as torch.set_default_dtype."""
+    """Set the default floating dtype (float32 or float64), as torch.set_default_dtype.
+
+    Args:
+        d: chainrule.float32 or chainrule.float64 (or float16).
+
+    Raises:
+        TypeError: an integer, bool or complex dtype.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.set_default_dtype(cr.float64)
+        >>> cr.tensor([0.1]).dtype
+        chainrule.float64
+        >>> cr.set_default_dtype(cr.float32)
+        >>> cr.tensor([0.1]).dtype
+        chainrule.float32
+    """
     nd = to_numpy_dtype(d)
     if nd.kind != "f":
         raise TypeError(f"set_default_dtype: only floating dtypes are allowed, got {from_numpy_dtype(nd)}")
@@ -178,7 +224,21 @@ def is_floating(d) -> builtins.bool:
 
 class finfo:  # noqa: N801 - PyTorch's name
     """Machine limits of a floating dtype, as torch.finfo: bits, eps, max, min, tiny, smallest_normal, resolution,
-    dtype (its name, a string). `finfo()` describes the default dtype; a complex dtype gives its real part's."""
+    dtype (its name, a string). `finfo()` describes the default dtype; a complex dtype gives its real part's.
+
+    Args:
+        type: a floating or complex dtype (default None: the default dtype).
+
+    Raises:
+        TypeError: an integer or bool dtype (use iinfo).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.finfo(cr.float32).eps, cr.finfo(cr.float32).bits
+        (1.1920928955078125e-07, 32)
+        >>> cr.finfo(cr.float64).max
+        1.7976931348623157e+308
+    """
 
     def __init__(self, type=None):  # noqa: A002 - PyTorch's argument name
         nd = _default[0] if type is None else to_numpy_dtype(type)
@@ -210,7 +270,21 @@ class finfo:  # noqa: N801 - PyTorch's name
 
 
 class iinfo:  # noqa: N801 - PyTorch's name
-    """Limits of an integer dtype, as torch.iinfo: bits, max, min, dtype (its name, a string)."""
+    """Limits of an integer dtype, as torch.iinfo: bits, max, min, dtype (its name, a string).
+
+    Args:
+        type: an integer dtype (uint8 ... int64).
+
+    Raises:
+        TypeError: a floating, complex or bool dtype (use finfo).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.iinfo(cr.int8).min, cr.iinfo(cr.int8).max
+        (-128, 127)
+        >>> cr.iinfo(cr.uint8).bits
+        8
+    """
 
     def __init__(self, type):  # noqa: A002 - PyTorch's argument name
         nd = to_numpy_dtype(type)

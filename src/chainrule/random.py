@@ -49,7 +49,13 @@ class Generator:
 
     @property
     def device(self):
-        """The generator's device: always the CPU."""
+        """The generator's device: always the CPU.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.Generator().device
+            device(type='cpu')
+        """
         from .device import cpu
 
         return cpu
@@ -60,24 +66,55 @@ class Generator:
         Raises:
             RuntimeError: a non-integer seed (e.g. a float).
             ValueError: a seed outside [-2**63, 2**64).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> g = cr.Generator().manual_seed(42)
+            >>> g.initial_seed()
+            42
         """
         self._reseed(_check_seed(seed))
         return self
 
     def seed(self) -> int:
-        """Seed from the operating system's entropy (non-deterministic) and return the 64-bit seed used."""
+        """Seed from the operating system's entropy (non-deterministic) and return the 64-bit seed used.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> g = cr.Generator()
+            >>> s = g.seed()
+            >>> g.initial_seed() == s
+            True
+        """
         s = secrets.randbits(64)
         self._reseed(s)
         return s
 
     def initial_seed(self) -> int:
-        """The seed this generator was last seeded with (67280421310721 for a fresh Generator)."""
+        """The seed this generator was last seeded with (67280421310721 for a fresh Generator).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.Generator().initial_seed()
+            67280421310721
+        """
         return self._seed
 
     def get_state(self):
         """The full state as a uint8 Tensor (NumPy's PCG64 state and the seed, serialized); `set_state` restores it.
 
         The bytes are chainrule's own format: a PyTorch state cannot be loaded here, nor this one into PyTorch.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> g = cr.Generator().manual_seed(0)
+            >>> state = g.get_state()
+            >>> state.dtype
+            chainrule.uint8
+            >>> a = cr.rand(2, generator=g)
+            >>> b = cr.rand(2, generator=g.set_state(state))
+            >>> bool((a == b).all())
+            True
         """
         from .tensor import Tensor
 
@@ -90,6 +127,15 @@ class Generator:
         Raises:
             TypeError: new_state is not a uint8 Tensor (PyTorch's "RNG state must be a torch.ByteTensor").
             RuntimeError: the bytes are not a chainrule generator state.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> g = cr.Generator().manual_seed(1)
+            >>> state = g.get_state()
+            >>> first = cr.randn(3, generator=g)
+            >>> _ = g.set_state(state)
+            >>> bool((cr.randn(3, generator=g) == first).all())
+            True
         """
         from .tensor import Tensor
 
@@ -132,32 +178,98 @@ default_generator.seed()  # as PyTorch: the default generator starts from a rand
 def manual_seed(seed) -> Generator:
     """Seed the default generator (as torch.manual_seed) and return it: every random call then repeats exactly.
 
-    As PyTorch's, it converts the seed with int() first (a float or a digit string is accepted)."""
+    As PyTorch's, it converts the seed with int() first (a float or a digit string is accepted).
+
+    Args:
+        seed: an integer (or a value int() accepts) in [-2**63, 2**64).
+
+    Returns:
+        The default Generator.
+
+    Raises:
+        ValueError: a seed outside the range.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.rand(3)
+        tensor([0.6370, 0.2698, 0.0410])
+        >>> _ = cr.manual_seed(0)
+        >>> cr.rand(3)
+        tensor([0.6370, 0.2698, 0.0410])
+    """
     return default_generator.manual_seed(int(seed))
 
 
 def seed() -> int:
-    """Seed the default generator non-deterministically (as torch.seed) and return the 64-bit seed used."""
+    """Seed the default generator non-deterministically (as torch.seed) and return the 64-bit seed used.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> s = cr.seed()
+        >>> cr.initial_seed() == s
+        True
+    """
     return default_generator.seed()
 
 
 def initial_seed() -> int:
-    """The seed of the default generator (from manual_seed, seed, or chosen at random at import)."""
+    """The seed of the default generator (from manual_seed, seed, or chosen at random at import).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(7)
+        >>> cr.initial_seed()
+        7
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state():
-    """The default generator's state as a uint8 Tensor (for checkpoints: `set_rng_state` resumes exactly)."""
+    """The default generator's state as a uint8 Tensor (for checkpoints: `set_rng_state` resumes exactly).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> state = cr.get_rng_state()
+        >>> a = cr.randn(2)
+        >>> cr.set_rng_state(state)
+        >>> bool((cr.randn(2) == a).all())
+        True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(new_state) -> None:
-    """Restore the default generator from a `get_rng_state()` tensor."""
+    """Restore the default generator from a `get_rng_state()` tensor.
+
+    Args:
+        new_state: a uint8 Tensor from `get_rng_state()` (or `Generator.get_state()`).
+
+    Raises:
+        TypeError: new_state is not a uint8 Tensor.
+        RuntimeError: the bytes are not a chainrule generator state.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> state = cr.get_rng_state()
+        >>> x = cr.rand(2)
+        >>> cr.set_rng_state(state)
+        >>> bool((cr.rand(2) == x).all())
+        True
+    """
     default_generator.set_state(new_state)
 
 
 def default_rng() -> np.random.Generator:
-    """The NumPy generator behind the default generator, looked up now (after any manual_seed)."""
+    """The NumPy generator behind the default generator, looked up now (after any manual_seed).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.random import default_rng
+        >>> _ = cr.manual_seed(0)
+        >>> default_rng().integers(0, 10, size=3)
+        array([8, 6, 5])
+    """
     return default_generator._rng
 
 
@@ -168,6 +280,16 @@ def np_rng(generator=None) -> np.random.Generator:
 
     Raises:
         TypeError: anything else (e.g. an int: seed a Generator instead, `Generator().manual_seed(s)`).
+
+    Args:
+        generator: a chainrule.Generator, a numpy.random.Generator, or None (default: the default generator).
+
+    Examples:
+        >>> from chainrule.random import np_rng
+        >>> import chainrule as cr
+        >>> g = cr.Generator().manual_seed(0)
+        >>> np_rng(g).integers(0, 10, size=3)
+        array([8, 6, 5])
     """
     if generator is None:
         return default_generator._rng

@@ -69,6 +69,15 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad: bool = F
     Raises:
         NotImplementedError: an integer or bool dtype (PyTorch's '"check_uniform_bounds" not implemented').
         RuntimeError: a negative dimension, or a device other than the CPU.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.rand(2, 3)
+        tensor([[0.6370, 0.2698, 0.0410],
+                [0.0165, 0.8133, 0.9128]])
+        >>> cr.rand(2, generator=cr.Generator().manual_seed(0), dtype=cr.float64)
+        tensor([0.6370, 0.2698], dtype=chainrule.float64)
     """
     shape = shape_arg(size, kw.pop("size", None), "rand")
     _no_extra(kw, "rand")
@@ -84,6 +93,13 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad: bool = 
     Raises:
         NotImplementedError: an integer or bool dtype (PyTorch's '"normal_kernel_cpu" not implemented').
         RuntimeError: a negative dimension, or a device other than the CPU.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.randn(2, 3)
+        tensor([[ 1.1176, -1.3871, -0.4266],
+                [-0.8036,  0.6014, -0.0750]])
     """
     shape = shape_arg(size, kw.pop("size", None), "randn")
     _no_extra(kw, "randn")
@@ -109,6 +125,15 @@ def randint(*args, size=None, low=None, high=None, generator=None, dtype=None, d
     Raises:
         TypeError: the size or high is missing, or a bound is not an int (PyTorch's invalid combination).
         RuntimeError: low >= high, bounds outside the dtype's range, or requires_grad with an integer dtype.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.randint(10, (5,))
+        tensor([8, 6, 5, 2, 3])
+        >>> cr.randint(-3, 3, (2, 2))
+        tensor([[-3, -3],
+                [-3, -2]])
     """
     args = list(args)
     if size is None and args and isinstance(args[-1], (tuple, list)):
@@ -165,6 +190,12 @@ def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad: 
 
     Raises:
         RuntimeError: n < 0 ("Trying to create tensor with negative dimension").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.randperm(6)
+        tensor([3, 2, 5, 4, 0, 1])
     """
     n = shape_arg((n,), None, "randperm")[0]
     dt = np.dtype(np.int64) if dtype is None else to_numpy_dtype(dtype)
@@ -180,14 +211,35 @@ def _no_extra(kw: dict, name: str) -> None:
 
 def rand_like(input: Tensor, *, generator=None, dtype=None, device=None, requires_grad: bool = False,
               memory_format=None, layout=None) -> Tensor:
-    """`rand` with input's shape and (unless given) dtype."""
+    """`rand` with input's shape and (unless given) dtype.
+
+    Args:
+        input: the tensor whose shape (and, by default, dtype) the result takes.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.rand_like(cr.zeros(2, 2))
+        tensor([[0.6370, 0.2698],
+                [0.0410, 0.0165]])
+    """
     dt = input._data.dtype if dtype is None else dtype
     return rand(input._data.shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad)
 
 
 def randn_like(input: Tensor, *, generator=None, dtype=None, device=None, requires_grad: bool = False,
                memory_format=None, layout=None) -> Tensor:
-    """`randn` with input's shape and (unless given) dtype."""
+    """`randn` with input's shape and (unless given) dtype.
+
+    Args:
+        input: the tensor whose shape (and, by default, dtype) the result takes.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.randn_like(cr.zeros(3, dtype=cr.float64))
+        tensor([ 0.1257, -0.1321,  0.6404], dtype=chainrule.float64)
+    """
     dt = input._data.dtype if dtype is None else dtype
     return randn(input._data.shape, generator=generator, dtype=dt, device=device, requires_grad=requires_grad)
 
@@ -195,7 +247,14 @@ def randn_like(input: Tensor, *, generator=None, dtype=None, device=None, requir
 def randint_like(input: Tensor, low=None, high=None, *, generator=None, dtype=None, device=None,
                  requires_grad: bool = False, memory_format=None, layout=None) -> Tensor:
     """`randint` with input's shape and (unless given) dtype: `randint_like(x, high)`,
-    `randint_like(x, low, high)` or `randint_like(x, high=10)`."""
+    `randint_like(x, low, high)` or `randint_like(x, high=10)`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.randint_like(cr.zeros(4, dtype=cr.int64), 10)
+        tensor([8, 6, 5, 2])
+    """
     if high is None and low is not None:
         low, high = None, low
     dt = input._data.dtype if dtype is None else dtype

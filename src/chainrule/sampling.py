@@ -78,6 +78,14 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         TypeError: floats without a size, or a size with a tensor mean or std.
         RuntimeError: std < 0 ("normal expects std >= 0.0"), or shapes that do not broadcast.
         NotImplementedError: an integer tensor mean or std.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.normal(0.0, 1.0, size=(3,))
+        tensor([ 0.1257, -0.1321,  0.6404])
+        >>> cr.normal(cr.tensor([0.0, 10.0]), 0.1).shape
+        chainrule.Size([2])
     """
     tm, ts = isinstance(mean, Tensor), isinstance(std, Tensor)
     rng = np_rng(generator)
@@ -147,6 +155,16 @@ def poisson(input: Tensor, generator=None) -> Tensor:
     Raises:
         RuntimeError: a negative or NaN rate ("invalid Poisson rate, expected rate to be non-negative").
         NotImplementedError: an integer input.
+
+    Args:
+        input: the rates (a floating Tensor, >= 0).
+        generator: a chainrule.Generator (default: the default generator).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> _ = cr.manual_seed(0)
+        >>> cr.poisson(cr.tensor([1.0, 10.0, 100.0]))
+        tensor([  1.,   2., 103.])
     """
     rates = _float_input(input, "poisson_cpu")
     if not (rates >= 0).all():

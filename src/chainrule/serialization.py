@@ -31,7 +31,25 @@ _RESERVED = "__metadata__"  # safetensors' header key: no tensor may have that n
 
 
 def save(obj, f) -> None:
-    """Write obj (a state dict, an optimizer state dict, or a dict of several) to path or file object `f`."""
+    """Write obj (a state dict, an optimizer state dict, or a dict of several) to path or file object `f`.
+
+    The file is safetensors (no pickle: loading it cannot run code); a path is written atomically (a temporary
+    file renamed into place).
+
+    Args:
+        obj: a Tensor, or nested dicts / lists / tuples of Tensors, numbers, strings, bools and None.
+        f: a path (str or os.PathLike) or a binary file object opened for writing.
+
+    Raises:
+        FileNotFoundError: the path's directory does not exist.
+        TypeError: obj holds something that cannot be saved (a Module, an arbitrary object).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.save({"w": cr.tensor([1.0, 2.0]), "step": 3}, "checkpoint.pt")
+        >>> cr.load("checkpoint.pt")
+        {'w': tensor([1., 2.]), 'step': 3}
+    """
     from safetensors.numpy import save as st_save
     from safetensors.numpy import save_file
 
@@ -69,6 +87,28 @@ def load(f, map_location=None, weights_only: bool = True, mmap=None):
     """Read what save() wrote (or any safetensors file: {name: Tensor}). CPU only: map_location is ignored.
 
     bfloat16 tensors, which NumPy lacks, load as float32 (exactly: bfloat16 is float32's upper half).
+
+    Args:
+        f: a path or a binary file object opened for reading.
+        map_location: accepted for PyTorch compatibility and ignored (everything loads on the CPU).
+        weights_only: accepted for PyTorch compatibility (chainrule's format holds only data, never code).
+        mmap: accepted and ignored.
+
+    Returns:
+        What save() was given: the same nesting of dicts, lists and values, with Tensors.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file is not a chainrule / safetensors file (e.g. a pickled PyTorch checkpoint).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> model = cr.nn.Linear(2, 1)
+        >>> cr.save(model.state_dict(), "linear.pt")
+        >>> state = cr.load("linear.pt")
+        >>> sorted(state), state["weight"].shape
+        (['bias', 'weight'], chainrule.Size([1, 2]))
+        >>> _ = model.load_state_dict(state)
     """
     from safetensors import deserialize
 

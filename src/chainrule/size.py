@@ -16,11 +16,21 @@ _tuple_new = tuple.__new__
 class Size(tuple):
     """Size(sizes=()): a tuple of non-negative ints describing a tensor's shape.
 
-    Args:
-        sizes: an iterable of ints (or objects with __index__, such as 0-d integer tensors).
+    `sizes` is an iterable of ints (or objects with __index__, such as 0-d integer tensors); Size is a tuple,
+    so its constructor is `__new__` (the reference would not match an Args section to it).
 
     Raises:
         TypeError: an element is not an integer.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> s = cr.Size([2, 3])
+        >>> s, s[0], s.numel()
+        (chainrule.Size([2, 3]), 2, 6)
+        >>> cr.zeros(2, 3).shape == s
+        True
+        >>> s + (4,)
+        chainrule.Size([2, 3, 4])
     """
 
     __slots__ = ()

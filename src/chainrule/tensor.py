@@ -22,7 +22,31 @@ EDITS = [0]
 
 
 class Tensor:
-    """An n-d array that can record the operations applied to it and compute gradients by `backward()`."""
+    """An n-d array that can record the operations applied to it and compute gradients by `backward()`.
+
+    Args:
+        data: the values: a nested list, a number, a NumPy array (copied) or None (an empty 1-d tensor).
+            Prefer `chainrule.tensor(data)`, which infers the dtype as PyTorch does.
+        dtype: the element type (default: float32 for floats, or the array's own dtype).
+        requires_grad: record operations on this tensor for backward (default False; floating dtypes only).
+
+    Raises:
+        RuntimeError: requires_grad=True with an integer or bool dtype.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        >>> x.shape, x.dtype, x.requires_grad
+        (chainrule.Size([2, 2]), chainrule.float32, True)
+        >>> loss = (x * x).sum()
+        >>> loss.backward()
+        >>> x.grad
+        tensor([[2., 4.],
+                [6., 8.]])
+        >>> x.T                                   # the transpose (a view)
+        tensor([[1., 3.],
+                [2., 4.]], grad_fn=<PermuteBackward0>)
+    """
 
     __slots__ = {"__weakref__": None, "_data": None, "_grad": None, "_hooks": None, "_out_idx": None, "_rg": None,
                  "_version": None, "_view": None,
@@ -48,47 +72,111 @@ class Tensor:
     # ---- attributes -------------------------------------------------------------------------------------
     @property
     def shape(self):
-        """The shape as a chainrule.Size (a tuple); internal code reads `_data.shape` instead."""
+        """The shape as a chainrule.Size (a tuple); internal code reads `_data.shape` instead.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.zeros(2, 3).shape
+            chainrule.Size([2, 3])
+            >>> cr.zeros(2, 3).shape[1]
+            3
+        """
         return as_size(self._data.shape)
 
     @property
     def ndim(self) -> int:
-        """The number of dimensions (0 for a scalar tensor), as `len(x.shape)`."""
+        """The number of dimensions (0 for a scalar tensor), as `len(x.shape)`.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.zeros(2, 3).ndim, cr.tensor(1.0).ndim
+            (2, 0)
+        """
         return self._data.ndim
 
     @property
     def dtype(self):
-        """The element type as a chainrule.dtype (prints `chainrule.float32`); internal code reads `_data.dtype`."""
+        """The element type as a chainrule.dtype (prints `chainrule.float32`); internal code reads
+        `_data.dtype`.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.tensor([1.0]).dtype, cr.tensor([1]).dtype
+            (chainrule.float32, chainrule.int64)
+        """
         return from_numpy_dtype(self._data.dtype)
 
     @property
     def device(self):
-        """The device the data lives on: always the CPU (`chainrule.device("cpu")`); chainrule runs on NumPy."""
+        """The device the data lives on: always the CPU (`chainrule.device("cpu")`); chainrule runs on NumPy.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.zeros(2).device
+            device(type='cpu')
+        """
         from .device import cpu
 
         return cpu
 
     @property
     def is_cuda(self) -> bool:
-        """False: chainrule has no CUDA tensors (PyTorch programs test this flag)."""
+        """False: chainrule has no CUDA tensors (PyTorch programs test this flag).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.zeros(2).is_cuda
+            False
+        """
         return False
 
     def dim(self) -> int:
-        """The number of dimensions, as the `ndim` property."""
+        """The number of dimensions, as the `ndim` property.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.zeros(2, 3, 4).dim()
+            3
+        """
         return self._data.ndim
 
     def size(self, dim: int | None = None):
-        """The shape as a chainrule.Size, or one dimension of it (negative dims count from the end)."""
+        """The shape as a chainrule.Size, or one dimension of it (negative dims count from the end).
+
+        Args:
+            dim: the dimension to return (default None: the whole shape).
+
+        Raises:
+            IndexError: dim out of range.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> x = cr.zeros(2, 3)
+            >>> x.size(), x.size(0), x.size(-1)
+            (chainrule.Size([2, 3]), 2, 3)
+        """
         if dim is None:
             return as_size(self._data.shape)
         return self._data.shape[dim]
 
     def numel(self) -> int:
-        """The number of elements: the product of the shape (1 for a 0-d tensor)."""
+        """The number of elements: the product of the shape (1 for a 0-d tensor).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.zeros(2, 3).numel(), cr.tensor(5.0).numel()
+            (6, 1)
+        """
         return self._data.size
 
     def element_size(self) -> int:
-        """The size of one element in bytes (4 for float32, 8 for int64, 1 for bool)."""
+        """The size of one element in bytes (4 for float32, 8 for int64, 1 for bool).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.zeros(2).element_size(), cr.zeros(2, dtype=cr.int64).element_size()
+            (4, 8)
+        """
         return self._data.itemsize
 
     def __len__(self) -> int:
@@ -102,6 +190,15 @@ class Tensor:
 
         Setting it on a leaf is `requires_grad_(value)` (floating dtypes only); a non-leaf cannot be set to False
         (RuntimeError: use `.detach()`).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.zeros(2)
+            >>> w.requires_grad
+            False
+            >>> w.requires_grad = True
+            >>> (w * 2).requires_grad
+            True
         """
         if self._view is not None and self._view[2] != self._version[0]:
             from .autograd.views import refresh
@@ -119,7 +216,27 @@ class Tensor:
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Mark a leaf to have its gradient computed (floating dtypes only)."""
+        """Mark a leaf to have its gradient computed (floating dtypes only).
+
+        Args:
+            requires_grad: True to record operations on this tensor (default True); False on a leaf stops it.
+
+        Returns:
+            self, so that it chains: `w = chainrule.randn(3).requires_grad_()`.
+
+        Raises:
+            RuntimeError: a non-floating dtype; False on a non-leaf (use `.detach()`).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.ones(2).requires_grad_()
+            >>> w
+            tensor([1., 1.], requires_grad=True)
+            >>> cr.tensor([1, 2]).requires_grad_()
+            Traceback (most recent call last):
+                ...
+            RuntimeError: only tensors of floating point dtype can require gradients, got int64
+        """
         if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError(
                 f"only tensors of floating point dtype can require gradients, got {self._data.dtype}"
@@ -131,7 +248,14 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        """True for a tensor no recorded operation made (grad_fn is None): backward fills `.grad` of leaves."""
+        """True for a tensor no recorded operation made (grad_fn is None): backward fills `.grad` of leaves.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.ones(2, requires_grad=True)
+            >>> w.is_leaf, (w * 2).is_leaf
+            (True, False)
+        """
         return self.grad_fn is None
 
     @property
@@ -152,6 +276,23 @@ class Tensor:
 
         Set only on leaves that require grad, and on non-leaves after `retain_grad()`. It can be assigned (a tensor of
         the same shape, or None to reset it).
+
+        Raises:
+            TypeError: assigning something other than a Tensor or None.
+            RuntimeError: assigning a tensor of another shape.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> print(w.grad)
+            None
+            >>> (3 * w).sum().backward()
+            >>> w.grad
+            tensor([3., 3.])
+            >>> (3 * w).sum().backward()
+            >>> w.grad
+            tensor([6., 6.])
+            >>> w.grad = None
         """
         if self.grad_fn is not None and self._grad is None and not self.retains_grad:
             warnings.warn(
@@ -176,7 +317,16 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        """A tensor sharing this one's memory but outside the graph (PyTorch's `.data`; prefer detach())."""
+        """A tensor sharing this one's memory but outside the graph (PyTorch's `.data`; prefer detach()).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> w.data.mul_(10)
+            tensor([10., 20.])
+            >>> w
+            tensor([10., 20.], requires_grad=True)
+        """
         return Tensor._wrap(self._data)
 
     @data.setter
@@ -185,7 +335,17 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
-        """True for a non-leaf on which `retain_grad()` was called (its `.grad` is kept after backward)."""
+        """True for a non-leaf on which `retain_grad()` was called (its `.grad` is kept after backward).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> h = cr.ones(2, requires_grad=True) * 2
+            >>> h.retains_grad
+            False
+            >>> h.retain_grad()
+            >>> h.retains_grad
+            True
+        """
         return self.grad_fn is not None and self._hooks is not None and "retain" in self._hooks
 
     @property
@@ -226,7 +386,24 @@ class Tensor:
 
     # ---- conversion -------------------------------------------------------------------------------------
     def numpy(self, force: bool = False) -> np.ndarray:
-        """The underlying array (shared memory); refuses tensors that require grad, as PyTorch does."""
+        """The underlying array (shared memory); refuses tensors that require grad, as PyTorch does.
+
+        Args:
+            force: return the array even when the tensor requires grad (default False).
+
+        Raises:
+            RuntimeError: the tensor requires grad and force is False (use `.detach().numpy()`).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> x = cr.tensor([1.0, 2.0])
+            >>> a = x.numpy()
+            >>> a[0] = 5.0
+            >>> x
+            tensor([5., 2.])
+            >>> cr.ones(1, requires_grad=True).detach().numpy()
+            array([1.], dtype=float32)
+        """
         if self._rg and not force:
             raise RuntimeError("Can't call numpy() on a Tensor that requires grad. Use tensor.detach().numpy().")
         return self._data
@@ -236,13 +413,29 @@ class Tensor:
 
         Raises:
             ValueError: when the tensor has more than one element.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> loss = cr.tensor([0.25, 0.75]).mean()
+            >>> loss.item()
+            0.5
+            >>> cr.tensor([3]).item()
+            3
         """
         if self._data.size != 1:
             raise ValueError(f"item(): only one-element tensors can be converted, got shape {self._data.shape}")
         return self._data.item()
 
     def tolist(self):
-        """The values as nested Python lists (a number for a 0-d tensor), as `ndarray.tolist`."""
+        """The values as nested Python lists (a number for a 0-d tensor), as `ndarray.tolist`.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cr.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+            >>> cr.tensor(0.5).tolist()
+            0.5
+        """
         return self._data.tolist()
 
     def __float__(self) -> float:
@@ -311,19 +504,50 @@ class Tensor:
 
     # ---- graph ------------------------------------------------------------------------------------------
     def detach(self) -> Tensor:
-        """A new leaf sharing this tensor's memory and version counter, outside the graph."""
+        """A new leaf sharing this tensor's memory and version counter, outside the graph.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> y = (x * 2).detach()
+            >>> y, y.requires_grad, y.is_leaf
+            (tensor([2., 4.]), False, True)
+        """
         t = Tensor._wrap(self._data)
         t._version = self._vc()
         return t
 
     def detach_(self) -> Tensor:
-        """Detach this tensor from the graph in place: it becomes a leaf that does not require grad; returns it."""
+        """Detach this tensor from the graph in place: it becomes a leaf that does not require grad; returns
+        it.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> y = cr.tensor([1.0], requires_grad=True) * 2
+            >>> y.detach_()
+            tensor([2.])
+            >>> y.grad_fn is None
+            True
+        """
         self.grad_fn = None
         self._rg = False
         return self
 
     def retain_grad(self) -> None:
-        """Keep this non-leaf tensor's gradient in `.grad` after backward."""
+        """Keep this non-leaf tensor's gradient in `.grad` after backward.
+
+        Raises:
+            RuntimeError: the tensor does not require grad.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> h = x * 3
+            >>> h.retain_grad()
+            >>> (h ** 2).sum().backward()
+            >>> h.grad
+            tensor([ 6., 12.])
+        """
         if not self._rg:
             raise RuntimeError("can't retain_grad on a Tensor that has requires_grad=False")
         if self.grad_fn is None:
@@ -334,7 +558,31 @@ class Tensor:
         self.grad_fn._watch(self)
 
     def register_hook(self, hook):
-        """Call `hook(grad)` when this tensor's gradient is computed; a non-None return replaces it."""
+        """Call `hook(grad)` when this tensor's gradient is computed; a non-None return replaces it.
+
+        Args:
+            hook: a function `hook(grad) -> Tensor or None`, called with dL/d(self) (self's shape) during
+                backward.
+
+        Returns:
+            A handle; `handle.remove()` unregisters the hook.
+
+        Raises:
+            RuntimeError: the tensor does not require grad.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = x.register_hook(lambda g: print("grad:", g))
+            >>> (x * 3).sum().backward()
+            grad: tensor([3., 3.])
+            >>> handle.remove()
+            >>> x.grad = None
+            >>> _ = x.register_hook(lambda g: g * 0.5)      # a returned tensor replaces the gradient
+            >>> (x * 3).sum().backward()
+            >>> x.grad
+            tensor([1.5000, 1.5000])
+        """
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._hooks is None:
@@ -351,6 +599,20 @@ class Tensor:
         PyTorch's hook for leaves (DistributedDataParallel starts a bucket's all-reduce from it). It does not
         run for `autograd.grad()` (nothing is accumulated) nor for leaves that `backward(inputs=...)` leaves
         out. Returns a handle whose `.remove()` unregisters the hook.
+
+        Args:
+            hook: a function `hook(tensor)`, called with this leaf after its `.grad` is complete.
+
+        Raises:
+            RuntimeError: the tensor does not require grad, or is not a leaf.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> w = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> handle = w.register_post_accumulate_grad_hook(lambda t: print("accumulated:", t.grad))
+            >>> (w * w).sum().backward()
+            accumulated: tensor([2., 4.])
+            >>> handle.remove()
         """
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")

@@ -337,3 +337,10 @@ def test_out_tuples_and_refusals_match_torch():
     same(lambda m, t: m.topk(t, 2, out=(m.zeros(3, 2, dtype=m.float64), m.zeros(3, 2, dtype=m.int64))), [x])
     same(lambda m, t: m.cummax(t, 0, out=(m.zeros(0, dtype=m.float64), m.zeros(0, dtype=m.int64))), [x])
     same(lambda m, t: m.atan2(t.requires_grad_(), t, out=m.zeros(3, 4, dtype=m.float64)), [x])
+
+
+def test_logcumsumexp_of_widely_spread_values_matches_torch():
+    """Elements far below a later one (one shift by the overall max gave -inf there); infinities at either end."""
+    x = np.array([[0.0, 0.0, 1000.0, -1000.0], [-np.inf, 0.0, np.inf, 1.0], [-50.0, -120.0, 80.0, 3.0]])
+    for dtype in (np.float32, np.float64):
+        same(lambda m, t: m.logcumsumexp(t, 1), [x.astype(dtype)])

@@ -11,7 +11,30 @@ from .grad_mode import anomaly_used, state
 
 
 class detect_anomaly:  # noqa: N801 - PyTorch's name
-    """Context manager (and decorator): record forward tracebacks and check every backward output is finite."""
+    """Context manager (and decorator): record forward tracebacks and check every backward output is finite.
+
+    Inside it, each op remembers the line of user code that created it, and the backward pass raises at the
+    first node whose gradient holds a NaN or an Inf, naming the op, the input, the shapes and that line. Costs
+    a traceback per op: use it to debug, not to train.
+
+    Args:
+        check_nan: check the gradients (default True); False records nothing (PyTorch's switch).
+
+    Raises:
+        RuntimeError: (from backward) a node returned NaN or Inf in a gradient.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 4.0], requires_grad=True)
+        >>> with cr.autograd.detect_anomaly():
+        ...     y = (x - 1).sqrt().sum()           # d sqrt(u)/du = 1 / (2 sqrt(u)): infinite at u = 0
+        ...     y.backward()
+        Traceback (most recent call last):
+            ...
+        RuntimeError: Function 'SqrtBackward0' returned 1 NaN/Inf value(s) out of 2 in its gradient ...
+        >>> cr.autograd.is_anomaly_enabled()
+        False
+    """
 
     def __init__(self, check_nan: bool = True):
         self.check_nan = check_nan
@@ -39,7 +62,18 @@ class detect_anomaly:  # noqa: N801 - PyTorch's name
 
 
 def set_detect_anomaly(mode: bool) -> None:
-    """Turn anomaly detection on or off globally."""
+    """Turn anomaly detection on or off globally (in this thread), as `detect_anomaly()` does for a block.
+
+    Args:
+        mode: True to turn it on, False to turn it off.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.autograd.set_detect_anomaly(True)
+        >>> cr.autograd.is_anomaly_enabled()
+        True
+        >>> cr.autograd.set_detect_anomaly(False)
+    """
     state.anomaly = bool(mode)
     if mode:
         anomaly_used[0] = True
@@ -48,6 +82,14 @@ def set_detect_anomaly(mode: bool) -> None:
 def is_anomaly_enabled() -> bool:
     """True inside `detect_anomaly()` (or after `set_detect_anomaly(True)`): backward then names the op and
     the line of a NaN it produces.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> with cr.autograd.detect_anomaly():
+        ...     print(cr.autograd.is_anomaly_enabled())
+        True
+        >>> cr.autograd.is_anomaly_enabled()
+        False
     """
     return state.anomaly
 

@@ -10,7 +10,17 @@ from .grad_mode import enable_grad, no_grad
 
 
 class GradcheckError(RuntimeError):
-    """Analytic and numeric gradients disagree (the message names the worst element)."""
+    """Analytic and numeric gradients disagree (the message names the worst element), or the inputs cannot be
+    checked (not float64, none requires grad). A RuntimeError, as PyTorch's.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> try:
+        ...     cr.autograd.gradcheck(cr.sin, (cr.tensor([1.0], requires_grad=True),))   # float32
+        ... except cr.autograd.GradcheckError as e:
+        ...     print(str(e)[:45])
+        gradcheck: input 0 is chainrule.float32; grad
+    """
 
 
 def _outputs(fn, inputs) -> list[Tensor]:
@@ -37,7 +47,28 @@ def _cotangents(outs, rng) -> list[np.ndarray]:
 
 
 def numerical_grad(fn, inputs, eps: float = 1e-6, grad_outputs=None) -> list[np.ndarray | None]:
-    """d(sum_k v_k * fn(inputs)_k)/d(input) by central differences, per input (v = grad_outputs or ones)."""
+    """d(sum_k v_k * fn(inputs)_k)/d(input) by central differences, per input (v = grad_outputs or ones).
+
+    Each element x_i is moved by +eps and -eps and `(f(x + eps) - f(x - eps)) / (2 eps)` recorded: two calls
+    of fn per element, so keep the inputs small.
+
+    Args:
+        fn: a function of the inputs returning a Tensor or a tuple of Tensors.
+        inputs: a sequence of Tensors (and other arguments passed through); those with requires_grad are
+            differentiated. Use float64: in float32 the difference loses most digits.
+        eps: the step (default 1e-6).
+        grad_outputs: v, one array or Tensor per output of its shape (default None: ones).
+
+    Returns:
+        A list with one float64 ndarray per input, of that input's shape (None for inputs without
+        requires_grad).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 2.0], dtype=cr.float64, requires_grad=True)
+        >>> cr.autograd.numerical_grad(lambda t: (t ** 2).sum(), [x])    # d/dx sum(x^2) = 2x
+        [array([2., 4.])]
+    """
     inputs = list(inputs)
     with no_grad():
         outs = _outputs(fn, inputs)
@@ -68,7 +99,52 @@ def numerical_grad(fn, inputs, eps: float = 1e-6, grad_outputs=None) -> list[np.
 
 def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True,
               seed: int = 0, **_ignored) -> bool:
-    """True if backward matches central differences for every float64 input that requires grad."""
+    """True if backward matches central differences for every float64 input that requires grad.
+
+    The check compares vector-Jacobian products: backward's `v^T J` for a random cotangent v per output (not
+    all ones, so a transposed or permuted gradient is caught) against `numerical_grad` with the same v,
+    element by element: `|analytic - numeric| <= atol + rtol * |numeric|`.
+
+    Args:
+        fn: the function to check, of the inputs (a Function's `apply`, an op, any composition); returns a
+            Tensor or a tuple of Tensors.
+        inputs: a Tensor or a sequence of arguments; the Tensors with requires_grad are checked and must be
+            float64.
+        eps: the finite-difference step (default 1e-6).
+        atol: absolute tolerance (default 1e-5).
+        rtol: relative tolerance (default 1e-3).
+        raise_exception: raise GradcheckError on a mismatch (default True); False returns False instead.
+        seed: seed of the random cotangents (default 0).
+        **_ignored: PyTorch's other options (`nondet_tol`, `check_undefined_grad`, ...), accepted and ignored.
+
+    Returns:
+        True when every gradient matches; False on a mismatch when raise_exception is False.
+
+    Raises:
+        GradcheckError: a mismatch (the message names the input, the index, both values and the relative
+            error); an input that requires grad is not float64; no input requires grad.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([0.5, -1.5], dtype=cr.float64, requires_grad=True)
+        >>> cr.autograd.gradcheck(cr.sin, (x,))
+        True
+        >>> class WrongSin(cr.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x.sin()
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         x, = ctx.saved_tensors
+        ...         return g * x.sin()          # wrong: d sin(x)/dx = cos(x)
+        >>> cr.autograd.gradcheck(WrongSin.apply, (x,), raise_exception=False)
+        False
+        >>> cr.autograd.gradcheck(WrongSin.apply, (x,))
+        Traceback (most recent call last):
+            ...
+        chainrule.autograd.checking.GradcheckError: gradcheck: gradient of input 0 (shape (2,)) is wrong ...
+    """
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     idx = _diff_inputs(inputs)
     if not idx:
@@ -110,7 +186,30 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
 
 def gradgradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
                   raise_exception: bool = True, seed: int = 0, **_ignored) -> bool:
-    """Check second derivatives: gradcheck the function x -> d(v . fn(x))/dx built with create_graph=True."""
+    """Check second derivatives: gradcheck the function x -> d(v . fn(x))/dx built with create_graph=True.
+
+    Args:
+        fn: the function to check (its backward must itself be differentiable: no `once_differentiable`).
+        inputs: a Tensor or a sequence of arguments; those with requires_grad must be float64.
+        eps: the finite-difference step (default 1e-6).
+        atol: absolute tolerance (default 1e-5).
+        rtol: relative tolerance (default 1e-3).
+        raise_exception: raise GradcheckError on a mismatch (default True).
+        seed: seed of the random cotangents (default 0).
+        **_ignored: PyTorch's other options, accepted and ignored.
+
+    Returns:
+        True when the second derivatives match; False on a mismatch when raise_exception is False.
+
+    Raises:
+        GradcheckError: a mismatch, or inputs that are not float64 (as gradcheck).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([0.3, -0.7], dtype=cr.float64, requires_grad=True)
+        >>> cr.autograd.gradgradcheck(cr.tanh, (x,))      # d2 tanh/dx2 = -2 tanh(x) (1 - tanh(x)^2)
+        True
+    """
     inputs = list(inputs) if isinstance(inputs, (tuple, list)) else [inputs]
     idx = _diff_inputs(inputs)
     rng = np.random.default_rng(seed + 1)

@@ -26,10 +26,32 @@ _ndarray = np.ndarray
 
 
 def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None, on_step=None):
-    """`tensor.backward()`: accumulate gradients into the leaves' `.grad`.
+    """`tensor.backward()`: accumulate gradients into the leaves' `.grad` (PyTorch's torch.autograd.backward).
 
-    on_step: the engine's public hook for seeing the pass (chainrule.viz's trace and recorder use it): called
-    as `on_step(node, upstream, grads)` after each node's backward, in the order the engine runs them.
+    Args:
+        tensor: the output to differentiate (a loss, usually a 0-d tensor).
+        gradient: dL/d(tensor), of tensor's shape (a Tensor, array or number, cast to tensor's dtype); default
+            None means 1, which needs a tensor with one element.
+        retain_graph: keep the graph's saved tensors so that a second backward can run (default: the value of
+            create_graph).
+        create_graph: record the backward pass itself, so that the gradients can be differentiated again
+            (default False).
+        inputs: only these leaves (a Tensor or a sequence) receive `.grad` (default None: every leaf).
+        on_step: the engine's public hook for seeing the pass (chainrule.viz's trace and recorder use it):
+            called as `on_step(node, upstream, grads)` after each node's backward, in the order the engine
+            runs them.
+
+    Raises:
+        RuntimeError: tensor does not require grad; gradient omitted for a tensor of more than one element; a
+            gradient of another shape; the graph was already freed (a second backward without retain_graph).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x * x
+        >>> cr.autograd.backward(y, gradient=cr.tensor([1.0, 0.5]))   # dL/dx = 2x * gradient
+        >>> x.grad
+        tensor([2., 2.])
     """
     _refresh_views((tensor,))
     if not tensor._rg:
@@ -48,7 +70,37 @@ def backward(tensor: Tensor, gradient=None, retain_graph=None, create_graph=Fals
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
          materialize_grads=False):
-    """Gradients of `outputs` with respect to `inputs`, returned (not accumulated into `.grad`)."""
+    """Gradients of `outputs` with respect to `inputs`, returned (not accumulated into `.grad`).
+
+    Args:
+        outputs: a Tensor or a sequence of Tensors to differentiate.
+        inputs: a Tensor or a sequence of Tensors that require grad (leaves or intermediate results).
+        grad_outputs: dL/d(output) per output, each of its output's shape (default None: ones, for outputs of
+            one element).
+        retain_graph: keep the graph for another backward (default: the value of create_graph).
+        create_graph: record the backward pass, so that the returned gradients can be differentiated again
+            (second derivatives; default False).
+        allow_unused: return None for an input the outputs do not depend on instead of raising (default None:
+            raise).
+        materialize_grads: return zeros instead of None for unused inputs (default False).
+
+    Returns:
+        A tuple with one gradient per input, each of its input's shape and dtype (or None, see allow_unused).
+
+    Raises:
+        RuntimeError: an output or an input does not require grad; an input was not used (allow_unused off).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+        >>> (g,) = cr.autograd.grad((x ** 3).sum(), x, create_graph=True)   # dy/dx = 3x^2
+        >>> g
+        tensor([ 3., 12.], grad_fn=<MulBackward0>)
+        >>> cr.autograd.grad(g.sum(), x)                                    # d2y/dx2 = 6x
+        (tensor([ 6., 12.]),)
+        >>> x.grad is None                                                  # nothing was accumulated
+        True
+    """
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)

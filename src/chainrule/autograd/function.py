@@ -28,7 +28,39 @@ USER = "user"  # Function._ctx_attrs of a user Function's node
 
 
 class Function:
-    """Base class for differentiable operations: subclass with static `forward(ctx, ...)` and `backward(ctx, ...)`."""
+    """Base class for differentiable operations: subclass with static `forward(ctx, ...)` and
+    `backward(ctx, ...)`.
+
+    `forward(ctx, *args)` computes the outputs from the inputs (Tensors and any other arguments) and may keep
+    what backward needs with `ctx.save_for_backward(...)`. `backward(ctx, *grad_outputs)` receives one
+    gradient per output (dL/d(output), the output's shape and dtype) and returns one gradient per forward
+    argument (None for an argument that needs none). Call the Function with `Cls.apply(*args)`, never by
+    instantiating it: the instance is the graph node (the outputs' `grad_fn`) and the `ctx` that both methods
+    receive.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> class Cube(cr.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad_output):
+        ...         x, = ctx.saved_tensors
+        ...         return grad_output * 3 * x ** 2      # dL/dx = g * 3x^2
+        >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = Cube.apply(x)
+        >>> y
+        tensor([1., 8.], grad_fn=<CubeBackward...>)
+        >>> y.grad_fn.next_functions
+        ((tensor([1., 2.], requires_grad=True), 0),)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([ 3., 12.])
+        >>> cr.autograd.gradcheck(Cube.apply, (cr.tensor([0.5, -1.5], dtype=cr.float64, requires_grad=True),))
+        True
+    """
 
     # Class-level defaults, so a node only pays for what it uses.
     saved = ()
@@ -63,37 +95,161 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """The op's outputs (a Tensor or a tuple of Tensors); subclasses define it (see the class example).
+
+        Args:
+            ctx: the node being built: keep what backward needs on it (`ctx.save_for_backward`, attributes).
+            *args: the inputs, as given to `apply` (Tensors and any other values).
+
+        Raises:
+            NotImplementedError: the subclass did not define forward.
+        """
         raise NotImplementedError("a Function subclass must define forward(ctx, *args)")  # abstract
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """The gradients of the inputs from those of the outputs; subclasses define it (see the class
+        example).
+
+        Args:
+            ctx: the node forward filled (`ctx.saved_tensors`, `ctx.needs_input_grad`, its attributes).
+            *grad_outputs: dL/d(output) for each output, each of its output's shape and dtype (zeros for an
+                output that got no gradient, or None after `ctx.set_materialize_grads(False)`).
+
+        Returns:
+            One gradient per argument of forward (a Tensor of that input's shape, or None), or a single Tensor
+            when forward took one argument.
+
+        Raises:
+            NotImplementedError: the subclass did not define backward.
+        """
         raise NotImplementedError("a Function subclass must define backward(ctx, *grad_outputs)")  # abstract
 
     # ---- the ctx API ------------------------------------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
-        """Keep tensors (or arrays, in built-in ops) for backward; in-place edits to them are caught."""
+        """Keep tensors (or arrays, in built-in ops) for backward; in-place edits to them are caught.
+
+        Args:
+            *tensors: the tensors backward reads back, in order, from `ctx.saved_tensors` (None allowed).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> class Square(cr.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x * x
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         x, = ctx.saved_tensors
+            ...         return 2 * x * g                 # dL/dx = 2x g
+            >>> x = cr.tensor(3.0, requires_grad=True)
+            >>> Square.apply(x).backward()
+            >>> x.grad
+            tensor(6.)
+        """
         self.saved = tensors
 
     @property
     def saved_tensors(self) -> tuple:
+        """The tuple given to `save_for_backward`, for backward to read (see `save_for_backward`'s example).
+
+        Raises:
+            RuntimeError: the graph was already freed by a backward without `retain_graph=True` (PyTorch's
+                "Trying to backward through the graph a second time" message).
+        """
         if self.saved is FREED:
             raise RuntimeError(_freed_message(self))
         return self.saved
 
     def mark_non_differentiable(self, *outputs) -> None:
-        """Outputs that get no gradient (e.g. indices)."""
+        """Outputs that get no gradient (e.g. indices): they come out with `requires_grad=False`.
+
+        Args:
+            *outputs: tensors returned by this forward.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> class Sort(cr.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         values, idx = x.sort()
+            ...         ctx.mark_non_differentiable(idx)
+            ...         ctx.save_for_backward(idx)
+            ...         return values, idx
+            ...     @staticmethod
+            ...     def backward(ctx, g_values, g_idx):
+            ...         idx, = ctx.saved_tensors
+            ...         grad = cr.zeros_like(g_values)
+            ...         grad[idx] = g_values                 # each value's gradient goes back to its place
+            ...         return grad
+            >>> x = cr.tensor([3.0, 1.0, 2.0], requires_grad=True)
+            >>> values, idx = Sort.apply(x)
+            >>> idx, idx.requires_grad
+            (tensor([1, 2, 0]), False)
+            >>> (values * cr.tensor([1.0, 2.0, 3.0])).sum().backward()
+            >>> x.grad
+            tensor([3., 1., 2.])
+        """
         self._non_diff = tuple(id(o) for o in outputs)
 
     def set_materialize_grads(self, value: bool) -> None:
-        """Whether backward sees zeros (True, default) or None for outputs that got no gradient."""
+        """Whether backward sees zeros (True, default) or None for outputs that got no gradient.
+
+        Args:
+            value: True: an unused output's gradient arrives as zeros of its shape; False: as None.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> class Pair(cr.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.set_materialize_grads(False)
+            ...         return 2 * x, 3 * x
+            ...     @staticmethod
+            ...     def backward(ctx, g2, g3):
+            ...         print("g3 is", g3)
+            ...         return 2 * g2 + (0 if g3 is None else 3 * g3)
+            >>> x = cr.tensor([1.0], requires_grad=True)
+            >>> a, b = Pair.apply(x)
+            >>> a.sum().backward()
+            g3 is None
+            >>> x.grad
+            tensor([2.])
+        """
         self._materialize = bool(value)
 
     def mark_dirty(self, *tensors) -> None:
-        """Accepted for PyTorch compatibility; in-place outputs are handled by version counters."""
+        """Accepted for PyTorch compatibility; in-place outputs are handled by version counters.
+
+        Args:
+            *tensors: inputs that forward modified in place (nothing is recorded).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> class AddOne_(cr.autograd.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.mark_dirty(x)
+            ...         return x.add_(1)
+            ...     @staticmethod
+            ...     def backward(ctx, g):
+            ...         return g                              # dL/dx = g
+            >>> x = cr.tensor([1.0, 2.0])
+            >>> AddOne_.apply(x)
+            tensor([2., 3.])
+        """
 
     # ---- the node API -----------------------------------------------------------------------------------
     def name(self) -> str:
-        """PyTorch's name of this node: 'MulBackward0', 'NllLossBackward0'; a user Function's 'CubeBackward'."""
+        """PyTorch's name of this node: 'MulBackward0', 'NllLossBackward0'; a user Function's 'CubeBackward'.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> (x * 2).grad_fn.name()
+            'MulBackward0'
+        """
         return self.node_name
 
     def __repr__(self) -> str:
@@ -101,7 +257,20 @@ class Function:
 
     @property
     def next_functions(self) -> tuple:
-        """((node, output_index) | (AccumulateGrad-like leaf, 0) | (None, 0)) per input, as in PyTorch."""
+        """((node, output_index) | (AccumulateGrad-like leaf, 0) | (None, 0)) per input, as in PyTorch.
+
+        A leaf that requires grad appears as the leaf tensor itself (PyTorch shows an AccumulateGrad node); an
+        input that needs no gradient as (None, 0). Walking these pairs from `loss.grad_fn` visits the graph.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+            >>> y = (x * 2).sum()
+            >>> y.grad_fn.name(), y.grad_fn.next_functions[0][0].name()
+            ('SumBackward0', 'MulBackward0')
+            >>> y.grad_fn.next_functions[0][0].next_functions
+            ((tensor([1., 2.], requires_grad=True), 0), (None, 0))
+        """
         out = []
         for e in self.next:
             if type(e) is tuple:
@@ -118,7 +287,16 @@ class Function:
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        """Run forward; when grad is needed, record the node and connect the outputs to it."""
+        """Run forward; when grad is needed, record the node and connect the outputs to it.
+
+        Args:
+            *args: forward's arguments after ctx (Tensors get gradients; other values are passed through).
+            **kwargs: forward's keyword arguments (they get no gradient).
+
+        Returns:
+            What forward returns; its Tensors have this node as `grad_fn` when an input requires grad and grad
+            mode is on (see the class example).
+        """
         need = False
         _refresh_views(args)
         if _state.enabled:
@@ -396,7 +574,28 @@ def _freed_message(node) -> str:
 
 
 def once_differentiable(fn):
-    """Decorator for a Function's backward that cannot itself be differentiated (raises under create_graph)."""
+    """Decorator for a Function's backward that cannot itself be differentiated (raises under create_graph).
+
+    Args:
+        fn: the backward staticmethod's function.
+
+    Returns:
+        fn, marked: a backward with `create_graph=True` through this node raises RuntimeError.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> class Double(cr.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return 2 * x
+        ...     @staticmethod
+        ...     @cr.autograd.once_differentiable
+        ...     def backward(ctx, g):
+        ...         return 2 * g
+        >>> x = cr.tensor([1.0], requires_grad=True)
+        >>> cr.autograd.grad(Double.apply(x).sum(), x)
+        (tensor([2.]),)
+    """
     fn._once_differentiable = True
     return fn
 

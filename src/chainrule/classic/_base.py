@@ -8,7 +8,18 @@ LABEL_CONVENTIONS = ((-1, 1), (0, 1))
 
 
 class ConvergenceWarning(UserWarning):
-    """A learning rule stopped at its epoch limit (or blew up) before it converged."""
+    """A learning rule stopped at its epoch limit (or blew up) before it converged.
+
+    Examples:
+        >>> import warnings
+        >>> from chainrule.classic import ConvergenceWarning, Perceptron
+        >>> X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, -1]         # XOR: not linearly separable
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     _ = Perceptron(max_epochs=5).fit(X, y)
+        >>> caught[0].category is ConvergenceWarning
+        True
+    """
 
 
 def as_array(X) -> np.ndarray:

@@ -62,12 +62,25 @@ class Adaline(_LinearNeuron):
 
     @property
     def threshold(self) -> float:
-        """The midpoint of the two labels: 0 for (-1, 1), 0.5 for (0, 1)."""
+        """The midpoint of the two labels: 0 for (-1, 1), 0.5 for (0, 1).
+
+        Examples:
+            >>> from chainrule.classic import Adaline
+            >>> Adaline().threshold, Adaline(labels=(0, 1)).threshold
+            (0.0, 0.5)
+        """
         return (self.labels[0] + self.labels[1]) / 2
 
     @property
     def cost_(self) -> list[float]:
-        """The textbook cost E = MSE / 2 after each epoch (errors_ holds the MSE)."""
+        """The textbook cost E = MSE / 2 after each epoch (errors_ holds the MSE).
+
+        Examples:
+            >>> from chainrule.classic import Adaline
+            >>> a = Adaline(lr=0.1, epochs=3, mode="batch").fit([[1.0], [-1.0]], [1, -1])
+            >>> [round(e, 4) for e in a.errors_], [round(c, 4) for c in a.cost_]
+            ([0.81, 0.6561, 0.5314], [0.405, 0.3281, 0.2657])
+        """
         return [e / 2 for e in self.errors_]
 
     def _update(self, x: np.ndarray, t: float) -> float:
@@ -92,7 +105,25 @@ class Adaline(_LinearNeuron):
         self.b_ += self.lr * err.mean()  # dE/db = -mean(t - z)
 
     def fit(self, X, y) -> Adaline:
-        """`epochs` passes of LMS from w_init; errors_[k] is the training MSE after epoch k."""
+        """`epochs` passes of LMS from w_init; errors_[k] is the training MSE after epoch k.
+
+        Args:
+            X: the inputs, (n_samples, n_features) (an array-like or a Tensor).
+            y: the labels, (n_samples,), in the label convention.
+
+        Returns:
+            self, fitted (w_, b_, errors_, n_epochs_).
+
+        Raises:
+            ValueError: labels outside the convention, or X and y of different lengths.
+
+        Examples:
+            >>> from chainrule.classic import Adaline
+            >>> X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, -1, -1, 1]         # AND
+            >>> a = Adaline(lr=0.1, epochs=50, mode="batch").fit(X, y)
+            >>> a.predict(X).tolist()
+            [-1, -1, -1, 1]
+        """
         X = self._inputs(X)
         y = self._targets(y, len(X))
         self._reset(X.shape[1])

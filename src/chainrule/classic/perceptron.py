@@ -64,7 +64,22 @@ class Perceptron(_LinearNeuron):
         return True
 
     def step(self, x, t) -> bool:
-        """One perceptron-rule update on one sample x (n_features,) with label t; True if it was a mistake."""
+        """One perceptron-rule update on one sample x (n_features,) with label t; True if it was a mistake.
+
+        Args:
+            x: one sample, (n_features,).
+            t: its label, in the label convention.
+
+        Examples:
+            >>> from chainrule.classic import Perceptron
+            >>> p = Perceptron(lr=1.0)
+            >>> p.step([1.0, 2.0], 1)        # w = 0 predicts +1 (z = 0 >= 0): no mistake, no update
+            False
+            >>> p.step([1.0, 2.0], -1)       # a mistake: w <- w + lr (t - y) x = -2 x
+            True
+            >>> p.w_.tolist(), float(p.b_)
+            ([-2.0, -4.0], -2.0)
+        """
         x = self._inputs(x, ndim=1)
         (t,) = self._targets([t])
         if self.w_ is None:

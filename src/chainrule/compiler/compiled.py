@@ -24,7 +24,30 @@ _EAGER = "eager"
 
 
 class CompiledFunction:
-    """fn recorded once per guard key and replayed after; call it as fn. See `chainrule.compile`."""
+    """fn recorded once per guard key and replayed after; call it as fn. See `chainrule.compile`.
+
+    Args:
+        fn: the function to compile.
+        cache_size: the most guard keys (argument shapes, dtypes, ...) whose recordings are kept (default 8).
+        disable: always run fn eagerly (default False).
+
+    Attributes:
+        stats: {"records": ..., "replays": ..., "eager": ...}: how the calls ran.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> def f(a, b):
+        ...     return (a * b).sum()
+        >>> compiled = cr.compile(f)
+        >>> type(compiled).__name__
+        'CompiledFunction'
+        >>> compiled(cr.ones(3), cr.full((3,), 2.0))        # the first call records
+        tensor(6.)
+        >>> compiled(cr.ones(3), cr.full((3,), 3.0))        # the next ones replay the recording
+        tensor(9.)
+        >>> compiled.stats
+        {'records': 1, 'replays': 1, 'eager': 0}
+    """
 
     def __init__(self, fn, cache_size: int = 8, disable: bool = False):
         functools.update_wrapper(self, fn)
@@ -102,13 +125,40 @@ class CompiledFunction:
             self.cache.popitem(last=False)
 
     def explain(self, file=None) -> str:
-        """Print (to `file`, default stdout) and return the last plan: its ops, buffers and bytes, what fused."""
+        """Print (to `file`, default stdout) and return the last plan: its ops, buffers and bytes, what fused.
+
+        Args:
+            file: a text stream to print to (default None: stdout).
+
+        Returns:
+            The printed text.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> step = cr.compile(lambda a: (a * a).sum())
+            >>> _ = step(cr.ones(3))
+            >>> _ = step.explain()
+            chainrule.compile plan of <lambda>: 1 recorded, 0 replayed, 0 eager calls
+            steps (2):
+              forward   [0] Mul (generic) -> (3,) float32 ...
+              forward   [1] Sum (generic) -> () float32 ...
+            buffers (0, 0 bytes, allocated once):
+            fused: nothing
+        """
         from .explain import explain
 
         return explain(self, file)
 
     def graph_dot(self) -> str:
-        """The last plan as Graphviz DOT text (what `chainrule.viz.draw_graph(compiled_fn)` draws)."""
+        """The last plan as Graphviz DOT text (what `chainrule.viz.draw_graph(compiled_fn)` draws).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> step = cr.compile(lambda a: (a * a).sum())
+            >>> _ = step(cr.ones(3))
+            >>> step.graph_dot().splitlines()[0]
+            'digraph plan {'
+        """
         from .explain import plan_dot
 
         return plan_dot(self)

@@ -71,6 +71,7 @@ class Linear:
         if relu_k is not None:
             env.V[relu_k] = self.buf
         self.env, self.k, self.relu_k, self.xs, self.w, self.b, self.nig = env, k, relu_k, x_slot, w, b, nig
+        self.reads = [x_slot]  # value slots its forward and backward read (the plan's liveness)
         self.x_sink = sink(env, x_target) if nig[0] else None
         self.w_view, self.w_wrap = param_grad(w, w_view)
         self.b_view, self.b_wrap = param_grad(b, b_view) if b is not None else (None, None)
@@ -145,6 +146,7 @@ class CrossEntropy:
         self.buffers = [(f"cross_entropy{k}.{name}", getattr(self, name))
                         for name in ("z", "p", "gx", "mx", "lse", "zt", "loss", "idx")]
         self.env, self.k, self.xs, self.ts, self.reduction, self.n = env, k, x_slot, t_slot, reduction, n
+        self.reads = [x_slot, t_slot]  # value slots its forward reads (the plan's liveness)
         self.x_sink = sink(env, x_target)
 
     def forward(self):

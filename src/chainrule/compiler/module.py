@@ -13,7 +13,27 @@ from .compiled import CompiledFunction
 
 
 class CompiledModule(Module):
-    """`model` with its calls compiled; attributes not found here are looked up on the original module."""
+    """`model` with its calls compiled; attributes not found here are looked up on the original module.
+
+    Args:
+        model: the Module to compile (kept as `_orig_mod`; its parameters are shared, not copied).
+        disable: always run the module eagerly (default False).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> model = cr.nn.Linear(3, 2)
+        >>> compiled = cr.compile(model)
+        >>> type(compiled).__name__, compiled.in_features           # attributes come from the model
+        ('CompiledModule', 3)
+        >>> x = cr.ones(4, 3)
+        >>> bool((compiled(x) == model(x)).all())
+        True
+        >>> compiled.forward(x).shape                              # replayed (calling it is the same)
+        chainrule.Size([4, 2])
+        >>> _ = compiled.explain()
+        chainrule.compile plan of Module.__call__: 1 recorded, 1 replayed, 0 eager calls
+        ...
+    """
 
     def __init__(self, model: Module, disable: bool = False):
         super().__init__()
@@ -21,6 +41,7 @@ class CompiledModule(Module):
         object.__setattr__(self, "_compiled", CompiledFunction(model.__call__, disable=disable))
 
     def forward(self, *args, **kwargs):
+        """The model's call, recorded once per guard key and replayed after (see the class example)."""
         return self._compiled(*args, **kwargs)
 
     def __getattr__(self, name: str):

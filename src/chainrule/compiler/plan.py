@@ -52,12 +52,15 @@ class Plan:
         self.kernels: dict = {}  # entry -> fused kernel object
         self.grad_views = _grad_views(tape)
         self.arg_ids = {id(a) for a in flat_args if type(a) is Tensor}
+        self.reads: dict = {}  # step index -> the value slots that step reads (for `_release_dead`)
         self._build(flat_args)
         if node:
             root = tape.result.index
             self.lines.append(("backward", f"(when the caller's backward reaches the result [{root}])"))
             self._backward_from(root, self.bsteps)
             self.env.R.extend([None] * len(self.node_inputs))
+        else:
+            self._release_dead()
         for i, s in self.arg_slots + self.array_slots:
             V[s] = None  # do not keep the first call's arrays alive
 
@@ -112,6 +115,7 @@ class Plan:
                     tpos.append((p, s))
             else:
                 template.append(a)
+        self.reads[len(self.steps)] = [s for _, s in tpos]
         self.steps.append(forward_step(self.env, k, e.cls, template, tpos, e.nig))
         self.lines.append(("forward", f"[{k}] {e.cls.__name__} (generic) -> {_fmt(e.shape, e.dtype)}  {e.where}"))
         del V
@@ -123,6 +127,7 @@ class Plan:
             self.bufslots.add(j)
         self.bufslots.add(k)
         self.buffers += kern.buffers
+        self.reads[len(self.steps)] = kern.reads
         self.steps.append(kern.forward())
         self.lines.append(("forward", f"[{k}] {what} -> {_fmt(e.shape, e.dtype)}  {e.where}"))
 
@@ -209,6 +214,8 @@ class Plan:
             if kern is not None:
                 if getattr(kern, "relu_k", None) not in (None, j):
                     continue  # a Linear fused with the ReLU after it: their backward runs at the ReLU
+                if steps is self.steps:
+                    self.reads[len(steps)] = kern.reads
                 steps.append(kern.backward())
                 self.lines.append(("backward", f"[{j}] {type(kern).__name__} backward (fused kernel)"))
                 continue
@@ -221,6 +228,33 @@ class Plan:
                 targets.append((p, tgt[0], tgt[1], shape, dt))
             steps.append(backward_step(self.env, j, f.cls, targets))
             self.lines.append(("backward", f"[{j}] {f.cls.__name__} backward (generic)"))
+
+    def _release_dead(self) -> None:
+        """Drop each op's value from its slot after the last step that reads it, as eager mode drops a tensor
+        nobody holds: a replay then keeps no more forward values alive than the eager step (the peak memory).
+
+        Only values a generic op writes anew on every replay are released: plan buffers stay (their slot is set
+        once), and so do the step's result, the arguments and the values of library calls (read at the end or
+        held elsewhere anyway). Saved arrays live in the ops' contexts until their backward, as in eager mode.
+        """
+        keep = set(self.bufslots) | {r.index for r in _result_refs(self.tape.result) if r.kind in ("op", "det")}
+        generic = {k for k, e in enumerate(self.tape.entries) if isinstance(e, OpRecord)} - keep
+        last: dict = {}
+        for i in sorted(self.reads):
+            for s in self.reads[i]:
+                last[s] = i
+        dead: dict = {}
+        for s, i in last.items():
+            if s in generic:
+                dead.setdefault(i, []).append(s)
+        if not dead:
+            return
+        V, steps = self.env.V, []
+        for i, f in enumerate(self.steps):
+            steps.append(f)
+            if i in dead:
+                steps.append(_releaser(V, tuple(dead[i])))
+        self.steps = steps
 
     def _call(self, k: int, e: CallRecord) -> None:
         for a in list(e.args) + list(e.kwargs.values()):
@@ -242,6 +276,14 @@ class Plan:
                 V[k] = r._data
 
         self.steps.append(run)
+
+
+def _releaser(V: list, slots: tuple):
+    """A step setting the given value slots to None (their last reader has run)."""
+    def run():
+        for s in slots:
+            V[s] = None
+    return run
 
 
 def tape_ext(tape: Tape, r: Ref) -> Tensor:

@@ -15,6 +15,7 @@ import contextlib
 import os
 import sys
 import threading
+import weakref
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class Recorder:
         self.why: str | None = None
         self.depth = 0  # > 0 inside a recorded call: what it does inside is the call's own business
         self.refs: dict = {}  # id(tensor) -> Ref
-        self.keep: list = []  # every tensor seen, kept alive so that ids stay unique while recording
+        self.alive: dict = {}  # id(tensor) -> weakref whose callback forgets that id when the tensor dies
         self.created: set = set()  # ids of tensors made during the recording other than by ops
         self.arrays: dict = {}  # id(ndarray argument) -> its index: from_numpy(arg) inside the step names it
         for i, a in enumerate(flat_args):
@@ -55,8 +56,20 @@ class Recorder:
 
     def _name(self, t: Tensor, r: Ref) -> Ref:
         self.refs[id(t)] = r
-        self.keep.append(t)
+        self._watch(t)
         return r
+
+    def _watch(self, t: Tensor) -> None:
+        """Forget t's id when t dies (a later tensor may get the same id). Not keeping every tensor alive lets
+        the recorded step free its intermediates as eager mode does: its peak memory stays eager's."""
+        key = id(t)
+        if key not in self.alive:
+            self.alive[key] = weakref.ref(t, lambda _, key=key: self._forget(key))
+
+    def _forget(self, key: int) -> None:
+        self.alive.pop(key, None)
+        self.refs.pop(key, None)
+        self.created.discard(key)
 
     def fail(self, why: str) -> None:
         if self.why is None:
@@ -151,7 +164,7 @@ class Recorder:
 
     def created_tensor(self, t: Tensor) -> None:
         self.created.add(id(t))
-        self.keep.append(t)
+        self._watch(t)
 
 
 def _is_iterator(a) -> bool:

@@ -19,6 +19,18 @@ class ReduceOp(enum.Enum):
     """How all_reduce / reduce / reduce_scatter combine the ranks' values (PyTorch's names).
 
     AVG is SUM followed by a division by the group size (floating dtypes only; MPI has no AVG).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> t = cr.tensor([2.0, 8.0])
+        >>> dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        >>> t
+        tensor([2., 8.])
+        >>> [op.name for op in dist.ReduceOp][:5]
+        ['SUM', 'AVG', 'PRODUCT', 'MIN', 'MAX']
+        >>> dist.destroy_process_group()
     """
 
     SUM = "sum"

@@ -49,13 +49,31 @@ def _check_len(who: str, seq, n: int, name: str) -> list:
 
 
 def barrier(group=None, async_op: bool = False, device_ids=None):
-    """Wait until every rank of the group has reached this call."""
+    """Wait until every rank of the group has reached this call.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> dist.barrier()
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "barrier")
     return _run([g.comm.Ibarrier()], g, "barrier", None, async_op)
 
 
 def all_reduce(tensor, op: ReduceOp = ReduceOp.SUM, group=None, async_op: bool = False):
-    """In place: every rank's `tensor` becomes the reduction (SUM, AVG, PRODUCT, MIN, MAX, ...) over ranks."""
+    """In place: every rank's `tensor` becomes the reduction (SUM, AVG, PRODUCT, MIN, MAX, ...) over ranks.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> grad = cr.tensor([0.5, -1.0]) * (dist.get_rank() + 1)     # rank r holds (r + 1) * [0.5, -1]
+        >>> dist.all_reduce(grad, op=dist.ReduceOp.SUM)               # with 2 ranks: [1.5, -3.0]
+        >>> grad
+        tensor([ 0.5000, -1.0000])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "all_reduce")
     a, back = contiguous(tensor, "all_reduce")
     req = g.comm.Iallreduce(mpi().IN_PLACE, spec(a), op=mpi_op(op, a.dtype, "all_reduce"))
@@ -64,7 +82,18 @@ def all_reduce(tensor, op: ReduceOp = ReduceOp.SUM, group=None, async_op: bool =
 
 
 def reduce(tensor, dst: int, op: ReduceOp = ReduceOp.SUM, group=None, async_op: bool = False):
-    """The reduction over ranks lands in `tensor` on rank `dst`; other ranks' tensors are left unchanged."""
+    """The reduction over ranks lands in `tensor` on rank `dst`; other ranks' tensors are left unchanged.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> t = cr.tensor([float(dist.get_rank())])
+        >>> dist.reduce(t, dst=0)                     # rank 0 gets 0 + 1 + ... + (N - 1)
+        >>> t
+        tensor([0.])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "reduce")
     root = g.group_rank(dst, "reduce")
     a, back = contiguous(tensor, "reduce")
@@ -79,7 +108,18 @@ def reduce(tensor, dst: int, op: ReduceOp = ReduceOp.SUM, group=None, async_op: 
 
 
 def broadcast(tensor, src: int, group=None, async_op: bool = False):
-    """Every rank's `tensor` becomes rank `src`'s (same shape and dtype on every rank)."""
+    """Every rank's `tensor` becomes rank `src`'s (same shape and dtype on every rank).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> weights = cr.tensor([0.1, 0.2]) if dist.get_rank() == 0 else cr.zeros(2)
+        >>> dist.broadcast(weights, src=0)            # every rank starts from rank 0's weights
+        >>> weights
+        tensor([0.1000, 0.2000])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "broadcast")
     root = g.group_rank(src, "broadcast")
     mine = g.rank() == root
@@ -90,7 +130,19 @@ def broadcast(tensor, src: int, group=None, async_op: bool = False):
 
 
 def all_gather(tensor_list, tensor, group=None, async_op: bool = False):
-    """tensor_list[i] becomes rank i's `tensor`; sizes may differ between ranks (tensor_list says which)."""
+    """tensor_list[i] becomes rank i's `tensor`; sizes may differ between ranks (tensor_list says which).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> n = dist.get_world_size()
+        >>> parts = [cr.zeros(2) for _ in range(n)]
+        >>> dist.all_gather(parts, cr.tensor([1.0, 2.0]) + dist.get_rank())
+        >>> parts
+        [tensor([1., 2.])]
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "all_gather")
     outs = _check_len("all_gather", tensor_list, g.size(), "tensor_list")
     a, _ = contiguous(tensor, "all_gather", writable=False)
@@ -119,7 +171,18 @@ def _scatter_into(outs, recv: np.ndarray, counts: list[int]):
 
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op: bool = False):
     """output_tensor (world_size * input's numel elements, e.g. (world * n, ...) or (world, n, ...)) gets the
-    ranks' inputs concatenated in rank order."""
+    ranks' inputs concatenated in rank order.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> out = cr.zeros(dist.get_world_size(), 3)
+        >>> dist.all_gather_into_tensor(out, cr.arange(3.0))
+        >>> out
+        tensor([[0., 1., 2.]])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "all_gather_into_tensor")
     a, _ = contiguous(input_tensor, "all_gather_into_tensor", "input_tensor", writable=False)
     o, back = contiguous(output_tensor, "all_gather_into_tensor", "output_tensor")
@@ -132,7 +195,19 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op: bo
 
 
 def reduce_scatter(output, input_list, op: ReduceOp = ReduceOp.SUM, group=None, async_op: bool = False):
-    """Rank i's `output` becomes the reduction over ranks of their input_list[i] (sizes may differ by i)."""
+    """Rank i's `output` becomes the reduction over ranks of their input_list[i] (sizes may differ by i).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> n = dist.get_world_size()
+        >>> out = cr.zeros(2)
+        >>> dist.reduce_scatter(out, [cr.tensor([1.0, 2.0]) * (i + 1) for i in range(n)])
+        >>> out
+        tensor([1., 2.])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "reduce_scatter")
     ins = _check_len("reduce_scatter", input_list, g.size(), "input_list")
     o, back = contiguous(output, "reduce_scatter", "output")
@@ -148,7 +223,19 @@ def reduce_scatter(output, input_list, op: ReduceOp = ReduceOp.SUM, group=None, 
 
 
 def reduce_scatter_tensor(output, input, op: ReduceOp = ReduceOp.SUM, group=None, async_op: bool = False):
-    """input holds world_size equal chunks (along dim 0); rank i's `output` becomes the reduction of chunk i."""
+    """input holds world_size equal chunks (along dim 0); rank i's `output` becomes the reduction of chunk i.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> n = dist.get_world_size()
+        >>> out = cr.zeros(2)
+        >>> dist.reduce_scatter_tensor(out, cr.arange(2.0 * n))
+        >>> out
+        tensor([0., 1.])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "reduce_scatter_tensor")
     a, _ = contiguous(input, "reduce_scatter_tensor", "input", writable=False)
     o, back = contiguous(output, "reduce_scatter_tensor", "output")
@@ -161,7 +248,19 @@ def reduce_scatter_tensor(output, input, op: ReduceOp = ReduceOp.SUM, group=None
 
 
 def gather(tensor, gather_list=None, dst: int = 0, group=None, async_op: bool = False):
-    """On rank `dst`, gather_list[i] becomes rank i's `tensor` (sizes may differ); others pass no list."""
+    """On rank `dst`, gather_list[i] becomes rank i's `tensor` (sizes may differ); others pass no list.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> rank, n = dist.get_rank(), dist.get_world_size()
+        >>> gathered = [cr.zeros(1) for _ in range(n)] if rank == 0 else None
+        >>> dist.gather(cr.tensor([10.0 + rank]), gathered, dst=0)
+        >>> gathered
+        [tensor([10.])]
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "gather")
     root = g.group_rank(dst, "gather")
     a, _ = contiguous(tensor, "gather", writable=False)
@@ -180,7 +279,20 @@ def gather(tensor, gather_list=None, dst: int = 0, group=None, async_op: bool = 
 
 
 def scatter(tensor, scatter_list=None, src: int = 0, group=None, async_op: bool = False):
-    """Rank i's `tensor` becomes scatter_list[i] of rank `src` (sizes may differ); others pass no list."""
+    """Rank i's `tensor` becomes scatter_list[i] of rank `src` (sizes may differ); others pass no list.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> rank, n = dist.get_rank(), dist.get_world_size()
+        >>> chunks = [cr.full((2,), float(i)) for i in range(n)] if rank == 0 else None
+        >>> mine = cr.zeros(2)
+        >>> dist.scatter(mine, chunks, src=0)           # rank i gets [i, i]
+        >>> mine
+        tensor([0., 0.])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "scatter")
     root = g.group_rank(src, "scatter")
     o, back = contiguous(tensor, "scatter")
@@ -202,26 +314,84 @@ def scatter(tensor, scatter_list=None, src: int = 0, group=None, async_op: bool 
 
 
 def send(tensor, dst: int, group=None, tag: int = 0) -> None:
-    """Send `tensor` to rank `dst` (returns when the buffer may be reused)."""
+    """Send `tensor` to rank `dst` (returns when the buffer may be reused).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> rank, n = dist.get_rank(), dist.get_world_size()
+        >>> inbox = cr.zeros(2)
+        >>> pending = dist.irecv(inbox, src=(rank - 1) % n)      # a ring: receive from the left neighbour ...
+        >>> dist.send(cr.tensor([1.0, 2.0]) * (rank + 1), dst=(rank + 1) % n)   # ... send to the right one
+        >>> _ = pending.wait()
+        >>> inbox
+        tensor([1., 2.])
+        >>> dist.destroy_process_group()
+    """
     isend(tensor, dst, group, tag).wait()
 
 
 def isend(tensor, dst: int, group=None, tag: int = 0) -> Work:
-    """Start sending `tensor` to rank `dst`; don't edit the tensor until the Work's wait() returns."""
+    """Start sending `tensor` to rank `dst`; don't edit the tensor until the Work's wait() returns.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> rank, n = dist.get_rank(), dist.get_world_size()
+        >>> out = dist.isend(cr.tensor([float(rank)]), dst=(rank + 1) % n)
+        >>> got = cr.zeros(1)
+        >>> dist.recv(got, src=(rank - 1) % n)
+        0
+        >>> _ = out.wait()
+        >>> got
+        tensor([0.])
+        >>> dist.destroy_process_group()
+    """
     g = resolve(group, "isend")
     a, _ = contiguous(tensor, "isend", writable=False)
     return Work([g.comm.Isend(spec(a), dest=g.group_rank(dst, "isend"), tag=tag)], g, f"send to rank {dst}")
 
 
 def recv(tensor, src: int | None = None, group=None, tag: int = 0) -> int:
-    """Receive into `tensor` from rank `src` (any rank when None); returns the sender's rank."""
+    """Receive into `tensor` from rank `src` (any rank when None); returns the sender's rank.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> rank, n = dist.get_rank(), dist.get_world_size()
+        >>> out = dist.isend(cr.tensor([7.0]), dst=(rank + 1) % n)
+        >>> got = cr.zeros(1)
+        >>> dist.recv(got)                              # from any rank: returns who sent it
+        0
+        >>> _ = out.wait()
+        >>> got
+        tensor([7.])
+        >>> dist.destroy_process_group()
+    """
     w = irecv(tensor, src, group, tag)
     w.wait()
     return w.source
 
 
 def irecv(tensor, src: int | None = None, group=None, tag: int = 0) -> Work:
-    """Start receiving into `tensor` from rank `src` (any when None); the Work's `.source` is the sender."""
+    """Start receiving into `tensor` from rank `src` (any when None); the Work's `.source` is the sender.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> rank, n = dist.get_rank(), dist.get_world_size()
+        >>> got = cr.zeros(1)
+        >>> work = dist.irecv(got)
+        >>> dist.send(cr.tensor([3.0]), dst=(rank + 1) % n)
+        >>> _ = work.wait()
+        >>> work.source, got
+        (0, tensor([3.]))
+        >>> dist.destroy_process_group()
+    """
     MPI = mpi()
     g = resolve(group, "irecv")
     o, back = contiguous(tensor, "irecv")

@@ -18,15 +18,44 @@ _INSTALL = (
 
 
 class DistError(RuntimeError):
-    """An error of the distributed layer (PyTorch's torch.distributed.DistError)."""
+    """An error of the distributed layer (PyTorch's torch.distributed.DistError).
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> issubclass(dist.DistError, RuntimeError), issubclass(dist.DistBackendError, dist.DistError)
+        (True, True)
+    """
 
 
 class DistBackendError(DistError):
-    """MPI reported a failure, or a peer stopped answering within the group's timeout."""
+    """MPI reported a failure, or a peer stopped answering within the group's timeout.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> try:
+        ...     raise dist.DistBackendError("rank 1 did not answer within 30 s")
+        ... except dist.DistError as e:
+        ...     print(type(e).__name__, e)
+        DistBackendError rank 1 did not answer within 30 s
+    """
 
 
 class ProcessGroup:
-    """A set of ranks that run collectives together: an MPI communicator (`comm`) and its timeout in seconds."""
+    """A set of ranks that run collectives together: an MPI communicator (`comm`) and its timeout in seconds.
+
+    Args:
+        comm: the MPI communicator.
+        timeout: seconds a collective may wait before the job is aborted.
+        world_ranks: the global ranks of the members, in group-rank order.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()                 # in each process `mpirun -n N python train.py` starts
+        >>> group = dist.group.WORLD
+        >>> group.rank(), group.size(), group.group_rank(0, "example")
+        (0, 1, 0)
+        >>> dist.destroy_process_group()
+    """
 
     def __init__(self, comm, timeout: float, world_ranks: list[int]) -> None:
         self.comm, self.timeout, self.world_ranks = comm, float(timeout), list(world_ranks)
@@ -68,19 +97,41 @@ def mpi():
 
 
 def is_available() -> bool:
-    """Whether chainrule.distributed can run here (mpi4py importable); does not initialise MPI."""
+    """Whether chainrule.distributed can run here (mpi4py importable); does not initialise MPI.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.is_available()
+        True
+    """
     import importlib.util
 
     return importlib.util.find_spec("mpi4py") is not None
 
 
 def is_initialized() -> bool:
-    """Whether init_process_group has run (and destroy_process_group has not)."""
+    """Whether init_process_group has run (and destroy_process_group has not).
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.is_initialized()
+        False
+        >>> dist.init_process_group()
+        >>> dist.is_initialized()
+        True
+        >>> dist.destroy_process_group()
+    """
     return state.world is not None
 
 
 def is_mpi_available() -> bool:
-    """PyTorch's name: the MPI backend is the only backend here."""
+    """PyTorch's name: the MPI backend is the only backend here.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.is_mpi_available() == dist.is_available()
+        True
+    """
     return is_available()
 
 
@@ -104,13 +155,30 @@ def init_process_group(backend: str | None = "mpi", init_method=None, timeout=No
                        rank: int = -1, store=None, group_name: str = "", pg_options=None, device_id=None) -> None:
     """Join the job started by the MPI launcher (`mpirun -n N ...`): rank and world size come from MPI.
 
-    backend: "mpi" (the only one; None means it too). init_method, store, group_name, pg_options and
-    device_id are accepted for PyTorch compatibility and unused: MPI already knows its peers.
-    world_size / rank: if given (not -1), they must match what the launcher started, else ValueError.
-    timeout: a datetime.timedelta or seconds (default $CHAINRULE_DIST_TIMEOUT, else 30 minutes): a collective
-    that waits longer than this - a peer died or hangs - prints which one on stderr and aborts the whole job
-    (MPI_Abort) instead of hanging forever.
-    Raises ImportError (with the install command) without mpi4py, RuntimeError when called twice.
+    Args:
+        backend: "mpi" (the default and the only one; None means it too).
+        init_method: accepted for PyTorch compatibility and unused: MPI already knows its peers.
+        timeout: a datetime.timedelta or seconds (default None: $CHAINRULE_DIST_TIMEOUT, else 30 minutes): a
+            collective that waits longer than this - a peer died or hangs - prints which one on stderr and
+            aborts the whole job (MPI_Abort) instead of hanging forever.
+        world_size: if given (not -1), it must match what the launcher started.
+        rank: if given (not -1), it must match the rank MPI assigned.
+        store: accepted and unused.
+        group_name: accepted and unused.
+        pg_options: accepted and unused.
+        device_id: accepted and unused (CPU only).
+
+    Raises:
+        ImportError: mpi4py is missing (the message gives the install command).
+        RuntimeError: called twice without destroy_process_group().
+        ValueError: another backend, a non-positive timeout, or world_size / rank that differ from MPI's.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group(backend="mpi")    # under `mpirun -n 4`, each process gets its rank 0..3
+        >>> dist.get_rank(), dist.get_world_size()
+        (0, 1)
+        >>> dist.destroy_process_group()
     """
     if backend not in (None, "mpi"):
         raise ValueError(f"init_process_group: backend {backend!r} is not available; chainrule runs over MPI: "
@@ -132,7 +200,21 @@ def init_process_group(backend: str | None = "mpi", init_method=None, timeout=No
 
 
 def destroy_process_group(group: ProcessGroup | None = None) -> None:
-    """Release a group (default: the world; afterwards is_initialized() is False). MPI stays initialised."""
+    """Release a group (default: the world; afterwards is_initialized() is False). MPI stays initialised.
+
+    Args:
+        group: the group to release (default None: the world).
+
+    Raises:
+        RuntimeError: no default group exists.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> dist.destroy_process_group()
+        >>> dist.is_initialized()
+        False
+    """
     g = state.world if group is None else group
     if g is None:
         raise RuntimeError("destroy_process_group: the default process group has not been initialized")
@@ -167,17 +249,47 @@ def resolve(group, who: str) -> ProcessGroup:
 
 
 def get_rank(group: ProcessGroup | None = None) -> int:
-    """This process's rank in `group` (default: the world), 0 .. world_size - 1."""
+    """This process's rank in `group` (default: the world), 0 .. world_size - 1.
+
+    Raises:
+        ValueError: init_process_group has not been called.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> dist.get_rank()
+        0
+        >>> dist.destroy_process_group()
+    """
     return resolve(group, "get_rank").rank()
 
 
 def get_world_size(group: ProcessGroup | None = None) -> int:
-    """The number of processes in `group` (default: the world)."""
+    """The number of processes in `group` (default: the world).
+
+    Raises:
+        ValueError: init_process_group has not been called.
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> dist.get_world_size()
+        1
+        >>> dist.destroy_process_group()
+    """
     return resolve(group, "get_world_size").size()
 
 
 def get_backend(group: ProcessGroup | None = None) -> str:
-    """Always "mpi"."""
+    """Always "mpi".
+
+    Examples:
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> dist.get_backend()
+        'mpi'
+        >>> dist.destroy_process_group()
+    """
     resolve(group, "get_backend")
     return "mpi"
 
@@ -187,6 +299,29 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
     """A group of some global ranks (default all); every rank must call it, as in PyTorch.
 
     Returns the group on its members and None elsewhere (PyTorch returns a non-member placeholder).
+
+    Args:
+        ranks: the global ranks of the members (default None: all).
+        timeout: the group's timeout (default: the world's).
+        backend: accepted for PyTorch compatibility (MPI only).
+        pg_options: accepted and ignored.
+        use_local_synchronization: accepted and ignored.
+        group_desc: accepted and ignored.
+
+    Raises:
+        ValueError: a rank outside the world.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> evens = dist.new_group(ranks=[0])       # every rank calls it; members get the group, others None
+        >>> t = cr.tensor([1.0])
+        >>> dist.all_reduce(t, group=evens)
+        >>> dist.get_world_size(evens), t
+        (1, tensor([1.]))
+        >>> dist.destroy_process_group(evens)
+        >>> dist.destroy_process_group()
     """
     w = world("new_group")
     members = sorted(range(w.size())) if ranks is None else sorted({int(r) for r in ranks})

@@ -18,6 +18,18 @@ class Work:
     """A collective in flight: `wait()` finishes it (and runs what must follow, e.g. AVG's division).
 
     `is_completed()` tests without blocking; `result()` is the list of output tensors, as PyTorch's.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> t = cr.tensor([1.0, 3.0])
+        >>> work = dist.all_reduce(t, op=dist.ReduceOp.AVG, async_op=True)
+        >>> work.wait()                           # overlap computation here, before waiting
+        True
+        >>> work.is_completed(), work.result()
+        (True, [tensor([1., 3.])])
+        >>> dist.destroy_process_group()
     """
 
     def __init__(self, requests: list, group, what: str, finish=None, outputs=()) -> None:

@@ -37,19 +37,62 @@ REGISTRY = {
 
 
 def names() -> list[str]:
-    """The experiments' names, in the order of the lectures."""
+    """The experiments' names, in the order of the lectures.
+
+    Examples:
+        >>> import chainrule.experiments as experiments
+        >>> experiments.names()[:4]
+        ['xor', 'rings', 'vanishing-gradients', 'initialization']
+    """
     return list(REGISTRY)
 
 
 def get(name: str):
-    """The module of experiment `name` (it has NAME, TITLE and run(Run) -> dict)."""
+    """The module of experiment `name` (it has NAME, TITLE and run(Run) -> dict).
+
+    Args:
+        name: one of `names()`.
+
+    Raises:
+        KeyError: an unknown name (the message lists the known ones).
+
+    Examples:
+        >>> import chainrule.experiments as experiments
+        >>> experiments.get("xor").TITLE
+        'an explicit 2-2-1 ReLU net computes XOR; trained nets from random starts'
+    """
     if name not in REGISTRY:
         raise KeyError(f"no experiment {name!r}; known: {', '.join(REGISTRY)}")
     return importlib.import_module(f".{REGISTRY[name][0]}", __name__)
 
 
 def run(name: str, out, quick: bool = False, seed: int = 0, data_dir=None) -> dict:
-    """Run one experiment into folder `out`; returns (and writes to out/summary.json) its summary."""
+    """Run one experiment into folder `out`; returns (and writes to out/summary.json) its summary.
+
+    Args:
+        name: one of `names()`.
+        out: the folder for the plots and summary.json (created if missing).
+        quick: a few seconds' version, for tests (default False).
+        seed: the seed of every random draw (default 0).
+        data_dir: where the data sets are (default None: $CHAINRULE_DATA, then the cache), for the
+            experiments that read MNIST.
+
+    Returns:
+        The summary dict: experiment, seed, quick, seconds, result (the measured outcome), plots (file names),
+        notes.
+
+    Raises:
+        KeyError: an unknown name.
+
+    Examples:
+        >>> import chainrule.experiments as experiments
+        >>> summary = experiments.run("losses", "out/losses", quick=True)
+        >>> summary["experiment"], sorted(summary["result"])[:2]
+        ('losses', ['autograd_vs_formula_max_error', 'grad_at_z=-10'])
+        >>> import os
+        >>> sorted(os.listdir("out/losses"))[-1]
+        'summary.json'
+    """
     from ._common import Run, blas_threads
 
     mod = get(name)
@@ -59,7 +102,32 @@ def run(name: str, out, quick: bool = False, seed: int = 0, data_dir=None) -> di
 
 
 def cli(argv=None) -> int:
-    """Entry point of `chainrule experiment` (returns the exit status)."""
+    """Entry point of `chainrule experiment` (returns the exit status).
+
+    Args:
+        argv: the arguments after `chainrule experiment` (default None: sys.argv[1:]), e.g. ["xor", "--out",
+            "out/xor", "--quick"] or ["--list"].
+
+    Returns:
+        0 on success, 2 for a usage error (unknown experiment, unwritable --out).
+
+    Examples:
+        >>> import chainrule.experiments as experiments
+        >>> experiments.cli(["--list"])
+        xor                      a 2-2-1 ReLU net with explicit weights computes XOR; nets trained f...
+        rings                    decision boundary of a 2-32-16-2 MLP on two concentric rings; loss...
+        vanishing-gradients      gradient norm per layer, 10 layers, sigmoid/tanh/ReLU x Xavier/He
+        initialization           Xavier vs He for tanh and ReLU nets: activations per layer, loss
+        optimizers               SGD, momentum 0.5->0.9, Nesterov, RMSprop, Adam on Rosenbrock and MNIST
+        lr-schedules             step, a/(b+t), cosine, warmup, on plateau: lr and loss per step
+        shuffle                  mini-batches in a fixed (class-sorted) order vs reshuffled each epoch
+        batch-size               full-batch GD vs SGD (batch 1) vs mini-batch: loss per example and second
+        universal-approximation  one-hidden-layer ReLU nets, growing width, fit a 1-D function
+        losses                   sigmoid+MSE vs sigmoid+BCE: the output gradient over the logit, saturation
+        bptt                     gradient norm per time step: tanh RNN vs LSTM vs GRU; an unrolled RNN's graph
+        gradcheck                gradcheck every built-in op and layer: max relative error per op
+        0
+    """
     p = argparse.ArgumentParser(
         prog="chainrule experiment",
         description="Run one of the lectures' experiments; writes PNG plots and summary.json into --out.",
@@ -99,7 +167,19 @@ def cli(argv=None) -> int:
 
 
 def unwritable(out) -> str | None:
-    """Why folder `out` cannot take an experiment's files (created if missing; a probe written), or None."""
+    """Why folder `out` cannot take an experiment's files (created if missing; a probe written), or None.
+
+    Args:
+        out: a folder path.
+
+    Examples:
+        >>> import chainrule.experiments as experiments
+        >>> print(experiments.unwritable("results"))
+        None
+        >>> open("a-file", "w").close()
+        >>> experiments.unwritable("a-file")
+        'is a file, not a folder'
+    """
     path = Path(out)
     if path.exists() and not path.is_dir():
         return "is a file, not a folder"

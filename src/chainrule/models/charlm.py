@@ -68,9 +68,14 @@ class Transformer(nn.Module):
         self.block_size = block_size
         self.wte = nn.Embedding(vocab_size, n_embd)
         self.wpe = nn.Embedding(block_size, n_embd)
-        layer = nn.TransformerEncoderLayer(n_embd, n_head, 4 * n_embd, dropout=0.0, activation=nn.GELU(approximate="tanh"),
-                                           batch_first=True, norm_first=True)
-        self.blocks = nn.TransformerEncoder(layer, n_layer)
+
+        def layer():
+            return nn.TransformerEncoderLayer(n_embd, n_head, 4 * n_embd, dropout=0.0,
+                                              activation=nn.GELU(approximate="tanh"), batch_first=True, norm_first=True)
+
+        self.blocks = nn.TransformerEncoder(layer(), n_layer)
+        for i in range(n_layer):  # TransformerEncoder deep-copies one layer; makemore draws each block's own weights
+            self.blocks.layers[i] = layer()
         self.ln_f = nn.LayerNorm(n_embd)
         self.lm_head = nn.Linear(n_embd, vocab_size, bias=False)
         self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(block_size), persistent=False)

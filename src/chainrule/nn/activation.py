@@ -186,6 +186,10 @@ class Sigmoid(Module):
 
     Derivative: y (1 - y) <= 0.25, from the saved output y: ten sigmoid layers shrink a gradient by at least 4^10 (vanishing gradients).
 
+    Args:
+        *args: accepted and ignored, as PyTorch's.
+        **kwargs: accepted and ignored.
+
     Shape:
         - Input: (*), any shape. Output: the same shape.
 
@@ -203,6 +207,10 @@ class Tanh(Module):
     """Hyperbolic tangent: tanh(x) = 2 sigmoid(2x) - 1, squashing into (-1, 1), zero-centred.
 
     Derivative: 1 - y^2, from the saved output y.
+
+    Args:
+        *args: accepted and ignored, as PyTorch's.
+        **kwargs: accepted and ignored.
 
     Shape:
         - Input: (*), any shape. Output: the same shape.
@@ -336,7 +344,12 @@ class Softmin(Softmax):
     """Softmin along `dim`: softmax(-x), the smallest entry gets the largest weight.
 
     Args:
-        dim: the dimension whose entries sum to 1.
+        dim: the dimension whose entries sum to 1 (default None: PyTorch's legacy choice, as Softmax's, with a
+            warning).
+
+    Shape:
+        - Input: (*), any shape.
+        - Output: the same shape, values in (0, 1) summing to 1 along dim.
 
     Examples:
         >>> import chainrule as cr
@@ -377,6 +390,18 @@ class PReLU(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Set every slope back to `init`.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> prelu = cr.nn.PReLU(init=0.1)
+            >>> with cr.no_grad():
+            ...     _ = prelu.weight.fill_(0.9)
+            >>> prelu.reset_parameters()
+            >>> prelu.weight
+            Parameter containing:
+            tensor([0.1000], requires_grad=True)
+        """
         init.constant_(self.weight, self.init)
 
     def forward(self, input: Tensor) -> Tensor:

@@ -40,7 +40,7 @@ def _as_float_mask(mask, dtype, name: str, inverted: bool = True):
 class MultiheadAttention(Module):
     """Multi-head attention: concat_h(softmax(Q_h K_h^T / sqrt(d) + mask) V_h) W_o^T + b_o, Q = query W_q^T + b_q,...
 
-    Constructor arguments:
+    Args:
         embed_dim: the model dimension E (query features and output features).
         num_heads: heads; E must divide by it (each head has E // num_heads features).
         dropout: dropout on the attention weights in training (default 0).
@@ -49,20 +49,41 @@ class MultiheadAttention(Module):
             and value position after the projections (the masks get one more unmasked column) (default False).
         add_zero_attn: append a zero key and value position to every head after the head split (the masks get
             one more unmasked column) (default False).
-        kdim, vdim: features of key and value (default E); when they differ from E the projections are separate
-            parameters `q_proj_weight`, `k_proj_weight`, `v_proj_weight`, as in PyTorch.
+        kdim: features of the key (default None: E); when kdim or vdim differ from E the projections are
+            separate parameters `q_proj_weight`, `k_proj_weight`, `v_proj_weight`, as in PyTorch.
+        vdim: features of the value (default None: E).
         batch_first: inputs and output are (N, L, E) instead of (L, N, E) (default False).
-        device, dtype: "cpu" only; the parameters' dtype.
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
 
-    forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-    average_attn_weights=True, is_causal=False) -> (output (L, N, E), weights (N, L, S) or (N, heads, L, S) or None):
-        key_padding_mask (N, S): True (or -inf) marks padding keys to ignore; attn_mask (L, S) or (N*heads, L, S):
-        True marks a pair that may NOT attend (the opposite of scaled_dot_product_attention's bool mask), a float
-        mask is added; is_causal is a hint that attn_mask is the causal mask (it must be given).
+    Shape:
+        - Query: (L, N, E) ((N, L, E) with batch_first, (L, E) unbatched); key: (S, N, kdim); value: (S, N,
+          vdim).
+        - Output: the query's shape; weights: (N, L, S) averaged over heads, (N, num_heads, L, S), or None.
+
+    Attributes:
+        in_proj_weight: (3 E, E), the query, key and value projections stacked (None when kdim or vdim != E).
+        in_proj_bias: (3 E,) or None. out_proj: the output Linear(E, E).
 
     Raises:
+        ValueError: embed_dim or num_heads not positive.
         AssertionError: embed_dim not divisible by num_heads (PyTorch's message).
         RuntimeError: is_causal without attn_mask, or a mask of the wrong shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> mha = cr.nn.MultiheadAttention(embed_dim=16, num_heads=4)
+        >>> x = cr.randn(5, 2, 16)  # L=5 positions, N=2 sequences
+        >>> output, weights = mha(x, x, x)  # self-attention
+        >>> output.shape, weights.shape
+        (chainrule.Size([5, 2, 16]), chainrule.Size([2, 5, 5]))
+        >>> causal = cr.nn.Transformer.generate_square_subsequent_mask(5)  # -inf above the diagonal
+        >>> _, weights = mha(x, x, x, attn_mask=causal, average_attn_weights=False)
+        >>> weights.shape, bool((weights.triu(1) == 0).all())  # no position attends to a later one
+        (chainrule.Size([2, 4, 5, 5]), True)
+        >>> cross = cr.nn.MultiheadAttention(8, 2, kdim=4, vdim=6, batch_first=True)
+        >>> cross(cr.randn(2, 3, 8), cr.randn(2, 7, 4), cr.randn(2, 7, 6), need_weights=False)[0].shape
+        chainrule.Size([2, 3, 8])
     """
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
@@ -133,6 +154,25 @@ class MultiheadAttention(Module):
     def forward(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None = None,
                 need_weights: bool = True, attn_mask: Tensor | None = None, average_attn_weights: bool = True,
                 is_causal: bool = False):
+        """Attend from each query position to the key positions; returns (output, weights or None).
+
+        Args:
+            query: (L, N, E), or (N, L, E) with batch_first, or (L, E) unbatched.
+            key: (S, N, kdim), laid out as query.
+            value: (S, N, vdim), laid out as query.
+            key_padding_mask: (N, S) (or (S,) unbatched): True (or -inf) marks a padding key to ignore
+                (default None).
+            need_weights: also return the attention weights (default True); False takes the fused path.
+            attn_mask: (L, S) or (N * num_heads, L, S): True marks a pair that may NOT attend (the opposite of
+                scaled_dot_product_attention's bool mask); a float mask is added to the scores (default None).
+            average_attn_weights: average the returned weights over the heads (default True).
+            is_causal: a hint that attn_mask is the causal mask; attn_mask must still be given (default
+                False).
+
+        Returns:
+            (output, weights): output shaped as query with E features; weights (N, L, S), (N, num_heads, L, S)
+            without averaging, or None when need_weights is False.
+        """
         if is_causal and attn_mask is None:
             raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer "
                                "module method `generate_square_subsequent_mask` to create this mask.")

@@ -23,7 +23,11 @@ class Sequential(Module):
     `insert`, `extend` and `del` work as on a list.
 
     Args:
-        *args: the modules, or one OrderedDict of name -> module.
+        *args: the modules, or one OrderedDict (or dict) of name -> module.
+
+    Raises:
+        IndexError: an index out of range.
+        TypeError: `+` with something that is not a Sequential, or an entry that is not a Module.
 
     Examples:
         >>> import chainrule as cr
@@ -34,6 +38,20 @@ class Sequential(Module):
         Linear(in_features=4, out_features=8, bias=True)
         >>> len(model), sum(p.numel() for p in model.parameters())
         (3, 67)
+        >>> model.insert(1, cr.nn.Dropout(0.1)).append(cr.nn.Softmax(dim=1)).extend([cr.nn.Identity()])
+        Sequential(
+          (0): Linear(in_features=4, out_features=8, bias=True)
+          (1): Dropout(p=0.1, inplace=False)
+          (2): ReLU()
+          (3): Linear(in_features=8, out_features=3, bias=True)
+          (4): Softmax(dim=1)
+          (5): Identity()
+        )
+        >>> model.pop(1), len(model), model[1:3]  # a slice keeps the names, as PyTorch's
+        (Dropout(p=0.1, inplace=False), 5, Sequential(
+          (1): ReLU()
+          (2): Linear(in_features=8, out_features=3, bias=True)
+        ))
     """
 
     def __init__(self, *args) -> None:
@@ -85,15 +103,22 @@ class Sequential(Module):
         return Sequential(*self, *other)
 
     def append(self, module: Module) -> Sequential:
+        """Add module at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules) -> Sequential:
+        """Append each module of an iterable; returns self."""
         for m in modules:
             self.append(m)
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
+        """Insert module before position index (renumbering the ones after); returns self.
+
+        Raises:
+            IndexError: index outside [-len, len].
+        """
         mods = list(self._modules.values())
         n = len(mods)
         if not -n <= index <= n:
@@ -105,6 +130,7 @@ class Sequential(Module):
         return self
 
     def pop(self, key: int) -> Module:
+        """Remove the module at position key and return it (the ones after are renumbered)."""
         m = self[key]
         del self[key]
         return m
@@ -129,6 +155,16 @@ class ModuleList(Module):
         ...         return x
         >>> len(list(Stack().parameters()))
         6
+        >>> acts = cr.nn.ModuleList([cr.nn.ReLU()])
+        >>> acts.append(cr.nn.Tanh()).extend([cr.nn.Sigmoid()])
+        ModuleList(
+          (0): ReLU()
+          (1): Tanh()
+          (2): Sigmoid()
+        )
+        >>> acts.insert(0, cr.nn.Identity())
+        >>> acts.pop(), len(acts), acts[0]
+        (Sigmoid(), 3, Identity())
     """
 
     def __init__(self, modules=None) -> None:
@@ -167,15 +203,18 @@ class ModuleList(Module):
         return ModuleList(list(self) + list(other))
 
     def append(self, module: Module) -> ModuleList:
+        """Add module at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules) -> ModuleList:
+        """Append each module of an iterable; returns self."""
         for m in modules:
             self.append(m)
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Insert module before position index (as list.insert)."""
         mods = list(self._modules.values())
         mods.insert(index, module)
         self._modules.clear()
@@ -183,6 +222,7 @@ class ModuleList(Module):
             self.add_module(str(i), m)
 
     def pop(self, key: int = -1) -> Module:
+        """Remove the module at position key (default -1: the last) and return it."""
         m = self[key]
         del self[key]
         return m
@@ -217,6 +257,14 @@ class ModuleDict(Module):
         >>> heads = cr.nn.ModuleDict({"digit": cr.nn.Linear(8, 10), "parity": cr.nn.Linear(8, 2)})
         >>> list(heads), heads["parity"](cr.randn(1, 8)).shape
         (['digit', 'parity'], chainrule.Size([1, 2]))
+        >>> heads.update([("sign", cr.nn.Linear(8, 1))])
+        >>> list(heads.keys()), [type(m).__name__ for m in heads.values()], [k for k, _ in heads.items()][-1]
+        (['digit', 'parity', 'sign'], ['Linear', 'Linear', 'Linear'], 'sign')
+        >>> heads.pop("digit"), "digit" in heads
+        (Linear(in_features=8, out_features=10, bias=True), False)
+        >>> heads.clear()
+        >>> len(heads)
+        0
     """
 
     def __init__(self, modules=None) -> None:
@@ -243,23 +291,29 @@ class ModuleDict(Module):
         return key in self._modules
 
     def keys(self):
+        """The keys, in insertion order."""
         return self._modules.keys()
 
     def items(self):
+        """(key, module) pairs, in insertion order."""
         return self._modules.items()
 
     def values(self):
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def clear(self) -> None:
+        """Remove every module."""
         self._modules.clear()
 
     def pop(self, key: str) -> Module:
+        """Remove the module under key and return it (KeyError when there is none)."""
         m = self[key]
         del self[key]
         return m
 
     def update(self, modules) -> None:
+        """Add or replace modules from a mapping or an iterable of (key, module) pairs."""
         pairs = modules.items() if hasattr(modules, "items") else modules
         for key, m in pairs:
             self[key] = m

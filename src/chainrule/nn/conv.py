@@ -105,6 +105,18 @@ class Conv2d(Module):
         return (self.padding[1], self.padding[1], self.padding[0], self.padding[0])
 
     def reset_parameters(self) -> None:
+        """Draw weight and bias again from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels / groups *
+        kh * kw (PyTorch's init).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> conv = cr.nn.Conv2d(1, 2, 3)
+            >>> with cr.no_grad():
+            ...     _ = conv.bias.fill_(5.0)
+            >>> conv.reset_parameters()
+            >>> bool(conv.bias.abs().max() <= 1 / 3)
+            True
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))  # = U(-1/sqrt(fan_in), 1/sqrt(fan_in))
         if self.bias is not None:
             fan_in = (self.in_channels // self.groups) * self.kernel_size[0] * self.kernel_size[1]
@@ -151,6 +163,7 @@ class BatchNorm2d(_BatchNorm):
             batch's statistics too.
         device: only "cpu" (or None).
         dtype: the parameters' dtype (default float32).
+        bias: with affine, learn the shift too (keyword-only; default True).
 
     Shape:
         - Input: (N, C, H, W). Output: the same shape.

@@ -68,6 +68,18 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw weight and bias again from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = weight.shape[1] times
+        the kernel size (PyTorch's init).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> conv = cr.nn.Conv1d(1, 2, 4)
+            >>> with cr.no_grad():
+            ...     _ = conv.weight.fill_(5.0)
+            >>> conv.reset_parameters()
+            >>> bool(conv.weight.abs().max() <= 1 / 2)
+            True
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))  # = U(-1/sqrt(fan_in), 1/sqrt(fan_in))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
@@ -95,24 +107,45 @@ class _ConvNd(Module):
 class Conv1d(_ConvNd):
     """A 1-D convolution (cross-correlation) over (N, C, L) inputs: conv2d on a height-1 input.
 
-    Constructor arguments:
-        in_channels, out_channels: channels of the input and the output.
-        kernel_size: the filter length (an int or a 1-tuple).
-        stride, padding, dilation: ints or 1-tuples (defaults 1, 0, 1); padding may be 'same' or 'valid'.
-        groups: independent channel groups (default 1). bias: learn a bias (default True).
+    Args:
+        in_channels: the number of channels of the input.
+        out_channels: the number of channels of the output (filters).
+        kernel_size: the filter length, an int or a 1-tuple.
+        stride: the step of the filter (default 1).
+        padding: added on each side, an int or a 1-tuple (default 0), or "same" (output length = input length,
+            stride 1 only) or "valid" (no padding).
+        dilation: spacing between filter elements (default 1).
+        groups: split the channels into independent groups; both channel counts must be multiples (default 1).
+        bias: learn a bias (default True).
         padding_mode: "zeros" (default), "reflect", "replicate" or "circular".
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+        output_padding: used by the transposed convolutions only (default 0).
 
     Shape:
-        - Input: (N, C_in, L) or (C_in, L). Output: (N, C_out, L_out),
-          L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride) + 1.
+        - Input: (N, C_in, L) or (C_in, L).
+        - Output: (N, C_out, L_out), L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride)
+          + 1.
 
     Attributes:
-        weight: (out_channels, in_channels / groups, kernel_size). bias: (out_channels,) or None.
+        weight: (out_channels, in_channels / groups, kernel_size), initialised U(-1/sqrt(fan_in),
+            1/sqrt(fan_in)).
+        bias: (out_channels,) or None.
+
+    Raises:
+        ValueError: channels not divisible by groups, an unknown padding_mode or padding string,
+            padding="same"
+            with a stride, or a size that is not an int or a 1-tuple.
 
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Conv1d(4, 8, 3, padding=1)(cr.randn(2, 4, 10)).shape
         chainrule.Size([2, 8, 10])
+        >>> conv = cr.nn.Conv1d(1, 1, 3, padding=1, padding_mode="circular", bias=False)
+        >>> with cr.no_grad():
+        ...     _ = conv.weight.fill_(1.0)  # each output: the sum of three neighbours, wrapping around
+        >>> conv(cr.tensor([[[1.0, 2.0, 3.0, 4.0]]]))
+        tensor([[[7., 6., 9., 8.]]], grad_fn=<...>)
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -161,16 +194,48 @@ class _ConvTransposeNd(_ConvNd):
 class ConvTranspose1d(_ConvTransposeNd):
     """A 1-D transposed convolution over (N, C_in, L): the adjoint of Conv1d (upsamples by `stride`).
 
-    Constructor arguments:
-        in_channels, out_channels, kernel_size, stride (1), padding (0), output_padding (0), groups (1),
-        bias (True), dilation (1): as PyTorch; padding_mode must be "zeros".
+    Each input position adds kernel_size weighted copies of its value to the output, stride apart: the
+    gradient of a Conv1d with respect to its input.
+
+    Args:
+        in_channels: the number of channels of the input.
+        out_channels: the number of channels of the output.
+        kernel_size: the filter length, an int or a 1-tuple.
+        stride: the step of the filter, an int or a 1-tuple (default 1).
+        padding: zero padding added on each side, an int or a 1-tuple (default 0).
+        output_padding: extra size added on one side of the output, smaller than stride or dilation (default
+            0); it resolves which of the several output sizes that pool to the input's size is meant.
+        groups: split the channels into independent groups (default 1).
+        bias: learn a bias (default True).
+        dilation: spacing between filter elements (default 1).
+        padding_mode: only "zeros" (the default) is accepted, as in PyTorch.
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    The forward takes `(input, output_size=None)`: with output_size (L_out, or (N, C_out, L_out)) the
+    output_padding giving that length is chosen.
 
     Shape:
-        - Input: (N, C_in, L) or (C_in, L). Output: (N, C_out, L_out),
-          L_out = (L - 1) stride - 2 padding + dilation (kernel_size - 1) + output_padding + 1.
+        - Input: (N, C_in, L) or (C_in, L).
+        - Output: (N, C_out, L_out), L_out = (L - 1) stride - 2 padding + dilation (kernel_size - 1) +
+          output_padding + 1.
 
     Attributes:
         weight: (in_channels, out_channels / groups, kernel_size). bias: (out_channels,) or None.
+
+    Raises:
+        ValueError: channels not divisible by groups, a padding_mode other than "zeros", or an output_size no
+            output_padding reaches.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.ConvTranspose1d(16, 8, 3, stride=2)(cr.randn(4, 16, 10)).shape
+        chainrule.Size([4, 8, 21])
+        >>> up = cr.nn.ConvTranspose1d(1, 1, 2, stride=2, bias=False)
+        >>> with cr.no_grad():
+        ...     _ = up.weight.copy_(cr.tensor([[[1.0, 10.0]]]))
+        >>> up(cr.tensor([[[1.0, 2.0, 3.0]]]))  # each value x becomes (x, 10 x)
+        tensor([[[ 1., 10.,  2., 20.,  3., 30.]]], grad_fn=<...>)
     """
 
     _n = 1
@@ -184,14 +249,32 @@ class ConvTranspose1d(_ConvTransposeNd):
 class ConvTranspose2d(_ConvTransposeNd):
     """A 2-D transposed convolution over (N, C_in, H, W): the adjoint of Conv2d (upsamples by `stride`).
 
-    Constructor arguments:
-        in_channels, out_channels, kernel_size, stride (1), padding (0), output_padding (0), groups (1),
-        bias (True), dilation (1): ints or pairs, as PyTorch; padding_mode must be "zeros".
+    Args:
+        in_channels: the number of channels of the input.
+        out_channels: the number of channels of the output.
+        kernel_size: the filter size, an int or (kh, kw).
+        stride: the step of the filter, an int or a 2-tuple (default 1).
+        padding: zero padding added on each side, an int or a 2-tuple (default 0).
+        output_padding: extra size added on one side of the output, smaller than stride or dilation (default
+            0); it resolves which of the several output sizes that pool to the input's size is meant.
+        groups: split the channels into independent groups (default 1).
+        bias: learn a bias (default True).
+        dilation: spacing between filter elements (default 1).
+        padding_mode: only "zeros" (the default) is accepted, as in PyTorch.
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    The forward takes `(input, output_size=None)`: with output_size ((H_out, W_out), or with N and C) the
+    output_padding giving that size is chosen.
 
     Shape:
-        - Input: (N, C_in, H, W) or (C_in, H, W). Output: (N, C_out, H_out, W_out),
-          H_out = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1; forward(input,
-          output_size=...) picks the output_padding that gives that size.
+        - Input: (N, C_in, H, W) or (C_in, H, W).
+        - Output: (N, C_out, H_out, W_out), H_out = (H - 1) stride - 2 padding + dilation (kh - 1) +
+          output_padding + 1 (W_out likewise).
+
+    Raises:
+        ValueError: channels not divisible by groups, a padding_mode other than "zeros", or an output_size no
+            output_padding reaches.
 
     Attributes:
         weight: (in_channels, out_channels / groups, kh, kw). bias: (out_channels,) or None.
@@ -200,6 +283,9 @@ class ConvTranspose2d(_ConvTransposeNd):
         >>> import chainrule as cr
         >>> cr.nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1)(cr.randn(1, 8, 7, 7)).shape
         chainrule.Size([1, 4, 14, 14])
+        >>> up = cr.nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1)
+        >>> up(cr.randn(1, 8, 7, 7)).shape, up(cr.randn(1, 8, 7, 7), output_size=(14, 14)).shape
+        (chainrule.Size([1, 4, 13, 13]), chainrule.Size([1, 4, 14, 14]))
     """
 
     _n = 2

@@ -20,7 +20,30 @@ _ids = itertools.count()
 
 
 class RemovableHandle:
-    """What register_*_hook returns: `.remove()` unregisters the hook (also usable as a context manager)."""
+    """What register_*_hook returns: `.remove()` unregisters the hook (also usable as a context manager).
+
+    Made by the register_*_hook methods, not by users.
+
+    Args:
+        hooks: the module's ordered dict of hooks the handle removes its hook from.
+        extra: a second dict keyed by the same id (the with_kwargs flags), or None.
+
+    Attributes:
+        id: the hook's key in its module's ordered dict of hooks.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.Identity()
+        >>> with layer.register_forward_hook(lambda m, args, out: out + 1):  # removed at the end of the block
+        ...     layer(cr.zeros(2))
+        tensor([1., 1.])
+        >>> layer(cr.zeros(2))
+        tensor([0., 0.])
+        >>> handle = layer.register_forward_hook(lambda m, args, out: out + 1)
+        >>> handle.remove()
+        >>> layer(cr.zeros(2))
+        tensor([0., 0.])
+    """
 
     def __init__(self, hooks: dict, extra: dict | None = None):
         self._hooks = hooks
@@ -28,6 +51,7 @@ class RemovableHandle:
         self.id = next(_ids)
 
     def remove(self) -> None:
+        """Unregister the hook (removing it twice does nothing)."""
         self._hooks.pop(self.id, None)
         if self._extra is not None:
             self._extra.pop(self.id, None)

@@ -15,6 +15,14 @@ from .parameter import empty_parameter
 class Identity(Module):
     """Returns its input unchanged: a placeholder layer (any constructor arguments are ignored).
 
+    Shape:
+        - Input: (*), any shape.
+        - Output: the input itself.
+
+    Args:
+        *args: accepted and ignored, as PyTorch's.
+        **kwargs: accepted and ignored.
+
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Identity(54, unused="ignored")(cr.ones(2)).tolist()
@@ -70,6 +78,17 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw weight and bias again from U(-1/sqrt(in_features), 1/sqrt(in_features)) (PyTorch's init).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> layer = cr.nn.Linear(2, 3)
+            >>> with cr.no_grad():
+            ...     _ = layer.weight.fill_(5.0)
+            >>> layer.reset_parameters()
+            >>> bool(layer.weight.abs().max() <= 2 ** -0.5)
+            True
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))  # = U(-1/sqrt(in), 1/sqrt(in))
         if self.bias is not None:
             fan_in = self.in_features
@@ -153,6 +172,10 @@ class Unflatten(Module):
     Args:
         dim: the dimension to split.
         unflattened_size: the shape it becomes; its product must equal the size of `dim`.
+
+    Shape:
+        - Input: (..., S, ...), S the size of dim.
+        - Output: the same with S replaced by the dimensions of unflattened_size.
 
     Examples:
         >>> import chainrule as cr

@@ -46,12 +46,36 @@ class _BatchNorm(Module):
         self.reset_parameters()
 
     def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, num_batches_tracked 0 (nothing without track_running_stats).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> bn = cr.nn.BatchNorm1d(2)
+            >>> _ = bn(cr.tensor([[1.0, 2.0], [3.0, 6.0]]))
+            >>> bn.running_mean, bn.num_batches_tracked
+            (tensor([0.2000, 0.4000]), tensor(1))
+            >>> bn.reset_running_stats()
+            >>> bn.running_mean, bn.num_batches_tracked
+            (tensor([0., 0.]), tensor(0))
+        """
         if self.track_running_stats:
             self.running_mean._data[...] = 0
             self.running_var._data[...] = 1
             self.num_batches_tracked._data[...] = 0
 
     def reset_parameters(self) -> None:
+        """reset_running_stats(), then weight 1 and bias 0 (with affine).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> bn = cr.nn.BatchNorm1d(2)
+            >>> with cr.no_grad():
+            ...     _ = bn.weight.fill_(3.0)
+            >>> bn.reset_parameters()
+            >>> bn.weight
+            Parameter containing:
+            tensor([1., 1.], requires_grad=True)
+        """
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
@@ -170,6 +194,18 @@ class LayerNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Weight 1 and bias 0 (with elementwise_affine).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> ln = cr.nn.LayerNorm(2)
+            >>> with cr.no_grad():
+            ...     _ = ln.bias.fill_(3.0)
+            >>> ln.reset_parameters()
+            >>> ln.bias
+            Parameter containing:
+            tensor([0., 0.], requires_grad=True)
+        """
         if self.elementwise_affine:
             init.ones_(self.weight)
             if self.bias is not None:

@@ -23,7 +23,30 @@ def _describe(key, p) -> str:
 
 
 class ParameterList(Module):
-    """A list of Parameters registered with the parent module."""
+    """A list of Parameters registered with the parent module (plain tensors put in become Parameters).
+
+    Indexing, `len`, iteration, `append`, `extend` and `+=` work as on a list; the entries are named "0", "1",
+    ... in `named_parameters()` and `state_dict()`.
+
+    Args:
+        values: an iterable of tensors to start with (default None: empty).
+
+    Raises:
+        RuntimeError: the list is called like a module.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> params = cr.nn.ParameterList([cr.ones(2), cr.nn.Parameter(cr.zeros(3))])
+        >>> params.append(cr.ones(1)).extend([cr.ones(4)])
+        ParameterList(
+            (0): Parameter containing: [chainrule.float32 of size 2]
+            (1): Parameter containing: [chainrule.float32 of size 3]
+            (2): Parameter containing: [chainrule.float32 of size 1]
+            (3): Parameter containing: [chainrule.float32 of size 4]
+        )
+        >>> len(params), isinstance(params[0], cr.nn.Parameter)
+        (4, True)
+    """
 
     def __init__(self, values=None) -> None:
         super().__init__()
@@ -49,11 +72,13 @@ class ParameterList(Module):
         return self.extend(values)
 
     def append(self, value) -> ParameterList:
+        """Add one tensor at the end (wrapped as a Parameter unless it is one); returns self."""
         self._size += 1
         self[self._size - 1] = value
         return self
 
     def extend(self, values) -> ParameterList:
+        """Append each tensor of an iterable; returns self."""
         for v in values:
             self.append(v)
         return self
@@ -66,7 +91,35 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """An ordered dict of Parameters (string keys) registered with the parent module."""
+    """An ordered dict of Parameters (string keys) registered with the parent module.
+
+    Plain tensors put in become Parameters. Indexing by key, `in`, `len`, iteration over the keys, `keys()`,
+    `values()`, `items()`, `get()`, `pop()`, `update()` and `clear()` work as on a dict.
+
+    Args:
+        parameters: a mapping or an iterable of (name, tensor) pairs to start with (default None: empty).
+
+    Raises:
+        KeyError: a missing key is read.
+        RuntimeError: the dict is called like a module.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> params = cr.nn.ParameterDict({"scale": cr.ones(2)})
+        >>> params.update({"shift": cr.zeros(2)})
+        >>> params
+        ParameterDict(
+            (scale): Parameter containing: [chainrule.float32 of size 2]
+            (shift): Parameter containing: [chainrule.float32 of size 2]
+        )
+        >>> list(params.keys()), [tuple(p.shape) for p in params.values()], params.get("bias") is None
+        (['scale', 'shift'], [(2,), (2,)], True)
+        >>> [name for name, _ in params.items()], params.pop("scale").shape, list(params)
+        (['scale', 'shift'], chainrule.Size([2]), ['shift'])
+        >>> params.clear()
+        >>> len(params)
+        0
+    """
 
     def __init__(self, parameters=None) -> None:
         super().__init__()
@@ -97,27 +150,34 @@ class ParameterDict(Module):
         return key in self._keys
 
     def keys(self):
+        """The keys, in insertion order."""
         return self._keys.keys()
 
     def items(self):
+        """(key, parameter) pairs, in insertion order."""
         return ((k, self[k]) for k in self._keys)
 
     def values(self):
+        """The parameters, in insertion order."""
         return (self[k] for k in self._keys)
 
     def get(self, key: str, default=None):
+        """The parameter under key, or default (None) when there is none."""
         return self[key] if key in self._keys else default
 
     def pop(self, key: str):
+        """Remove the parameter under key and return it (KeyError when there is none)."""
         v = self[key]
         del self[key]
         return v
 
     def clear(self) -> None:
+        """Remove every parameter."""
         for k in list(self._keys):
             del self[k]
 
     def update(self, parameters) -> None:
+        """Add or replace parameters from a mapping or an iterable of (key, tensor) pairs."""
         pairs = parameters.items() if hasattr(parameters, "items") else parameters
         for k, v in pairs:
             self[k] = v

@@ -45,10 +45,35 @@ class _ParameterMeta(type):
 class Parameter(metaclass=_ParameterMeta):
     """Parameter(data=None, requires_grad=True): a learnable leaf tensor sharing memory with `data`.
 
-    Constructor arguments:
-        data (Tensor or array-like, optional): the values; a Tensor's memory is shared, not copied. Default:
-            an empty float32 tensor.
-        requires_grad (bool, optional): whether the parameter collects gradients. Default: True.
+    Assigned as a module attribute, a Parameter is registered: it appears in `parameters()`, `state_dict()`
+    and
+    the optimizer's view of the model. `isinstance(p, nn.Parameter)` is True; `type(p)` is Tensor (see the
+    module docstring).
+
+    Constructor arguments (a Parameter is made by its metaclass, which static documentation cannot see):
+
+    - data (Tensor or array-like, optional): the values; a Tensor's memory is shared, not copied. Default: an
+      empty float32 tensor.
+    - requires_grad (bool, optional): whether the parameter collects gradients. Default: True.
+
+    The call returns a leaf Tensor flagged as a Parameter.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> p = cr.nn.Parameter(cr.tensor([1.0, 2.0]))
+        >>> p
+        Parameter containing:
+        tensor([1., 2.], requires_grad=True)
+        >>> isinstance(p, cr.nn.Parameter), p.is_leaf
+        (True, True)
+        >>> class Scale(cr.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.gain = cr.nn.Parameter(cr.ones(3))
+        ...     def forward(self, x):
+        ...         return x * self.gain
+        >>> [name for name, _ in Scale().named_parameters()]
+        ['gain']
     """
 
 

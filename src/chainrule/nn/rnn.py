@@ -23,7 +23,35 @@ from .utils.rnn import PackedSequence, packed_to_padded, padded_to_packed
 
 
 class RNNBase(Module):
-    """The shared machinery of RNN, LSTM and GRU (mode "RNN_TANH", "RNN_RELU", "LSTM" or "GRU")."""
+    """The shared machinery of RNN, LSTM and GRU (mode "RNN_TANH", "RNN_RELU", "LSTM" or "GRU").
+
+    Build RNN, LSTM or GRU instead; their docstrings describe the arguments in full.
+
+    Args:
+        mode: "RNN_TANH", "RNN_RELU", "LSTM" or "GRU".
+        input_size: features per step of the input.
+        hidden_size: features of the hidden state h.
+        num_layers: stacked layers (default 1).
+        bias: learn b_ih and b_hh (default True).
+        batch_first: (B, T, *) input and output (default False).
+        dropout: dropout between layers in training (default 0).
+        bidirectional: add a backward direction (default False).
+        proj_size: LSTM only: the projected size of h (default 0: none).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Raises:
+        ValueError: an argument out of range (see RNN, LSTM).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.RNNBase("GRU", 4, 8)
+        >>> isinstance(cr.nn.GRU(4, 8), cr.nn.RNNBase), [name for name, _ in layer.named_parameters()]
+        (True, ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'])
+        >>> [[tuple(w.shape) for w in ws] for ws in cr.nn.GRU(4, 8, bidirectional=True).all_weights]
+        [[(24, 4), (24, 8), (24,), (24,)], [(24, 4), (24, 8), (24,), (24,)]]
+        >>> layer.flatten_parameters()  # nothing to do without cuDNN
+    """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
@@ -64,7 +92,17 @@ class RNNBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Every weight and bias uniform on [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], as PyTorch."""
+        """Every weight and bias uniform on [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], as PyTorch.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> rnn = cr.nn.RNN(3, 4)
+            >>> with cr.no_grad():
+            ...     _ = rnn.weight_hh_l0.fill_(5.0)
+            >>> rnn.reset_parameters()
+            >>> bool(rnn.weight_hh_l0.abs().max() <= 0.5)
+            True
+        """
         stdv = 1.0 / math.sqrt(self.hidden_size)
         for p in self.parameters():
             init.uniform_(p, -stdv, stdv)
@@ -95,7 +133,13 @@ class RNNBase(Module):
         return h if batched else h.unsqueeze(1)
 
     def forward(self, input, hx=None):
-        """Run the layers over `input`; returns (output, h_n), or (output, (h_n, c_n)) for an LSTM."""
+        """Run the layers over `input`; returns (output, h_n), or (output, (h_n, c_n)) for an LSTM.
+
+        Args:
+            input: (T, B, input_size) (batch first with batch_first), (T, input_size), or a PackedSequence.
+            hx: the initial state (h_0, or (h_0, c_0) for an LSTM), (num_layers * D, B, H) each (default None:
+                zeros).
+        """
         lstm = self.mode == "LSTM"
         packed = isinstance(input, PackedSequence)
         if packed:
@@ -218,36 +262,61 @@ def _lstm_proj_layer(x, h0, c0, w_ih, w_hh, b_ih, b_hh, w_hr, bs, reverse: bool)
     return stack(outs, 0), h, c
 
 
-_DOC_ARGS = """
-    Args:
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu with nonlinearity="relu").
+
+    The forward takes `(input, hx=None)` and returns `(output, h_n)`. The whole sequence of each layer and
+    direction is one graph node; backpropagation through time runs inside it.
+
+    The arguments below are taken by keyword or in this (PyTorch's) positional order.
+
+    Keyword Args:
         input_size: features per step of the input.
         hidden_size: features of the hidden state h.
         num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
         bias: learn b_ih and b_hh (default True).
-        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays (L*D, B, H)).
+        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays
+            (num_layers * D, B, H)).
         dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
         bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
             directions (default False).
-        proj_size: LSTM only: if > 0 (and < hidden_size), h_t = W_hr (o_t * tanh(c_t)) is projected to proj_size
-            features (`weight_hr_l{k}` (proj_size, hidden_size); weight_hh becomes (4*hidden_size, proj_size)); this
-            path runs step by step from differentiable ops instead of the fused node (default 0).
-        device, dtype: "cpu" only; the parameters' dtype (default float32).
+        nonlinearity: "tanh" (default) or "relu" (keyword, or the 4th positional argument as in PyTorch).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
 
     Shape:
-        input: (T, B, input_size), (B, T, input_size) with batch_first, (T, input_size) unbatched, or a
-        PackedSequence. h_0 / h_n (and c_0 / c_n): (num_layers * D, B, hidden_size), D = 2 if bidirectional
-        (h_0 / h_n: proj_size features when proj_size > 0). output: (T, B, D * hidden_size), or D * proj_size
-        (a PackedSequence for packed input).
+        - Input: (T, B, input_size), (B, T, input_size) with batch_first, (T, input_size) unbatched, or a
+          PackedSequence (`nn.utils.rnn.pack_padded_sequence`).
+        - Hx (h_0): (num_layers * D, B, hidden_size), D = 2 if bidirectional else 1 (default None: zeros).
+        - Output: (T, B, D * hidden_size), the last layer's h_t at every step (batch first with batch_first; a
+          PackedSequence for a packed input).
+        - H_n: (num_layers * D, B, hidden_size), every layer's final state.
+
+    Attributes:
+        weight_ih_l{k}: (G * hidden_size, input_size) for k = 0, (G * hidden_size, D * hidden_size) after.
+        weight_hh_l{k}: (G * hidden_size, hidden_size).
+        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,), G = 1; the backward direction's end in `_reverse`; all
+            start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
 
     Raises:
-        RuntimeError: the input's last dimension is not input_size, or h_0 has the wrong shape.
-"""
+        ValueError: dropout outside [0, 1], hidden_size or num_layers not a positive int, or an input that is
+            neither 2-D nor 3-D.
+        RuntimeError: the input's last dimension is not input_size, or an initial state of the wrong shape.
+        ValueError: an unknown nonlinearity.
 
-
-class RNN(RNNBase):
-    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu with nonlinearity="relu")."""
-
-    __doc__ += _DOC_ARGS
+    Examples:
+        >>> import chainrule as cr
+        >>> rnn = cr.nn.RNN(10, 20, num_layers=2)
+        >>> output, h_n = rnn(cr.randn(5, 3, 10))  # T=5 steps, B=3 sequences
+        >>> output.shape, h_n.shape
+        (chainrule.Size([5, 3, 20]), chainrule.Size([2, 3, 20]))
+        >>> rnn = cr.nn.RNN(1, 1, nonlinearity="relu", bias=False)
+        >>> with cr.no_grad():
+        ...     _ = rnn.weight_ih_l0.fill_(1.0), rnn.weight_hh_l0.fill_(0.5)  # h_t = relu(x_t + 0.5 h_{t-1})
+        >>> output, h_n = rnn(cr.tensor([[[1.0]], [[2.0]], [[3.0]]]))
+        >>> output.flatten()
+        tensor([1.0000, 2.5000, 4.2500], grad_fn=<...>)
+    """
 
     def __init__(self, *args, nonlinearity: str = "tanh", **kwargs) -> None:
         if len(args) > 3:  # PyTorch's positional order: input_size, hidden_size, num_layers, nonlinearity, ...
@@ -260,9 +329,62 @@ class RNN(RNNBase):
 
 class LSTM(RNNBase):
     """LSTM: gates i, f, g, o = sigma, sigma, tanh, sigma(x W_ih^T + b_ih + h W_hh^T + b_hh);
-    c_t = f c_{t-1} + i g; h_t = o tanh(c_t). forward(input, (h_0, c_0)) -> (output, (h_n, c_n))."""
+    c_t = f c_{t-1} + i g; h_t = o tanh(c_t). forward(input, (h_0, c_0)) -> (output, (h_n, c_n)).
 
-    __doc__ += _DOC_ARGS
+    The gates are stacked in the weights in PyTorch's order (i, f, g, o), so state dicts interchange.
+
+    The arguments below are taken by keyword or in this (PyTorch's) positional order.
+
+    Keyword Args:
+        input_size: features per step of the input.
+        hidden_size: features of the hidden state h.
+        num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
+        bias: learn b_ih and b_hh (default True).
+        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays
+            (num_layers * D, B, H)).
+        dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
+        bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
+            directions (default False).
+        proj_size: if > 0 (and < hidden_size), h_t = W_hr (o_t * tanh(c_t)) is projected to proj_size
+            features (`weight_hr_l{k}` (proj_size, hidden_size); weight_hh becomes (4*hidden_size,
+            proj_size));
+            this path runs step by step from differentiable ops instead of the fused node (default 0).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (T, B, input_size), (B, T, input_size) with batch_first, (T, input_size) unbatched, or a
+          PackedSequence (`nn.utils.rnn.pack_padded_sequence`).
+        - Hx = (h_0, c_0): (num_layers * D, B, hidden_size), D = 2 if bidirectional else 1 (default None:
+          zeros).
+        - Output: (T, B, D * hidden_size), the last layer's h_t at every step (batch first with batch_first; a
+          PackedSequence for a packed input).
+        - (h_n, c_n): (num_layers * D, B, hidden_size), every layer's final state.
+        - With proj_size > 0, h_0, h_n and the output have proj_size features instead of hidden_size (c keeps
+          hidden_size).
+
+    Attributes:
+        weight_ih_l{k}: (G * hidden_size, input_size) for k = 0, (G * hidden_size, D * hidden_size) after.
+        weight_hh_l{k}: (G * hidden_size, hidden_size).
+        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,), G = 4; the backward direction's end in `_reverse`; all
+            start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
+
+    Raises:
+        ValueError: dropout outside [0, 1], hidden_size or num_layers not a positive int, or an input that is
+            neither 2-D nor 3-D.
+        RuntimeError: the input's last dimension is not input_size, or an initial state of the wrong shape.
+        ValueError: proj_size negative or >= hidden_size.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> lstm = cr.nn.LSTM(10, 20, num_layers=2)
+        >>> output, (h_n, c_n) = lstm(cr.randn(5, 3, 10))
+        >>> output.shape, h_n.shape, c_n.shape
+        (chainrule.Size([5, 3, 20]), chainrule.Size([2, 3, 20]), chainrule.Size([2, 3, 20]))
+        >>> [tuple(w.shape) for w in lstm.all_weights[0]]  # layer 0: w_ih, w_hh, b_ih, b_hh
+        [(80, 10), (80, 20), (80,), (80,)]
+        >>> lstm.flatten_parameters()  # a no-op, for PyTorch code that calls it
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("LSTM", *args, **kwargs)
@@ -270,9 +392,57 @@ class LSTM(RNNBase):
 
 class GRU(RNNBase):
     """GRU: r, z = sigma(x W_i{r,z}^T + b_i + h W_h{r,z}^T + b_h); n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn));
-    h_t = (1 - z) n + z h_{t-1}."""
+    h_t = (1 - z) n + z h_{t-1}.
 
-    __doc__ += _DOC_ARGS
+    The forward takes `(input, hx=None)` and returns `(output, h_n)`; the gates are stacked in PyTorch's order
+    (r, z, n).
+
+    The arguments below are taken by keyword or in this (PyTorch's) positional order.
+
+    Keyword Args:
+        input_size: features per step of the input.
+        hidden_size: features of the hidden state h.
+        num_layers: stacked layers (default 1); layer k > 0 reads layer k-1's outputs.
+        bias: learn b_ih and b_hh (default True).
+        batch_first: input and output are (B, T, *) instead of (T, B, *) (default False; h_n stays
+            (num_layers * D, B, H)).
+        dropout: dropout probability on the outputs of every layer but the last, in training (default 0).
+        bidirectional: add a layer running backwards in time (`_reverse` parameters); outputs concatenate both
+            directions (default False).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (T, B, input_size), (B, T, input_size) with batch_first, (T, input_size) unbatched, or a
+          PackedSequence (`nn.utils.rnn.pack_padded_sequence`).
+        - Hx (h_0): (num_layers * D, B, hidden_size), D = 2 if bidirectional else 1 (default None: zeros).
+        - Output: (T, B, D * hidden_size), the last layer's h_t at every step (batch first with batch_first; a
+          PackedSequence for a packed input).
+        - H_n: (num_layers * D, B, hidden_size), every layer's final state.
+
+    Attributes:
+        weight_ih_l{k}: (G * hidden_size, input_size) for k = 0, (G * hidden_size, D * hidden_size) after.
+        weight_hh_l{k}: (G * hidden_size, hidden_size).
+        bias_ih_l{k}, bias_hh_l{k}: (G * hidden_size,), G = 3; the backward direction's end in `_reverse`; all
+            start U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's.
+
+    Raises:
+        ValueError: dropout outside [0, 1], hidden_size or num_layers not a positive int, or an input that is
+            neither 2-D nor 3-D.
+        RuntimeError: the input's last dimension is not input_size, or an initial state of the wrong shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> gru = cr.nn.GRU(10, 20, batch_first=True, bidirectional=True)
+        >>> output, h_n = gru(cr.randn(3, 5, 10))  # B=3, T=5
+        >>> output.shape, h_n.shape  # both directions concatenated
+        (chainrule.Size([3, 5, 40]), chainrule.Size([2, 3, 20]))
+        >>> from chainrule.nn.utils.rnn import pack_sequence
+        >>> packed = pack_sequence([cr.randn(4, 10), cr.randn(2, 10)])  # two sequences of lengths 4 and 2
+        >>> output, h_n = cr.nn.GRU(10, 20)(packed)
+        >>> type(output).__name__, h_n.shape
+        ('PackedSequence', chainrule.Size([1, 2, 20]))
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("GRU", *args, **kwargs)

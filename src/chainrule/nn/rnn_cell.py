@@ -17,7 +17,22 @@ from .parameter import empty_parameter
 
 
 class RNNCellBase(Module):
-    """Shared parameters and checks of the three cells."""
+    """Shared parameters and checks of the three cells (build RNNCell, LSTMCell or GRUCell instead).
+
+    Args:
+        mode: "RNN_TANH", "RNN_RELU", "LSTM" or "GRU".
+        input_size: features of the input x.
+        hidden_size: features of the hidden state h.
+        bias: learn b_ih and b_hh (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cell = cr.nn.RNNCellBase("GRU", 4, 8)
+        >>> [(name, tuple(p.shape)) for name, p in cell.named_parameters()]
+        [('weight_ih', (24, 4)), ('weight_hh', (24, 8)), ('bias_ih', (24,)), ('bias_hh', (24,))]
+    """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, bias: bool = True, device=None,
                  dtype=None) -> None:
@@ -35,7 +50,17 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Every weight and bias uniform on [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], as PyTorch."""
+        """Every weight and bias uniform on [-1/sqrt(hidden_size), 1/sqrt(hidden_size)], as PyTorch.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> cell = cr.nn.GRUCell(3, 4)
+            >>> with cr.no_grad():
+            ...     _ = cell.weight_ih.fill_(5.0)
+            >>> cell.reset_parameters()
+            >>> bool(cell.weight_ih.abs().max() <= 0.5)
+            True
+        """
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for p in self.parameters():
             init.uniform_(p, -stdv, stdv)
@@ -81,10 +106,36 @@ class RNNCellBase(Module):
 class RNNCell(RNNCellBase):
     """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu): forward(input (B, I) or (I,), hx=None) -> h'.
 
-    Constructor arguments:
-        input_size, hidden_size: features of x and h.
+    One step of nn.RNN; loop over time in Python to unroll it (one graph node per step).
+
+    Args:
+        input_size: features of the input x.
+        hidden_size: features of the hidden state h.
         bias: learn b_ih and b_hh (default True).
         nonlinearity: "tanh" (default) or "relu".
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (B, input_size) or (input_size,).
+        - Hx: (B, hidden_size) or (hidden_size,) (default None: zeros).
+        - Output: h', the shape of hx.
+
+    Raises:
+        ValueError: an input that is neither 1-D nor 2-D.
+        RuntimeError: the input's last dimension is not input_size, or a state of the wrong shape.
+        ValueError: an unknown nonlinearity.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cell = cr.nn.RNNCell(1, 1, bias=False, nonlinearity="relu")
+        >>> with cr.no_grad():
+        ...     _ = cell.weight_ih.fill_(1.0), cell.weight_hh.fill_(0.5)  # h' = relu(x + 0.5 h)
+        >>> h = None
+        >>> for x in [1.0, 2.0, 3.0]:
+        ...     h = cell(cr.tensor([[x]]), h)
+        >>> h
+        tensor([[4.2500]], grad_fn=<...>)
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
@@ -102,9 +153,29 @@ class RNNCell(RNNCellBase):
 class LSTMCell(RNNCellBase):
     """One LSTM step: forward(input, (h, c) = None) -> (h', c'); gates i, f, g, o as nn.LSTM.
 
-    Constructor arguments:
-        input_size, hidden_size: features of x and h.
+    Args:
+        input_size: features of the input x.
+        hidden_size: features of the hidden state h.
         bias: learn b_ih and b_hh (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (B, input_size) or (input_size,).
+        - Hx: a pair (h, c), each (B, hidden_size) or (hidden_size,) (default None: zeros).
+        - Output: the pair (h', c'), shaped as h and c.
+
+    Raises:
+        ValueError: an input that is neither 1-D nor 2-D.
+        RuntimeError: the input's last dimension is not input_size, or a state of the wrong shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cell = cr.nn.LSTMCell(10, 20)
+        >>> h, c = cell(cr.randn(3, 10))
+        >>> h, c = cell(cr.randn(3, 10), (h, c))
+        >>> h.shape, c.shape, cell.weight_ih.shape
+        (chainrule.Size([3, 20]), chainrule.Size([3, 20]), chainrule.Size([80, 10]))
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
@@ -118,9 +189,27 @@ class LSTMCell(RNNCellBase):
 class GRUCell(RNNCellBase):
     """One GRU step: forward(input, hx=None) -> h'; gates r, z, n as nn.GRU.
 
-    Constructor arguments:
-        input_size, hidden_size: features of x and h.
+    Args:
+        input_size: features of the input x.
+        hidden_size: features of the hidden state h.
         bias: learn b_ih and b_hh (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (B, input_size) or (input_size,).
+        - Hx: (B, hidden_size) or (hidden_size,) (default None: zeros).
+        - Output: h', the shape of hx.
+
+    Raises:
+        ValueError: an input that is neither 1-D nor 2-D.
+        RuntimeError: the input's last dimension is not input_size, or a state of the wrong shape.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cell = cr.nn.GRUCell(10, 20)
+        >>> cell(cr.randn(3, 10)).shape, cell(cr.randn(10)).shape  # batched and unbatched
+        (chainrule.Size([3, 20]), chainrule.Size([20]))
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:

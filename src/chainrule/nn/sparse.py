@@ -15,7 +15,7 @@ class Embedding(Module):
     The weight starts N(0, 1), as in PyTorch, with row `padding_idx` (if given) zero; that row then gets no
     gradient. Backward adds each position's gradient into the row it looked up (an index-add).
 
-    Constructor arguments:
+    Args:
         num_embeddings: the number of rows (the vocabulary size).
         embedding_dim: the size of each vector.
         padding_idx: a row that stays fixed (zero at start, no gradient); negative counts from the end
@@ -24,15 +24,31 @@ class Embedding(Module):
         norm_type: the p of that norm (default 2).
         scale_grad_by_freq: divide gradients by how often each index occurs in the batch (default False).
         sparse: only False (sparse gradients are not supported).
-        _weight: use this (num_embeddings, embedding_dim) tensor as the weight; _freeze: make it not learnable.
-        device, dtype: "cpu" only; the weight's dtype (default float32).
+        _weight: use this (num_embeddings, embedding_dim) tensor as the weight (default None: N(0, 1)).
+        _freeze: with _weight, make the weight not learnable (default False).
+        device: only "cpu" (or None).
+        dtype: the weight's dtype (default float32).
 
     Shape:
-        input: integer tensor of any shape (*); output: (*, embedding_dim).
+        - Input: an integer tensor of any shape (*), the indices.
+        - Output: (*, embedding_dim).
+
+    Attributes:
+        weight: the learnable table, (num_embeddings, embedding_dim).
 
     Raises:
         IndexError: an index outside [0, num_embeddings).
-        AssertionError: padding_idx outside the table (PyTorch's "Padding_idx must be within num_embeddings").
+        AssertionError: padding_idx outside the table (PyTorch's "Padding_idx must be within num_embeddings"),
+            or a _weight of another shape.
+        NotImplementedError: sparse=True.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> emb = cr.nn.Embedding(10, 3, padding_idx=0)
+        >>> emb(cr.tensor([[0, 2], [4, 0]])).shape  # 2 sequences of 2 token ids
+        chainrule.Size([2, 2, 3])
+        >>> emb.weight[0].tolist()  # the padding row
+        [0.0, 0.0, 0.0]
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
@@ -60,7 +76,17 @@ class Embedding(Module):
             self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
-        """weight ~ N(0, 1), row padding_idx zero."""
+        """weight ~ N(0, 1), row padding_idx zero.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> emb = cr.nn.Embedding(4, 2, padding_idx=1)
+            >>> with cr.no_grad():
+            ...     _ = emb.weight.fill_(7.0)
+            >>> emb.reset_parameters()
+            >>> emb.weight[1].tolist(), bool((emb.weight[0] != 7.0).all())
+            ([0.0, 0.0], True)
+        """
         init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight._data[self.padding_idx] = 0
@@ -85,7 +111,31 @@ class Embedding(Module):
     def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
                         max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
                         sparse: bool = False) -> Embedding:
-        """An Embedding whose weight is `embeddings` (2-D); not learnable when freeze (default True)."""
+        """An Embedding whose weight is `embeddings` (2-D); not learnable when freeze (default True).
+
+        Args:
+            embeddings: the (num_embeddings, embedding_dim) table (its memory is shared).
+            freeze: make the weight not learnable (default True).
+            padding_idx: a row that gets no gradient (default None).
+            max_norm: looked-up rows whose norm exceeds it are rescaled in place (default None).
+            norm_type: the p of that norm (default 2).
+            scale_grad_by_freq: divide gradients by each index's frequency in the batch (default False).
+            sparse: only False.
+
+        Returns:
+            The Embedding.
+
+        Raises:
+            AssertionError: embeddings is not 2-D.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> table = cr.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+            >>> emb = cr.nn.Embedding.from_pretrained(table)
+            >>> emb(cr.tensor([2, 0])), emb.weight.requires_grad
+            (tensor([[5., 6.],
+                    [1., 2.]]), False)
+        """
         if embeddings.dim() != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape

@@ -90,10 +90,36 @@ class SyncBatchNormFunction(Op):
 class SyncBatchNorm(_BatchNorm):
     """Batch norm over (N, C, *) inputs with statistics over the global batch of every rank in training.
 
-    Args as BatchNorm2d (num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True), plus
-    process_group (default: the world). In eval mode, or when no process group is initialised or it has one
-    rank, it computes exactly what BatchNorm does. Every rank must call forward the same number of times.
-    Build one from an existing model with `SyncBatchNorm.convert_sync_batchnorm(model)`.
+    In eval mode, or when no process group is initialised or it has one rank, it computes exactly what
+    BatchNorm does. Every rank must call forward the same number of times. Build one from an existing model
+    with `SyncBatchNorm.convert_sync_batchnorm(model)`.
+
+    Args:
+        num_features: C, the number of channels.
+        eps: added to the variance for stability (default 1e-5).
+        momentum: weight of the new batch in the running estimates (default 0.1; None: a cumulative average).
+        affine: learn a per-channel scale and shift (default True).
+        track_running_stats: keep running estimates for eval mode (default True).
+        process_group: the group whose ranks share statistics (default None: the world group).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Input: (N, C, *), at least 2-D.
+        - Output: the same shape.
+
+    Raises:
+        ValueError: an input below 2-D or with another channel count; training with one value per channel
+            over all ranks.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> bn = cr.nn.SyncBatchNorm(4)  # no process group: plain batch norm
+        >>> bn(cr.randn(2, 4, 5, 5)).shape
+        chainrule.Size([2, 4, 5, 5])
+        >>> model = cr.nn.Sequential(cr.nn.Conv2d(3, 4, 3), cr.nn.BatchNorm2d(4), cr.nn.ReLU())
+        >>> cr.nn.SyncBatchNorm.convert_sync_batchnorm(model)[1]
+        SyncBatchNorm(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
 
     _ndims = (2, 3, 4, 5)
@@ -134,7 +160,23 @@ class SyncBatchNorm(_BatchNorm):
     @classmethod
     def convert_sync_batchnorm(cls, module: Module, process_group=None) -> Module:
         """Replace every BatchNorm*d in `module` (or module itself) by a SyncBatchNorm sharing its parameters
-        and buffers; returns the converted module (the same object when it is not a BatchNorm itself)."""
+        and buffers; returns the converted module (the same object when it is not a BatchNorm itself).
+
+        Args:
+            module: the model (or one batch-norm layer).
+            process_group: the group the new layers synchronise over (default None: the world group).
+
+        Returns:
+            The converted module.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> model = cr.nn.Sequential(cr.nn.Linear(4, 4), cr.nn.BatchNorm1d(4))
+            >>> bn = model[1]
+            >>> converted = cr.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+            >>> converted is model, type(converted[1]).__name__, converted[1].weight is bn.weight
+            (True, 'SyncBatchNorm', True)
+        """
         out = module
         if isinstance(module, _BatchNorm) and not isinstance(module, SyncBatchNorm):
             out = cls(module.num_features, module.eps, module.momentum, module.affine, module.track_running_stats,

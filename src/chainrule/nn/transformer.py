@@ -33,7 +33,25 @@ def _activation(activation):
 
 
 def generate_square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
-    """The (sz, sz) causal mask: 0 on and below the diagonal, -inf above (position i sees positions <= i)."""
+    """The (sz, sz) causal mask: 0 on and below the diagonal, -inf above (position i sees positions <= i).
+
+    Also `nn.Transformer.generate_square_subsequent_mask` (a static method there, as in PyTorch).
+
+    Args:
+        sz: the sequence length.
+        device: only "cpu" (or None).
+        dtype: the mask's dtype (default None: float32).
+
+    Returns:
+        A (sz, sz) float tensor, to pass as attn_mask / tgt_mask / mask.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.Transformer.generate_square_subsequent_mask(3)
+        tensor([[0., -inf, -inf],
+                [0., 0., -inf],
+                [0., 0., 0.]])
+    """
     from .. import dtypes
 
     dt = np.float32 if dtype is None else dtypes.to_numpy_dtype(dtype)
@@ -47,12 +65,32 @@ class TransformerEncoderLayer(Module):
     x = x + SA(norm1(x)); x = x + FF(norm2(x)). FF(x) = linear2(dropout(activation(linear1(x)))).
 
     Args:
-        d_model: features E; nhead: attention heads; dim_feedforward: FF width (default 2048);
-        dropout: default 0.1; activation: "relu" (default), "gelu" or a callable; layer_norm_eps: 1e-5;
-        batch_first: (N, L, E) inputs (default False: (L, N, E)); norm_first: pre-norm (default False);
+        d_model: the number of features E of every position.
+        nhead: the number of attention heads (d_model must be divisible by it).
+        dim_feedforward: the hidden width of the feed-forward block (default 2048).
+        dropout: dropout probability after attention, inside and after the feed-forward block (default 0.1).
+        activation: the feed-forward block's activation, "relu" (default), "gelu" or a callable.
+        layer_norm_eps: the LayerNorms' eps (default 1e-5).
+        batch_first: inputs and output are (N, L, E) instead of (L, N, E) (default False).
+        norm_first: pre-norm (LayerNorm before each block) instead of post-norm (default False).
         bias: biases in the linear layers and LayerNorms (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
 
-    forward(src, src_mask=None, src_key_padding_mask=None, is_causal=False): masks as MultiheadAttention's.
+    Shape:
+        - Src: (L, N, E), (N, L, E) with batch_first, or (L, E) unbatched.
+        - Output: the shape of src.
+
+    Raises:
+        RuntimeError: an activation string other than "relu" or "gelu".
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32)
+        >>> layer(cr.randn(5, 2, 16)).shape
+        chainrule.Size([5, 2, 16])
+        >>> [name for name, _ in layer.named_children()]
+        ['self_attn', 'linear1', 'dropout', 'linear2', 'norm1', 'norm2', 'dropout1', 'dropout2']
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
@@ -74,6 +112,14 @@ class TransformerEncoderLayer(Module):
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:
+        """Encode src; returns a tensor of its shape.
+
+        Args:
+            src: the sequence, (L, N, E) (or (N, L, E) with batch_first).
+            src_mask: the attention mask (L, L), as MultiheadAttention's attn_mask (default None).
+            src_key_padding_mask: (N, L), True at padding positions (default None).
+            is_causal: a hint that src_mask is the causal mask (default False).
+        """
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -96,10 +142,34 @@ class TransformerDecoderLayer(Module):
     """Self-attention, attention over the encoder's output (memory), feed-forward; residuals and LayerNorms.
 
     Post-norm (default): x = norm1(x + SA(x)); x = norm2(x + MHA(x, memory)); x = norm3(x + FF(x)); pre-norm
-    with norm_first=True. Arguments as TransformerEncoderLayer.
+    with norm_first=True.
 
-    forward(tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-    memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False).
+    Args:
+        d_model: the number of features E of every position.
+        nhead: the number of attention heads (d_model must be divisible by it).
+        dim_feedforward: the hidden width of the feed-forward block (default 2048).
+        dropout: dropout probability after attention, inside and after the feed-forward block (default 0.1).
+        activation: the feed-forward block's activation, "relu" (default), "gelu" or a callable.
+        layer_norm_eps: the LayerNorms' eps (default 1e-5).
+        batch_first: inputs and output are (N, L, E) instead of (L, N, E) (default False).
+        norm_first: pre-norm (LayerNorm before each block) instead of post-norm (default False).
+        bias: biases in the linear layers and LayerNorms (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Tgt: (T, N, E), (N, T, E) with batch_first, or (T, E) unbatched; memory: (S, N, E) likewise.
+        - Output: the shape of tgt.
+
+    Raises:
+        RuntimeError: an activation string other than "relu" or "gelu".
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.TransformerDecoderLayer(d_model=16, nhead=4, dim_feedforward=32, batch_first=True)
+        >>> tgt, memory = cr.randn(2, 3, 16), cr.randn(2, 5, 16)  # N=2; T=3 targets, S=5 encoded positions
+        >>> layer(tgt, memory, tgt_mask=cr.nn.Transformer.generate_square_subsequent_mask(3)).shape
+        chainrule.Size([2, 3, 16])
     """
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048, dropout: float = 0.1,
@@ -125,6 +195,18 @@ class TransformerDecoderLayer(Module):
 
     def forward(self, tgt: Tensor, memory: Tensor, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal: bool = False, memory_is_causal: bool = False):
+        """Decode tgt attending to memory; returns a tensor of tgt's shape.
+
+        Args:
+            tgt: the target sequence, (T, N, E) (or (N, T, E) with batch_first).
+            memory: the encoder's output, (S, N, E) likewise.
+            tgt_mask: the self-attention mask (T, T), e.g. the causal mask (default None).
+            memory_mask: the mask over memory positions (T, S) (default None).
+            tgt_key_padding_mask: (N, T), True at padding target positions (default None).
+            memory_key_padding_mask: (N, S), True at padding memory positions (default None).
+            tgt_is_causal: a hint that tgt_mask is the causal mask (default False).
+            memory_is_causal: a hint that memory_mask is the causal mask (default False).
+        """
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
@@ -155,9 +237,29 @@ class TransformerDecoderLayer(Module):
 class TransformerEncoder(Module):
     """`num_layers` copies of an encoder layer (`layers.0`, ...), then an optional `norm`.
 
-    forward(src, mask=None, src_key_padding_mask=None, is_causal=None). enable_nested_tensor and mask_check are
-    accepted; padded positions are computed like any other (PyTorch's nested-tensor fast path in eval mode
-    returns zeros there instead).
+    Padded positions are computed like any other (PyTorch's nested-tensor fast path in eval mode returns zeros
+    there instead).
+
+    Args:
+        encoder_layer: a TransformerEncoderLayer, deep-copied num_layers times (the copies share nothing).
+        num_layers: the number of layers.
+        norm: a module applied to the last layer's output, e.g. LayerNorm(d_model) (default None).
+        enable_nested_tensor: accepted for PyTorch compatibility (default True; no nested tensors here).
+        mask_check: accepted for PyTorch compatibility (default True).
+
+    Shape:
+        - Src: (L, N, E), (N, L, E) with the layer's batch_first, or (L, E).
+        - Output: the shape of src.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32)
+        >>> encoder = cr.nn.TransformerEncoder(layer, num_layers=2, norm=cr.nn.LayerNorm(16))
+        >>> padding = cr.tensor([[False] * 5, [False] * 3 + [True] * 2])  # sequence 1 has 3 real positions
+        >>> encoder(cr.randn(5, 2, 16), src_key_padding_mask=padding).shape
+        chainrule.Size([5, 2, 16])
+        >>> len(encoder.layers), encoder.layers[0] is not encoder.layers[1]
+        (2, True)
     """
 
     def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int, norm: Module | None = None,
@@ -170,6 +272,14 @@ class TransformerEncoder(Module):
 
     def forward(self, src: Tensor, mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool | None = None) -> Tensor:
+        """Run src through every layer, then norm; returns a tensor of src's shape.
+
+        Args:
+            src: the sequence, (L, N, E) (or (N, L, E) with batch_first).
+            mask: the attention mask (L, L), as MultiheadAttention's attn_mask (default None).
+            src_key_padding_mask: (N, L), True at padding positions (default None).
+            is_causal: a hint that mask is the causal mask (default None: False).
+        """
         x = src
         for layer in self.layers:
             x = layer(x, src_mask=mask, src_key_padding_mask=src_key_padding_mask, is_causal=bool(is_causal))
@@ -177,9 +287,25 @@ class TransformerEncoder(Module):
 
 
 class TransformerDecoder(Module):
-    """`num_layers` copies of a decoder layer, then an optional `norm`. forward(tgt, memory, tgt_mask=None,
-    memory_mask=None, tgt_key_padding_mask=None, memory_key_padding_mask=None, tgt_is_causal=None,
-    memory_is_causal=False)."""
+    """`num_layers` copies of a decoder layer (`layers.0`, ...), then an optional `norm`.
+
+    Args:
+        decoder_layer: a TransformerDecoderLayer, deep-copied num_layers times.
+        num_layers: the number of layers.
+        norm: a module applied to the last layer's output, e.g. LayerNorm(d_model) (default None).
+
+    Shape:
+        - Tgt: (T, N, E), (N, T, E) with the layer's batch_first, or (T, E); memory: (S, N, E) likewise.
+        - Output: the shape of tgt.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.TransformerDecoderLayer(d_model=16, nhead=4, dim_feedforward=32)
+        >>> decoder = cr.nn.TransformerDecoder(layer, num_layers=2, norm=cr.nn.LayerNorm(16))
+        >>> causal = cr.nn.Transformer.generate_square_subsequent_mask(3)
+        >>> decoder(cr.randn(3, 2, 16), cr.randn(5, 2, 16), tgt_mask=causal, tgt_is_causal=True).shape
+        chainrule.Size([3, 2, 16])
+    """
 
     def __init__(self, decoder_layer: TransformerDecoderLayer, num_layers: int, norm: Module | None = None) -> None:
         super().__init__()
@@ -189,6 +315,18 @@ class TransformerDecoder(Module):
 
     def forward(self, tgt: Tensor, memory: Tensor, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal: bool | None = None, memory_is_causal: bool = False):
+        """Run tgt through every layer (each attending to memory), then norm; returns a tensor of tgt's shape.
+
+        Args:
+            tgt: the target sequence, (T, N, E) (or (N, T, E) with batch_first).
+            memory: the encoder's output, (S, N, E) likewise.
+            tgt_mask: the self-attention mask (T, T), e.g. the causal mask (default None).
+            memory_mask: the mask over memory positions (T, S) (default None).
+            tgt_key_padding_mask: (N, T), True at padding target positions (default None).
+            memory_key_padding_mask: (N, S), True at padding memory positions (default None).
+            tgt_is_causal: a hint that tgt_mask is the causal mask (default None: False).
+            memory_is_causal: a hint that memory_mask is the causal mask (default False).
+        """
         x = tgt
         for layer in self.layers:
             x = layer(x, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
@@ -200,18 +338,43 @@ class TransformerDecoder(Module):
 class Transformer(Module):
     """The encoder-decoder Transformer of "Attention Is All You Need", PyTorch's `nn.Transformer`.
 
-    Constructor arguments:
-        d_model: 512; nhead: 8; num_encoder_layers: 6; num_decoder_layers: 6; dim_feedforward: 2048;
-        dropout: 0.1; activation: "relu"; custom_encoder / custom_decoder: modules used instead;
-        layer_norm_eps: 1e-5; batch_first: False; norm_first: False; bias: True (PyTorch's defaults).
-        Every parameter with more than one dimension starts xavier_uniform_, as in PyTorch.
+    An encoder (num_encoder_layers TransformerEncoderLayers and a LayerNorm) reads src; a decoder (decoder
+    layers and a LayerNorm) reads tgt and attends to the encoder's output. Every parameter with more than one
+    dimension starts xavier_uniform_, as in PyTorch.
 
-    forward(src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
-    tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
-    memory_is_causal=False) -> (T, N, E) (or (N, T, E) with batch_first).
+    Args:
+        d_model: the number of features E of every position (default 512).
+        nhead: the number of attention heads (default 8).
+        num_encoder_layers: encoder layers (default 6).
+        num_decoder_layers: decoder layers (default 6).
+        dim_feedforward: the hidden width of each feed-forward block (default 2048).
+        dropout: the dropout probability (default 0.1).
+        activation: "relu" (default), "gelu" or a callable.
+        custom_encoder: a module used instead of the encoder (default None).
+        custom_decoder: a module used instead of the decoder (default None).
+        layer_norm_eps: the LayerNorms' eps (default 1e-5).
+        batch_first: inputs and output are (N, L, E) instead of (L, N, E) (default False).
+        norm_first: pre-norm layers (default False).
+        bias: biases in the linear layers and LayerNorms (default True).
+        device: only "cpu" (or None).
+        dtype: the parameters' dtype (default float32).
+
+    Shape:
+        - Src: (S, N, E); tgt: (T, N, E) ((N, S, E), (N, T, E) with batch_first; (S, E), (T, E) unbatched).
+        - Output: (T, N, E), the shape of tgt.
 
     Raises:
         RuntimeError: src and tgt batch sizes differ, or their feature size is not d_model.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> model = cr.nn.Transformer(d_model=16, nhead=4, num_encoder_layers=1, num_decoder_layers=1,
+        ...                           dim_feedforward=32)
+        >>> src, tgt = cr.randn(5, 2, 16), cr.randn(3, 2, 16)
+        >>> model(src, tgt, tgt_mask=model.generate_square_subsequent_mask(3)).shape
+        chainrule.Size([3, 2, 16])
+        >>> sum(p.numel() for p in model.parameters())
+        5632
     """
 
     def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,
@@ -243,6 +406,22 @@ class Transformer(Module):
     def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
                 tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
                 memory_is_causal: bool = False):
+        """Encode src, decode tgt attending to the encoding; returns a tensor of tgt's shape.
+
+        Args:
+            src: the source sequence, (S, N, E) (or (N, S, E) with batch_first).
+            tgt: the target sequence, (T, N, E) likewise.
+            src_mask: the encoder's attention mask (S, S) (default None).
+            tgt_mask: the decoder's self-attention mask (T, T), usually generate_square_subsequent_mask(T)
+                (default None).
+            memory_mask: the decoder's mask over the encoding (T, S) (default None).
+            src_key_padding_mask: (N, S), True at padding source positions (default None).
+            tgt_key_padding_mask: (N, T), True at padding target positions (default None).
+            memory_key_padding_mask: (N, S), True at encoding positions to ignore (default None).
+            src_is_causal: a hint that src_mask is the causal mask (default None).
+            tgt_is_causal: a hint that tgt_mask is the causal mask (default None).
+            memory_is_causal: a hint that memory_mask is the causal mask (default False).
+        """
         bdim = 0 if self.batch_first else 1
         if src.dim() == 3 and src.shape[bdim] != tgt.shape[bdim]:
             raise RuntimeError("the batch number of src and tgt must be equal")

@@ -19,14 +19,28 @@ class Upsample(Module):
     """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) inputs by `size` or `scale_factor` (F.interpolate).
 
     Args:
-        size: the output spatial size (int or tuple). scale_factor: a float or one per spatial dim.
-        mode: "nearest" (default), "nearest-exact", "linear", "bilinear", "bicubic", "trilinear".
-        align_corners: for the linear modes (default None = False). recompute_scale_factor: see interpolate.
+        size: the output spatial size, an int or a tuple (default None; give size or scale_factor, not both).
+        scale_factor: the multiplier of each spatial size, a float or one per spatial dim (default None).
+        mode: "nearest" (default), "nearest-exact", "linear", "bilinear", "bicubic" or "trilinear".
+        align_corners: for the linear and cubic modes, align the corner pixels' centres of input and output
+            (default None, which means False).
+        recompute_scale_factor: compute the scale used from the output size instead of scale_factor (default
+            None); see `nn.functional.interpolate`.
+
+    Shape:
+        - Input: (N, C, L), (N, C, H, W) or (N, C, D, H, W).
+        - Output: (N, C, L_out) and so on, L_out = size or floor(L * scale_factor).
+
+    Raises:
+        ValueError: neither or both of size and scale_factor.
+        NotImplementedError: a mode that does not fit the input's rank (e.g. "bilinear" for a 3-D input).
 
     Examples:
         >>> import chainrule as cr
         >>> cr.nn.Upsample(scale_factor=2)(cr.tensor([[[1.0, 2.0]]]))
         tensor([[[1., 1., 2., 2.]]])
+        >>> cr.nn.Upsample(size=3, mode="linear", align_corners=True)(cr.tensor([[[1.0, 2.0]]]))
+        tensor([[[1.0000, 1.5000, 2.0000]]])
     """
 
     def __init__(self, size=None, scale_factor=None, mode: str = "nearest", align_corners=None,
@@ -51,21 +65,70 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
-    """Upsample(size, scale_factor, mode="nearest") for (N, C, H, W)."""
+    """Upsample(size, scale_factor, mode="nearest") for (N, C, H, W): each pixel repeated.
+
+    Args:
+        size: the output (H_out, W_out), or an int for both (default None).
+        scale_factor: the multiplier of H and W (default None; give size or scale_factor).
+
+    Shape:
+        - Input: (N, C, H, W).
+        - Output: (N, C, H_out, W_out).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.UpsamplingNearest2d(scale_factor=2)(cr.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.],
+                  [3., 3., 4., 4.],
+                  [3., 3., 4., 4.]]]])
+    """
 
     def __init__(self, size=None, scale_factor=None) -> None:
         super().__init__(size, scale_factor, mode="nearest")
 
 
 class UpsamplingBilinear2d(Upsample):
-    """Upsample(size, scale_factor, mode="bilinear", align_corners=True) for (N, C, H, W)."""
+    """Upsample(size, scale_factor, mode="bilinear", align_corners=True) for (N, C, H, W).
+
+    Args:
+        size: the output (H_out, W_out), or an int for both (default None).
+        scale_factor: the multiplier of H and W (default None; give size or scale_factor).
+
+    Shape:
+        - Input: (N, C, H, W).
+        - Output: (N, C, H_out, W_out).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.UpsamplingBilinear2d(size=3)(cr.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))
+        tensor([[[[1.0000, 1.5000, 2.0000],
+                  [2.0000, 2.5000, 3.0000],
+                  [3.0000, 3.5000, 4.0000]]]])
+    """
 
     def __init__(self, size=None, scale_factor=None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
 class PixelShuffle(Module):
-    """(*, C r^2, H, W) -> (*, C, H r, W r) (sub-pixel convolution's rearrangement)."""
+    """Rearranges (*, C r^2, H, W) into (*, C, H r, W r): the sub-pixel convolution's upsampling (Shi et al.).
+
+    Output pixel (h r + i, w r + j) of channel c is input channel c r^2 + i r + j at (h, w).
+
+    Args:
+        upscale_factor: r.
+
+    Shape:
+        - Input: (*, C r^2, H, W).
+        - Output: (*, C, H r, W r).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.PixelShuffle(2)(cr.arange(8.0).reshape(1, 4, 1, 2))
+        tensor([[[[0., 2., 1., 3.],
+                  [4., 6., 5., 7.]]]])
+    """
 
     def __init__(self, upscale_factor: int) -> None:
         super().__init__()
@@ -79,7 +142,23 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
-    """(*, C, H r, W r) -> (*, C r^2, H, W), the inverse of PixelShuffle."""
+    """Rearranges (*, C, H r, W r) into (*, C r^2, H, W): the inverse of PixelShuffle.
+
+    Args:
+        downscale_factor: r (H and W must be multiples of it).
+
+    Shape:
+        - Input: (*, C, H r, W r).
+        - Output: (*, C r^2, H, W).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> x = cr.arange(16.0).reshape(1, 1, 4, 4)
+        >>> cr.nn.PixelUnshuffle(2)(x).shape
+        chainrule.Size([1, 4, 2, 2])
+        >>> cr.equal(cr.nn.PixelShuffle(2)(cr.nn.PixelUnshuffle(2)(x)), x)
+        True
+    """
 
     def __init__(self, downscale_factor: int) -> None:
         super().__init__()
@@ -93,7 +172,21 @@ class PixelUnshuffle(Module):
 
 
 class ChannelShuffle(Module):
-    """Interleave the channels of `groups` groups (ShuffleNet)."""
+    """Interleaves the channels of `groups` groups (ShuffleNet): channel order g0c0, g1c0, ..., g0c1, g1c1,
+    ...
+
+    Args:
+        groups: the number of groups (C must be a multiple of it).
+
+    Shape:
+        - Input: (N, C, *).
+        - Output: (N, C, *), the channels reordered.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.ChannelShuffle(2)(cr.arange(4.0).reshape(1, 4, 1, 1)).flatten()
+        tensor([0., 2., 1., 3.])
+    """
 
     def __init__(self, groups: int) -> None:
         super().__init__()
@@ -107,7 +200,22 @@ class ChannelShuffle(Module):
 
 
 class CosineSimilarity(Module):
-    """Cosine similarity of two inputs along dim (default 1), eps (default 1e-8) bounding each norm below."""
+    """Cosine similarity of two inputs along dim: x1 . x2 / (max(||x1||, eps) max(||x2||, eps)).
+
+    Args:
+        dim: the dimension the vectors lie along (default 1).
+        eps: a lower bound on each norm, against division by zero (default 1e-8).
+
+    Shape:
+        - Input1, Input2: (*1, D, *2), broadcastable to one shape, D along dim.
+        - Output: (*1, *2), dim removed.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cos = cr.nn.CosineSimilarity(dim=1)
+        >>> cos(cr.tensor([[1.0, 0.0], [1.0, 1.0]]), cr.tensor([[1.0, 0.0], [-1.0, 0.0]]))
+        tensor([ 1.0000, -0.7071])
+    """
 
     def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
         super().__init__()
@@ -118,7 +226,22 @@ class CosineSimilarity(Module):
 
 
 class PairwiseDistance(Module):
-    """||x1 - x2 + eps||_p over the last dim. Args: p (2.0), eps (1e-6), keepdim (False)."""
+    """The p-norm distance of each pair of rows: ||x1 - x2 + eps||_p over the last dim.
+
+    Args:
+        p: the norm degree (default 2.0).
+        eps: added to the difference, against a zero norm's infinite gradient (default 1e-6).
+        keepdim: keep the last dimension with size 1 (default False).
+
+    Shape:
+        - Input1, Input2: (N, D) or (D,), broadcastable.
+        - Output: (N,) (or (N, 1) with keepdim), () for 1-D inputs.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.nn.PairwiseDistance()(cr.tensor([[0.0, 0.0], [1.0, 1.0]]), cr.tensor([[3.0, 4.0], [1.0, 3.0]]))
+        tensor([5.0000, 2.0000])
+    """
 
     def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
         super().__init__()

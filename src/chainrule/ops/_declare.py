@@ -11,14 +11,21 @@ Tensor method names and aliases, and its test cases. From the registry come: the
 (`bind_methods`, called by `chainrule._methods`), `chainrule.ops.__all__`, `nn.functional`'s names, the stub
 file, the op table in the docs, the test registry (tests/core/op_registry.py) and the gradcheck experiment.
 `declare` returns the function unchanged: a declaration costs nothing when the op runs.
+
+Each op's example (doctest text, with its printed output) is kept in ops/_examples/ under the op's name; `declare`
+appends it to the function's docstring as its "Examples:" section (so `help()` and the reference show it) and
+tests/docs/test_op_examples.py runs every one of them.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+
+from ._examples import EXAMPLES
 
 __all__ = ["Case", "Decl", "REGISTRY", "all_cases", "bind_methods", "case", "declare", "names_in"]
 
@@ -64,6 +71,7 @@ class Decl:
     cases: tuple[Case, ...] = field(default=())
     operators: tuple[str, ...] = ()  # Python syntax that reaches the op ("x + y"), for the docs
     differentiable: bool | None = None  # None: differentiable when one of its cases checks a gradient
+    example: str = ""  # the op's doctest example (ops/_examples/), also the end of fn's docstring
 
     def case_name(self, c: Case) -> str:
         return c.name or (f"{self.name}_{c.suffix}" if c.suffix else self.name)
@@ -99,7 +107,7 @@ def declare(fn: Callable | None = None, *, name: str | None = None, namespaces=(
         op = name or f.__name__
         methods = (op,) if method is True else (method,) if isinstance(method, str) else tuple(method or ())
         decl = Decl(op, f, f.__module__, tuple(namespaces), methods, method_fn, tuple(aliases), tuple(cases),
-                    tuple(operators), differentiable)
+                    tuple(operators), differentiable, EXAMPLES.get(op, ""))
         if TORCH in decl.namespaces and decl.module.startswith("chainrule.") and not decl.module.startswith(
                 "chainrule.ops."):
             raise ValueError(f"declare: op {op!r} is in the 'torch' namespace but defined in {decl.module}; "
@@ -115,11 +123,30 @@ def declare(fn: Callable | None = None, *, name: str | None = None, namespaces=(
         for key in claims:
             _TAKEN[key] = op
         REGISTRY[op] = decl
+        for target in (f, method_fn):
+            if decl.example and target is not None:
+                _append_example(target, decl.example)
         for cls in _BOUND:
             _bind(cls, decl)
         return f
 
     return register if fn is None else register(fn)
+
+
+def _append_example(fn: Callable, example: str) -> None:
+    """fn's docstring + an "Examples:" section holding `example`, indented as the docstring's own lines are."""
+    doc = fn.__doc__ or ""
+    if ">>>" in doc:  # declared again (a module reloaded): the section is there already
+        return
+    body = [line for line in doc.splitlines()[1:] if line.strip()]
+    indent = min((len(line) - len(line.lstrip()) for line in body), default=4)
+    lines = [line.strip("\n") for line in _dedent(example).splitlines()]
+    section = "\n".join(" " * (indent + 4) + line if line else "" for line in lines)
+    fn.__doc__ = f"{doc.rstrip()}\n\n{' ' * indent}Examples:\n{section}\n"
+
+
+def _dedent(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
 
 
 def names_in(namespace: str) -> dict[str, Callable]:

@@ -137,7 +137,13 @@ def kernel_missing(kernel: str, dtype, prefix: str = "", hint: str = "") -> NotI
 
 def promote_types(type1, type2):
     """The smallest dtype both dtypes convert to without leaving their category (torch.promote_types):
-    int64 with float32 is float32 (NumPy: float64), int32 with int64 is int64, uint8 with int8 is int16."""
+    int64 with float32 is float32 (NumPy: float64), int32 with int64 is int64, uint8 with int8 is int16.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.promote_types(cr.int64, cr.float32), cr.promote_types(cr.uint8, cr.int8)
+        (chainrule.float32, chainrule.int16)
+    """
     return from_numpy_dtype(np_promote_types(type1, type2))
 
 
@@ -145,6 +151,15 @@ def can_cast(from_, to) -> bool:
     """Whether PyTorch casts dtype `from_` into `to` for an in-place or out= result (torch.can_cast).
 
     Refused: complex to non-complex, floating to integer or bool, and anything but bool to bool.
+
+    Args:
+        from_: the dtype of the value being written.
+        to: the dtype of the destination.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> cr.can_cast(cr.int64, cr.float32), cr.can_cast(cr.float32, cr.int64)
+        (True, False)
     """
     a, b = to_numpy_dtype(from_), to_numpy_dtype(to)
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]

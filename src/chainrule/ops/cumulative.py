@@ -66,10 +66,9 @@ def _cumprod_grad_with_zeros(x, g, axis: int):
 class Logcumsumexp(Op):
     @staticmethod
     def forward(ctx, x, axis):
-        m = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros_like(x)
-        m = np.where(np.isfinite(m), m, 0)
-        with np.errstate(divide="ignore"):
-            out = np.log(np.cumsum(np.exp(x - m), axis=axis)) + m
+        # out_j = logaddexp(out_{j-1}, x_j): exact for any spread of x (one shift by the overall max
+        # underflowed to -inf where early elements lie far below a later one)
+        out = np.logaddexp.accumulate(x, axis=axis)
         ctx.save_for_backward(x, out)
         ctx.axis = axis
         return out.astype(x.dtype, copy=False)

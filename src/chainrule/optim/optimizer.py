@@ -25,6 +25,42 @@ class Optimizer:
 
     A subclass either writes its own step() (PyTorch's way), or defines the elementwise update that this
     step() runs over each flat buffer: `_update(group, param, grad, state, step, work)`, arrays in place.
+
+    Args:
+        params: an iterable of Tensors (`model.parameters()`), or of dicts, each a parameter group: {"params":
+            [...], and options overriding the defaults}.
+        defaults: the options (lr, momentum, ...) of groups that do not set them.
+
+    Attributes:
+        param_groups: the list of groups: dicts with "params" and every option.
+        state: per-parameter state (momentum buffers, step counts), keyed by the parameter tensor.
+
+    Raises:
+        TypeError: params is a single Tensor (pass `[tensor]`).
+        ValueError: params is empty; a parameter appears in two groups.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> class PlainSGD(cr.optim.Optimizer):
+        ...     def __init__(self, params, lr=0.1):
+        ...         super().__init__(params, {"lr": lr})
+        ...     @cr.no_grad()
+        ...     def step(self, closure=None):
+        ...         for group in self.param_groups:
+        ...             for p in group["params"]:
+        ...                 if p.grad is not None:
+        ...                     p.sub_(group["lr"] * p.grad)       # p = p - lr * dL/dp
+        >>> w = cr.tensor([1.0, -1.0], requires_grad=True)
+        >>> b = cr.tensor([0.5], requires_grad=True)
+        >>> optimizer = PlainSGD([w], lr=0.5)
+        >>> optimizer.add_param_group({"params": [b], "lr": 0.1})
+        >>> ((w ** 2).sum() + b.sum()).backward()
+        >>> optimizer.step()
+        >>> w, b
+        (tensor([0., 0.], requires_grad=True), tensor([0.4000], requires_grad=True))
+        >>> optimizer.zero_grad()
+        >>> w.grad is None
+        True
     """
 
     _has_step = True  # state[p] holds a "step" count (SGD's does not)
@@ -84,6 +120,14 @@ class Optimizer:
             >>> optimizer = cr.optim.SGD(body.parameters(), lr=0.1)
             >>> optimizer.add_param_group({"params": head.parameters(), "lr": 0.01})
             >>> [group["lr"] for group in optimizer.param_groups]
+            [0.1, 0.01]
+
+        Examples:
+            >>> import chainrule as cr
+            >>> body, head = cr.nn.Linear(4, 4), cr.nn.Linear(4, 2)
+            >>> optimizer = cr.optim.SGD(body.parameters(), lr=0.1)
+            >>> optimizer.add_param_group({"params": head.parameters(), "lr": 0.01})
+            >>> [g["lr"] for g in optimizer.param_groups]
             [0.1, 0.01]
         """
         if not isinstance(param_group, dict):
@@ -335,6 +379,18 @@ class Optimizer:
 
         Raises:
             ValueError: the number of groups or the number of parameters in a group differs.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> model = cr.nn.Linear(2, 1)
+            >>> optimizer = cr.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+            >>> model(cr.ones(1, 2)).sum().backward()
+            >>> optimizer.step()
+            >>> state = optimizer.state_dict()
+            >>> restored = cr.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+            >>> restored.load_state_dict(state)
+            >>> restored.state[model.bias]["momentum_buffer"]
+            tensor([1.])
         """
         saved = copy.deepcopy(state_dict["param_groups"])
         groups = self.param_groups

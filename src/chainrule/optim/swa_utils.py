@@ -45,6 +45,21 @@ def get_ema_multi_avg_fn(decay: float = 0.999):
 
     Raises:
         ValueError: decay outside [0, 1].
+
+    Args:
+        decay: the weight of the old average, in [0, 1] (default 0.999).
+
+    Returns:
+        A function `update(ema_list, current_list, num_averaged)` that updates ema_list in place.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.swa_utils import get_ema_multi_avg_fn
+        >>> update = get_ema_multi_avg_fn(0.9)
+        >>> ema = [cr.tensor([0.0, 10.0])]
+        >>> update(ema, [cr.tensor([1.0, 0.0])], 1)
+        >>> ema
+        [tensor([0.1000, 9.0000])]
     """
     _check_decay(decay)
 
@@ -60,7 +75,20 @@ def get_ema_multi_avg_fn(decay: float = 0.999):
 
 
 def get_swa_multi_avg_fn():
-    """An in-place running mean over lists of tensors: avg += (current - avg) / (n + 1) (for multi_avg_fn)."""
+    """An in-place running mean over lists of tensors: avg += (current - avg) / (n + 1) (for multi_avg_fn).
+
+    Returns:
+        A function `update(averaged_list, current_list, num_averaged)` that updates averaged_list in place.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.swa_utils import get_swa_multi_avg_fn
+        >>> update = get_swa_multi_avg_fn()
+        >>> avg = [cr.tensor([1.0])]
+        >>> update(avg, [cr.tensor([4.0])], 2)         # the mean of 2 values was 1.0; a third, 4.0, gives 2.0
+        >>> avg
+        [tensor([2.])]
+    """
 
     def swa_update(averaged_param_list: list, current_param_list: list, num_averaged) -> None:
         n = float(num_averaged.item() if isinstance(num_averaged, Tensor) else num_averaged)
@@ -79,6 +107,19 @@ def get_ema_avg_fn(decay: float = 0.999):
 
     Raises:
         ValueError: decay outside [0, 1].
+
+    Args:
+        decay: the weight of the old average, in [0, 1] (default 0.999).
+
+    Returns:
+        A function `avg_fn(ema, current, num_averaged) -> Tensor`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.swa_utils import get_ema_avg_fn
+        >>> avg_fn = get_ema_avg_fn(0.5)
+        >>> avg_fn(cr.tensor([0.0]), cr.tensor([2.0]), 1)
+        tensor([1.])
     """
     _check_decay(decay)
 
@@ -90,7 +131,17 @@ def get_ema_avg_fn(decay: float = 0.999):
 
 
 def get_swa_avg_fn():
-    """The running mean of one tensor: returns avg + (current - avg) / (n + 1) (for avg_fn)."""
+    """The running mean of one tensor: returns avg + (current - avg) / (n + 1) (for avg_fn).
+
+    Returns:
+        A function `avg_fn(averaged, current, num_averaged) -> Tensor`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.swa_utils import get_swa_avg_fn
+        >>> get_swa_avg_fn()(cr.tensor([1.0]), cr.tensor([4.0]), 2)
+        tensor([2.])
+    """
 
     def swa_update(averaged_param: Tensor, current_param: Tensor, num_averaged):
         with no_grad():
@@ -136,6 +187,17 @@ class AveragedModel(Module):
         self.avg_fn, self.multi_avg_fn, self.use_buffers = avg_fn, multi_avg_fn, use_buffers
 
     def forward(self, *args, **kwargs):
+        """Runs the averaged copy: `self.module(*args, **kwargs)`.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.optim.swa_utils import AveragedModel
+            >>> model = cr.nn.Linear(3, 2)
+            >>> averaged = AveragedModel(model)
+            >>> averaged.update_parameters(model)
+            >>> bool((averaged(cr.ones(1, 3)) == model(cr.ones(1, 3))).all())
+            True
+        """
         return self.module(*args, **kwargs)
 
     def update_parameters(self, model: Module) -> None:
@@ -186,6 +248,17 @@ def update_bn(loader, model: Module, device=None) -> None:
         loader: an iterable of input batches (or of (input, ...) tuples).
         model: the model (often an AveragedModel).
         device: moves each batch there first (default None).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.swa_utils import AveragedModel, update_bn
+        >>> model = cr.nn.Sequential(cr.nn.Linear(2, 2), cr.nn.BatchNorm1d(2))
+        >>> swa_model = AveragedModel(model)
+        >>> swa_model.update_parameters(model)
+        >>> loader = [cr.tensor([[1.0, 2.0], [3.0, 4.0]]), cr.tensor([[5.0, 6.0], [7.0, 8.0]])]
+        >>> update_bn(loader, swa_model)
+        >>> swa_model.module[1].num_batches_tracked
+        tensor(2)
     """
     momenta = {}
     for module in model.modules():
@@ -223,6 +296,23 @@ class SWALR(LRScheduler):
     Raises:
         ValueError: an unknown anneal_strategy, a negative or non-int anneal_epochs, or a swa_lr list whose
             length is not the number of groups.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.swa_utils import SWALR
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+        >>> scheduler = SWALR(optimizer, swa_lr=0.1, anneal_epochs=2, anneal_strategy="linear")
+        >>> for epoch in range(3):
+        ...     optimizer.step()
+        ...     scheduler.step()
+        ...     print(epoch, round(scheduler.get_last_lr()[0], 4))
+        0 0.55
+        1 0.1
+        2 0.1
+        >>> state = scheduler.state_dict()
+        >>> scheduler.load_state_dict(state)
+        >>> scheduler.get_lr()
+        [0.1]
     """
 
     def __init__(self, optimizer, swa_lr, anneal_epochs: int = 10, anneal_strategy: str = "cos",

@@ -38,6 +38,15 @@ class Callback:
         ...               epochs=5, callbacks=[StopAtLoss()], progress=False)
         >>> len(history)
         1
+        >>> class Announce(Callback):
+        ...     def on_train_begin(self, trainer):
+        ...         print("start:", type(trainer.optimizer).__name__)
+        ...     def on_train_end(self, trainer):
+        ...         print("done after", len(trainer.history), "epochs")
+        >>> _ = fit(model, cr.nn.CrossEntropyLoss(), cr.optim.SGD(model.parameters(), lr=0.1), loader,
+        ...         epochs=2, callbacks=[Announce()], progress=False)
+        start: SGD
+        done after 2 epochs
     """
 
     def on_train_begin(self, trainer) -> None:

@@ -44,10 +44,41 @@ class History:
         return vals[-1] if vals else default
 
     def plot(self, keys=None):
-        """Loss and metric curves as a matplotlib figure (needs the `plot` extra)."""
+        """Loss and metric curves as a matplotlib figure (needs the `plot` extra).
+
+        Args:
+            keys: the logged names to draw (default None: every loss and metric; see
+                `chainrule.viz.plot_history`).
+
+        Returns:
+            The matplotlib Figure.
+
+        Raises:
+            ImportError: matplotlib is not installed.
+
+        Examples:
+            >>> from chainrule.train import History
+            >>> h = History()
+            >>> for epoch, loss in enumerate([0.9, 0.5, 0.3], start=1):
+            ...     h.log(epoch, loss=loss)
+            >>> fig = h.plot()
+            >>> fig.savefig("history.png")
+            >>> type(fig).__name__
+            'Figure'
+        """
         from ..viz import plot_history
 
         return plot_history(self, keys) if keys is not None else plot_history(self)
 
     def to_dict(self) -> dict:
+        """The epochs and every logged list, as one JSON-friendly dict.
+
+        Examples:
+            >>> from chainrule.train import History
+            >>> h = History()
+            >>> h.log(1, loss=0.9)
+            >>> h.log(2, loss=0.4)
+            >>> h.to_dict()
+            {'epochs': [1, 2], 'loss': [0.9, 0.4]}
+        """
         return {"epochs": list(self.epochs), **{k: list(v) for k, v in self.history.items()}}

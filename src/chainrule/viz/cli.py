@@ -38,7 +38,27 @@ class FormulaGraph:
 
 
 def formula_graph(text: str, values: dict, **draw_kwargs) -> FormulaGraph:
-    """Evaluate `text` at `values`, run a recorded backward and draw it (inner results q, r, ...; f)."""
+    """Evaluate `text` at `values`, run a recorded backward and draw it (inner results q, r, ...; f).
+
+    Args:
+        text: the formula, e.g. "(x + y) * z" (see chainrule.viz.formula for the syntax).
+        values: {variable: number} for every variable.
+        **draw_kwargs: draw_graph's options.
+
+    Returns:
+        A FormulaGraph: output, leaves, names, record, graph (and `.grads`, {variable: gradient}).
+
+    Raises:
+        chainrule.viz.formula.FormulaError: a formula that does not parse (the message points at the error).
+
+    Examples:
+        >>> from chainrule import viz
+        >>> fg = viz.formula_graph("(x + y) * z", {"x": -2, "y": 5, "z": -4})
+        >>> fg.output.item(), fg.grads
+        (-12.0, {'x': -4.0, 'y': -4.0, 'z': 3.0})
+        >>> fg.graph.source.startswith("digraph")
+        True
+    """
     out, leaves = fm.evaluate(text, values)
     names = name_intermediates(out, leaves)
     record = record_backward(out, names=names) if out.requires_grad else None
@@ -78,7 +98,26 @@ def _formula_not_option(argv: list[str]) -> list[str]:
 
 
 def cli_graph(argv=None) -> int:
-    """Entry point of `chainrule graph` (returns the exit status)."""
+    """Entry point of `chainrule graph` (returns the exit status).
+
+    Args:
+        argv: the arguments after `chainrule graph` (default None: sys.argv[1:]): the formula, NAME=VALUE
+            pairs, and `--out FILE` (repeatable) or `--quiet`.
+
+    Returns:
+        0 on success, 2 for a formula or value that does not parse.
+
+    Examples:
+        >>> from chainrule import viz
+        >>> viz.cli_graph(["(x + y) * z", "x=-2", "y=5", "z=-4", "--out", "graph.json"])
+        f = (x + y) * z = -12
+        backward:
+          mul q*z: upstream 1.0 x local [z=-4, q=3] -> grads [-4.0, 3.0]
+          add x+y: upstream -4.0 x local [1, 1] -> grads [-4.0, -4.0]
+        gradients: df/dx = -4.0, df/dy = -4.0, df/dz = 3.0
+        wrote graph.json
+        0
+    """
     p = argparse.ArgumentParser(prog="chainrule graph", usage=USAGE.split("\n\n")[0],
                                 description="Draw a formula's computational graph with values and gradients.",
                                 epilog=USAGE.split("\n\n", 1)[1],

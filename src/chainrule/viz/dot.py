@@ -22,11 +22,31 @@ FILL = {"input": "#dbeafe", "param": "#fef3c7", "const": "#f3f4f6", "op": "#ffff
 
 
 class GraphvizNotFound(RuntimeError):
-    """The Graphviz `dot` program is needed (for SVG/PNG/PDF) and is not on PATH."""
+    """The Graphviz `dot` program is needed (for SVG/PNG/PDF) and is not on PATH.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(2.0, requires_grad=True)
+        >>> graph = viz.draw_graph(x * x)
+        >>> try:
+        ...     path = viz.save_graph(graph, "graph.svg")      # SVG needs Graphviz's dot
+        ... except viz.GraphvizNotFound:
+        ...     path = viz.save_graph(graph, "graph.dot")      # DOT text needs nothing
+        >>> path.startswith("graph.")
+        True
+    """
 
 
 def dot_available() -> bool:
-    """Whether the Graphviz `dot` program is on PATH (needed for SVG/PNG, not for DOT or JSON)."""
+    """Whether the Graphviz `dot` program is on PATH (needed for SVG/PNG, not for DOT or JSON).
+
+    Examples:
+        >>> from chainrule import viz
+        >>> import shutil
+        >>> viz.dot_available() == (shutil.which("dot") is not None)
+        True
+    """
     return shutil.which("dot") is not None
 
 
@@ -67,7 +87,20 @@ def graphviz_source(source: str):
 
 
 class DotSource:
-    """A stand-in for `graphviz.Source`: `.source`, `.pipe()`, `.render()`, and SVG display in notebooks."""
+    """A stand-in for `graphviz.Source`: `.source`, `.pipe()`, `.render()`, and SVG display in notebooks.
+
+    Args:
+        source: the DOT text.
+        format: the default output format of pipe() and render() (default "svg").
+
+    Examples:
+        >>> from chainrule.viz import DotSource
+        >>> g = DotSource("digraph { x -> f; y -> f }")
+        >>> print(g)
+        digraph { x -> f; y -> f }
+        >>> g.save("g.gv")
+        'g.gv'
+    """
 
     def __init__(self, source: str, format: str = "svg"):
         self.source = source
@@ -77,9 +110,36 @@ class DotSource:
         return self.source
 
     def pipe(self, format: str | None = None, **kwargs) -> bytes:
+        """The rendered bytes, as graphviz.Source.pipe.
+
+        Args:
+            format: "svg", "png", "pdf", ... (default None: the source's format).
+            **kwargs: graphviz's other options, accepted and ignored.
+
+        Raises:
+            GraphvizNotFound: the `dot` program is not installed.
+
+        Examples:
+            >>> from chainrule.viz import DotSource
+            >>> DotSource("digraph { x -> f }").pipe("svg")[:5]        # needs: dot
+            b'<?xml'
+        """
         return run_dot(self.source, format or self.format)
 
     def save(self, filename: str = "Source.gv", directory: str | None = None) -> str:
+        """Write the DOT text; returns the path (needs no Graphviz).
+
+        Args:
+            filename: the file name (default "Source.gv").
+            directory: its folder (default None: the current one).
+
+        Examples:
+            >>> from chainrule.viz import DotSource
+            >>> DotSource("digraph { x -> f }").save("g.gv")
+            'g.gv'
+            >>> open("g.gv").read()
+            'digraph { x -> f }'
+        """
         path = os.path.join(directory, filename) if directory else filename
         with open(path, "w", encoding="utf-8") as f:
             f.write(self.source)
@@ -87,7 +147,27 @@ class DotSource:
 
     def render(self, filename: str | None = None, directory: str | None = None, view: bool = False,
                cleanup: bool = False, format: str | None = None, outfile: str | None = None, **kwargs) -> str:
-        """As graphviz.Source.render: write the DOT file and `<filename>.<format>` (or `outfile`)."""
+        """As graphviz.Source.render: write the DOT file and `<filename>.<format>` (or `outfile`).
+
+        Args:
+            filename: the DOT file's name (default "Source.gv", or outfile's stem + ".gv").
+            directory: the folder for both files (default None: the current one).
+            view: accepted for graphviz compatibility (nothing is opened).
+            cleanup: delete the DOT file afterwards (default False).
+            format: the output format (default: outfile's suffix, else the source's format).
+            outfile: the output file; its suffix gives the format.
+
+        Returns:
+            The path of the rendered file.
+
+        Raises:
+            GraphvizNotFound: the `dot` program is not installed.
+
+        Examples:
+            >>> from chainrule.viz import DotSource
+            >>> DotSource("digraph { x -> f }").render(outfile="g.svg")      # needs: dot
+            'g.svg'
+        """
         if outfile is not None:
             stem, ext = os.path.splitext(os.fspath(outfile))
             format = format or ext.lstrip(".") or self.format

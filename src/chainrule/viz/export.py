@@ -33,6 +33,37 @@ def draw_graph(output, params=None, show_values=True, show_grads=True, *, names=
     one box each (True: the model's children, an int: that depth, a set of paths; default: only when the graph
     has more than `max_nodes` nodes). `.source` is the DOT text; `.render(outfile="g.svg")` needs `dot`.
     Given a `chainrule.compile` function, it draws that function's last recorded plan (fused kernels shaded).
+
+    Args:
+        output: the tensor whose graph is drawn (usually the loss), a `Graph`, or a compiled function.
+        params: {name: parameter}, e.g. `dict(model.named_parameters())`, to label parameters (default None).
+        show_values: print each node's value (default True).
+        show_grads: print gradients where known (default True).
+        names: {tensor: name} or {name: tensor} for the leaves and inner results (default None).
+        modules: a `record_modules` recorder: one cluster per Module (default None).
+        record: a `record_backward` result: every edge's gradient (default None).
+        show_saved: list what each op saved for backward (default False).
+        max_values: the most elements printed per tensor (default 16; above it: norm and mean).
+        fold: fold modules into one box each (see above; default None).
+        max_nodes: fold automatically above this many nodes (default 300).
+        rankdir: Graphviz's layout direction (default "LR": left to right).
+
+    Returns:
+        A `graphviz.Source` (with the `graph` extra) or a `DotSource`: `.source` is the DOT text.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(-2.0, requires_grad=True)
+        >>> y = cr.tensor(5.0, requires_grad=True)
+        >>> z = cr.tensor(-4.0, requires_grad=True)
+        >>> f = (x + y) * z
+        >>> record = viz.record_backward(f)
+        >>> graph = viz.draw_graph(f, names={"x": x, "y": y, "z": z}, record=record)
+        >>> graph.source.splitlines()[0]
+        'digraph chainrule {'
+        >>> viz.save_graph(graph, "graph.dot")
+        'graph.dot'
     """
     if hasattr(output, "graph_dot"):  # a chainrule.compile function: its recorded plan
         src = output.graph_dot()
@@ -87,6 +118,29 @@ def to_json(output, params=None, names=None, modules=None, record=None, max_valu
 
     Values and gradients are given in full up to `max_values` elements (else null, with a summary: norm, mean,
     min, max). See docs/graph-json.md for the schema.
+
+    Args:
+        output: the tensor whose graph is exported, or a `Graph`.
+        params: {name: parameter} to label parameters (default None).
+        names: {tensor: name} or {name: tensor} (default None).
+        modules: a `record_modules` recorder (default None).
+        record: a `record_backward` result, for the backward steps and every edge's gradient (default None).
+        max_values: the most elements given in full per tensor (default 64).
+        show_saved: list what each op saved (default True).
+
+    Returns:
+        A dict: schema, version, output (the output node's id), nodes, edges, forward, backward, modules.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(3.0, requires_grad=True)
+        >>> f = x * x
+        >>> data = viz.to_json(f, names={"x": x, "f": f}, record=viz.record_backward(f))
+        >>> [(n["label"], n["value"], n["grad"]) for n in data["nodes"]]
+        [('x', 3.0, 6.0), ('f', 9.0, 1.0)]
+        >>> data["backward"][0]["text"]
+        'mul x*x: upstream 1.0 x local [x=3, x=3] -> grads [3.0, 3.0]'
     """
     g = _graph(output, params, names, modules, record)
     nodes = []
@@ -130,7 +184,23 @@ def to_json(output, params=None, names=None, modules=None, record=None, max_valu
 
 
 def export_json(output, path, **kwargs) -> str:
-    """Write `to_json(output, **kwargs)` to `path` (UTF-8, indented); returns the path."""
+    """Write `to_json(output, **kwargs)` to `path` (UTF-8, indented); returns the path.
+
+    Args:
+        output: the tensor (or Graph) to export.
+        path: the .json file to write.
+        **kwargs: to_json's options (names, params, modules, record, max_values, show_saved).
+
+    Examples:
+        >>> import json
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor([1.0, 2.0], requires_grad=True)
+        >>> viz.export_json((x * 2).sum(), "graph.json")
+        'graph.json'
+        >>> len(json.load(open("graph.json"))["nodes"])
+        3
+    """
     data = to_json(output, **kwargs)
     with open(path, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, allow_nan=False)
@@ -139,7 +209,27 @@ def export_json(output, path, **kwargs) -> str:
 
 
 def save_graph(graph, path) -> str:
-    """Write a draw_graph result by the file's suffix: .dot/.gv as DOT text, .svg/.png/.pdf through `dot`."""
+    """Write a draw_graph result by the file's suffix: .dot/.gv as DOT text, .svg/.png/.pdf through `dot`.
+
+    Args:
+        graph: what draw_graph returned (anything with `.source`).
+        path: the file to write; its suffix picks the format.
+
+    Returns:
+        The path.
+
+    Raises:
+        GraphvizNotFound: .svg/.png/.pdf without the `dot` program.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(2.0, requires_grad=True)
+        >>> viz.save_graph(viz.draw_graph(x * x), "square.gv")
+        'square.gv'
+        >>> viz.save_graph(viz.draw_graph(x * x), "square.svg")       # needs: dot
+        'square.svg'
+    """
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lstrip(".").lower()
     if ext in ("dot", "gv", ""):

@@ -63,7 +63,22 @@ class Edge:
 
 
 class BackwardRecord:
-    """What one backward pass did, step by step in the engine's order (see `record_backward`)."""
+    """What one backward pass did, step by step in the engine's order (see `record_backward`).
+
+    Args:
+        names: {tensor: name} or {name: tensor} used in the lines (default None).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(3.0, requires_grad=True)
+        >>> record = viz.BackwardRecord({"x": x})
+        >>> cr.autograd.backward(x * x, on_step=record.on_step)    # the engine reports each node to on_step
+        >>> record.lines
+        ['mul x*x: upstream 1.0 x local [x=3, x=3] -> grads [3.0, 3.0]']
+        >>> len(record.steps), x.grad
+        (1, tensor(6.))
+    """
 
     def __init__(self, names=None):
         self.names = Names(names)
@@ -78,7 +93,17 @@ class BackwardRecord:
 
     @property
     def lines(self) -> list[str]:
-        """The trace lines (as `loss.backward(trace=True)` prints them)."""
+        """The trace lines (as `loss.backward(trace=True)` prints them).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule import viz
+            >>> w = cr.tensor(2.0, requires_grad=True)
+            >>> for line in viz.record_backward((w * 3).exp(), names={"w": w}).lines:
+            ...     print(line)
+            exp q: upstream 1.0 x local [403.4] -> grads [403.4]
+            mul w*3: upstream 403.4 x local [3] -> grads [1210.0]
+        """
         return [s.line for s in self.steps]
 
 
@@ -87,6 +112,32 @@ def record_backward(output: Tensor, gradient=None, retain_graph: bool = True, na
 
     The graph is retained by default (a plain backward frees each node's inputs and saved arrays), so that it
     can be drawn with the record afterwards; pass retain_graph=False to free it as `backward()` does.
+
+    Args:
+        output: the tensor to differentiate (a scalar unless gradient is given).
+        gradient: d(loss)/d(output) (default None: 1).
+        retain_graph: keep the graph for drawing (default True).
+        names: {tensor: name} or {name: tensor} (default None: x, y, z... for scalar leaves, q, r... inside).
+
+    Returns:
+        The BackwardRecord: `.steps`, `.lines`, `.by_node`.
+
+    Raises:
+        RuntimeError: output does not require grad.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(-2.0, requires_grad=True)
+        >>> y = cr.tensor(5.0, requires_grad=True)
+        >>> z = cr.tensor(-4.0, requires_grad=True)
+        >>> record = viz.record_backward((x + y) * z)      # q = x + y, f = q * z
+        >>> for line in record.lines:
+        ...     print(line)
+        mul q*z: upstream 1.0 x local [z=-4, q=3] -> grads [-4.0, 3.0]
+        add x+y: upstream -4.0 x local [1, 1] -> grads [-4.0, -4.0]
+        >>> x.grad, y.grad, z.grad
+        (tensor(-4.), tensor(-4.), tensor(3.))
     """
     if not output._rg:
         raise RuntimeError("record_backward: the output does not require grad; there is no backward pass")
@@ -107,7 +158,21 @@ def _edge_fn(e):
 
 
 def forward_order(output: Tensor) -> list:
-    """The ops that produced `output`, each once, inputs before the ops that use them (iterative DFS)."""
+    """The ops that produced `output`, each once, inputs before the ops that use them (iterative DFS).
+
+    Args:
+        output: the tensor whose graph is walked.
+
+    Returns:
+        The graph's Function nodes in forward order ([] for a leaf).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(1.0, requires_grad=True)
+        >>> [fn.name() for fn in viz.forward_order((x.exp() + x).sin())]
+        ['ExpBackward0', 'AddBackward0', 'SinBackward0']
+    """
     if output.grad_fn is None:
         return []
     order, seen, stack = [], set(), [(output.grad_fn, False)]
@@ -132,6 +197,22 @@ def name_intermediates(output: Tensor, names=None, letters: str = "qrstuvwabcdeg
     """{tensor: name}: the given names, a letter for each unnamed inner result (q, r, ...), f for the output.
 
     The lectures' convention: in (x + y) * z, q = x + y and f = q * z.
+
+    Args:
+        output: the graph's output.
+        names: the names already given, {tensor: name} or {name: tensor} (default None).
+        letters: the names for inner results, in order (default "qrstuvwabcdeghkmnp").
+        final: the output's name (default "f").
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x, y, z = (cr.tensor(v, requires_grad=True) for v in (-2.0, 5.0, -4.0))
+        >>> q = x + y
+        >>> f = q * z
+        >>> named = viz.name_intermediates(f, {"x": x, "y": y, "z": z})
+        >>> named[q], named[f]
+        ('q', 'f')
     """
     given = Names(names)
     taken = set(given.ids.values())
@@ -168,6 +249,28 @@ class Graph:
 
     params: {name: tensor} (e.g. dict(model.named_parameters())); names: {tensor: name} or {name: tensor};
     modules: a `record_modules` recorder (clusters by Module); record: a `record_backward` result.
+
+    Args:
+        output: the tensor whose graph is read.
+        names: {tensor: name} or {name: tensor} (default None).
+        params: {name: tensor}, e.g. dict(model.named_parameters()) (default None).
+        modules: a `record_modules` recorder (default None).
+        record: a `record_backward` result (default None).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(-2.0, requires_grad=True)
+        >>> y = cr.tensor(5.0, requires_grad=True)
+        >>> f = (x + y) * y
+        >>> g = viz.Graph(f, names={"x": x, "y": y}, record=viz.record_backward(f))
+        >>> [(n.label, n.kind) for n in g.nodes]
+        [('x', 'input'), ('y', 'input'), ('add', 'op'), ('mul', 'op')]
+        >>> [(e.src, e.dst) for e in g.edges]
+        [(0, 2), (1, 2), (2, 3), (1, 3)]
+        >>> mul = g.nodes[-1]
+        >>> g.saved_of(mul)
+        ['add ()', 'y ()']
     """
 
     def __init__(self, output: Tensor, names=None, params=None, modules=None,

@@ -30,7 +30,24 @@ def _inside(owner: str, path: str) -> bool:
 
 
 class ModuleRecorder:
-    """A context manager tagging graph nodes with the dotted path of the module whose forward created them."""
+    """A context manager tagging graph nodes with the dotted path of the module whose forward created them.
+
+    Args:
+        model: the Module whose forward passes are recorded.
+        root_name: the model's label (default None: its class name).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> model = cr.nn.Sequential(cr.nn.Linear(2, 3), cr.nn.ReLU(), cr.nn.Linear(3, 1))
+        >>> with viz.ModuleRecorder(model) as recorder:
+        ...     out = model(cr.ones(1, 2))
+        >>> recorder.module_of(out.grad_fn), recorder.display("0"), recorder.module_of_param("2.weight")
+        ('2', '0 (Linear)', '2')
+        >>> graph = viz.draw_graph(out, params=dict(model.named_parameters()), modules=recorder)
+        >>> "cluster" in graph.source
+        True
+    """
 
     def __init__(self, model, root_name: str | None = None):
         self.model = model
@@ -98,5 +115,22 @@ class ModuleRecorder:
 
 
 def record_modules(model, root_name: str | None = None) -> ModuleRecorder:
-    """`with record_modules(model) as tags:` tags the nodes created inside each module's forward."""
+    """`with record_modules(model) as tags:` tags the nodes created inside each module's forward.
+
+    Args:
+        model: the Module.
+        root_name: the model's label (default None: its class name).
+
+    Returns:
+        A ModuleRecorder (use it as a context manager).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> model = cr.nn.Sequential(cr.nn.Linear(2, 2), cr.nn.Tanh())
+        >>> with viz.record_modules(model, root_name="net") as tags:
+        ...     out = model(cr.ones(1, 2))
+        >>> tags.display(""), tags.module_of(out.grad_fn)
+        ('net', '1')
+    """
     return ModuleRecorder(model, root_name)

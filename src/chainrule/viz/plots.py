@@ -32,7 +32,26 @@ def save(fig, path) -> str:
 
 
 def plot_history(history, keys=None):
-    """Loss curves (train and val_) on the left, other metrics on the right, learning rate if recorded."""
+    """Loss curves (train and val_) on the left, other metrics on the right, learning rate if recorded.
+
+    Args:
+        history: a `chainrule.train.History` (what fit returns) or a dict {name: [value per epoch]}.
+        keys: the names to draw (default None: all but "time" and "epoch").
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        ImportError: matplotlib is not installed (`pip install "chainrule[plot]"`).
+
+    Examples:
+        >>> from chainrule import viz
+        >>> history = {"loss": [0.9, 0.5, 0.3], "val_loss": [1.0, 0.7, 0.6], "accuracy": [0.6, 0.8, 0.9]}
+        >>> fig = viz.plot_history(history)          # needs: matplotlib
+        >>> len(fig.axes)
+        2
+        >>> fig.savefig("history.png")
+    """
     h = history.history if hasattr(history, "history") else dict(history)
     longest = max((len(v) for v in h.values()), default=0)
     epochs = list(getattr(history, "epochs", []) or range(1, 1 + longest))
@@ -79,6 +98,32 @@ def decision_boundary(model, X, y, ax=None, resolution: int = 200, padding: floa
     Several outputs: the arg-max class, shaded by its softmax probability. One output: regions above/below
     `threshold` (default 0.5 if outputs lie in [0, 1], else 0 for logits), and the contour at it.
     `legend`: a key naming each class's colour (the points' true class; the shade: the class predicted there).
+
+    Args:
+        model: a Module (or a function of a Tensor) mapping (n, 2) inputs to logits or probabilities.
+        X: the inputs, (n, 2).
+        y: the labels, (n,).
+        ax: the matplotlib axes to draw on (default None: a new figure).
+        resolution: grid points per axis (default 200).
+        padding: the margin around the points (default 0.5).
+        threshold: for one output, where the classes split (default None: see above).
+        title: the axes' title (default None).
+        legend: draw the class key (default True).
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        ImportError: matplotlib is not installed.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> model = cr.nn.Linear(2, 2)
+        >>> X = cr.tensor([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+        >>> y = cr.tensor([0, 1, 0, 1])
+        >>> fig = viz.decision_boundary(model, X, y, resolution=20)     # needs: matplotlib
+        >>> fig.savefig("boundary.png")
     """
     X = np.asarray(getattr(X, "_data", X), dtype=np.float64)
     y = np.asarray(getattr(y, "_data", y)).ravel()
@@ -139,7 +184,30 @@ def layer_grad_norms(model) -> tuple[list[str], list[float]]:
 
 
 def gradient_flow(model, ax=None, log: bool = True):
-    """Per-layer gradient norms (after a backward) as bars, first layer on the left: vanishing shows."""
+    """Per-layer gradient norms (after a backward) as bars, first layer on the left: vanishing shows.
+
+    Args:
+        model: a Module whose parameters have gradients.
+        ax: the matplotlib axes (default None: a new figure).
+        log: a logarithmic y axis (default True).
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        RuntimeError: no parameter has a gradient (call loss.backward() first).
+        ImportError: matplotlib is not installed.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> model = cr.nn.Sequential(cr.nn.Linear(4, 8), cr.nn.Sigmoid(), cr.nn.Linear(8, 8), cr.nn.Sigmoid(),
+        ...                          cr.nn.Linear(8, 1))
+        >>> model(cr.randn(16, 4)).pow(2).mean().backward()
+        >>> fig = viz.gradient_flow(model)               # needs: matplotlib
+        >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+        ['0', '2', '4']
+    """
     names, norms = layer_grad_norms(model)
     if not names:
         raise RuntimeError("gradient_flow: no parameter has a gradient; call loss.backward() first")

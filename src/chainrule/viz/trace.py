@@ -247,7 +247,27 @@ def printer(trace, file=None):
 
 
 def trace(output, names=None, file=None) -> None:
-    """Run output.backward() (accumulating into .grad as usual), printing each step (see `printer`)."""
+    """Run output.backward() (accumulating into .grad as usual), printing each step (see `printer`).
+
+    Args:
+        output: the tensor to differentiate (a scalar).
+        names: {tensor: name} or {name: tensor} for the lines (default None).
+        file: where to print (default None: stdout).
+
+    Raises:
+        RuntimeError: output does not require grad.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule import viz
+        >>> x = cr.tensor(-2.0, requires_grad=True)
+        >>> y = cr.tensor(5.0, requires_grad=True)
+        >>> z = cr.tensor(-4.0, requires_grad=True)
+        >>> q = x + y
+        >>> viz.trace(q * z, names={"x": x, "y": y, "z": z, "q": q})
+        mul q*z: upstream 1.0 x local [z=-4, q=3] -> grads [-4.0, 3.0]
+        add x+y: upstream -4.0 x local [1, 1] -> grads [-4.0, -4.0]
+    """
     from ..autograd.engine import backward
 
     if not output._rg:

@@ -18,7 +18,18 @@ _KIND = {IMAGES_MAGIC: "images (idx3-ubyte)", LABELS_MAGIC: "labels (idx1-ubyte)
 
 
 class IDXError(ValueError):
-    """A file that is not a well-formed IDX file; the message names the file, what is wrong and the fix."""
+    """A file that is not a well-formed IDX file; the message names the file, what is wrong and the fix.
+
+    Examples:
+        >>> from chainrule.data.datasets import IDXError
+        >>> from chainrule.data.datasets.idx import read_idx
+        >>> _ = open("not-idx.bin", "wb").write(b"hello world")
+        >>> try:
+        ...     read_idx("not-idx.bin")
+        ... except IDXError as e:
+        ...     print(type(e).__name__, isinstance(e, ValueError))
+        IDXError True
+    """
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:

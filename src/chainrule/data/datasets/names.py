@@ -87,6 +87,21 @@ class Names(ArrayDataset):
     Attributes of the data set:
         words: the names of this split; itos / stoi: token <-> character; vocab_size: 27; max_length: the longest
         name of the whole file.
+
+    Raises:
+        FileNotFoundError: names.txt is not found and download is False (the message says where it looked).
+        ValueError: the file's MD5 is not the expected one.
+
+    Examples:
+        >>> from chainrule.data.datasets import Names
+        >>> train = Names(block_size=3)                 # names.txt from $CHAINRULE_DATA/names
+        >>> len(train), train.vocab_size, train.words[:3]
+        (220980, 27, ['apollo', 'jayliani', 'cassidy'])
+        >>> context, target = train[0]                  # "..." -> "a" (apollo's first letter)
+        >>> context, target
+        (tensor([0, 0, 0]), tensor(1))
+        >>> train.encode("emma"), train.decode([5, 13, 13, 1, 0, 3])
+        ([5, 13, 13, 1], 'emma')
     """
 
     def __init__(self, root=None, train: bool = True, block_size: int | None = 3, test_size: int = 1000,
@@ -109,10 +124,23 @@ class Names(ArrayDataset):
         super().__init__(X, Y, classes=self.itos)
 
     def encode(self, word: str) -> list[int]:
+        """The token ids of the characters of word (1..26 for a..z; 0 is the end-of-name token).
+
+        Raises:
+            KeyError: a character that is not in the vocabulary.
+
+        See the class example.
+        """
         return [self.stoi[c] for c in word]
 
     def decode(self, tokens) -> str:
-        """Characters of the tokens up to the first 0 (the end of a name)."""
+        """Characters of the tokens up to the first 0 (the end of a name).
+
+        Args:
+            tokens: a sequence of token ids (ints or a 1-d Tensor).
+
+        See the class example.
+        """
         out = []
         for t in tokens:
             if int(t) == 0:

@@ -31,12 +31,6 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
     Returns:
         A tensor of the input's shape.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.prelu(cr.tensor([-2.0, 3.0]), cr.tensor([0.25]))
-        tensor([-0.5000,  3.0000])
     """
     n = weight.numel()
     if n != 1:
@@ -66,12 +60,6 @@ def logsigmoid(input: Tensor) -> Tensor:
 
     Returns:
         A tensor of the input's shape; its gradient is 1 - sigmoid(x).
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.logsigmoid(cr.tensor([-200.0, 0.0]))
-        tensor([-200.0000,   -0.6931])
     """
     return -softplus(-input)
 

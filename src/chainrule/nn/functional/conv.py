@@ -29,12 +29,6 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 
     Raises:
         ValueError: p outside [0, 1].
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.dropout2d(cr.ones(1, 2, 2, 2), training=False).shape
-        chainrule.Size([1, 2, 2, 2])
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: probability has to be between 0 and 1, but got {p}")
@@ -75,12 +69,6 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
 
     Returns:
         (N, C * kh * kw, L).
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.unfold(cr.randn(2, 3, 5, 5), kernel_size=3).shape
-        chainrule.Size([2, 27, 9])
     """
     k, d, pads, s = _geometry("unfold", kernel_size, dilation, padding, stride)
     xs = shape_of(input)
@@ -108,14 +96,6 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
 
     Returns:
         (N, C, H, W).
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.fold(F.unfold(cr.ones(1, 1, 3, 3), 2), (3, 3), 2)   # each pixel counted once per block covering it
-        tensor([[[[1., 2., 1.],
-                  [2., 4., 2.],
-                  [1., 2., 1.]]]])
     """
     k, d, pads, s = _geometry("fold", kernel_size, dilation, padding, stride)
     hw = pair(output_size, "output_size", "fold")

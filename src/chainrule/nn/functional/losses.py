@@ -110,12 +110,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         IndexError: a class index outside [0, C).
         ValueError: an invalid reduction or label_smoothing, a 0-d input, or shapes that do not fit.
         TypeError: the input is not a floating-point Tensor.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.cross_entropy(cr.tensor([[2.0, 1.0, 0.1]]), cr.tensor([0]))
-        tensor(0.4170)
     """
     name = "cross_entropy"
     reduction = _reduction(name, reduction, size_average, reduce)
@@ -155,12 +149,6 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     Raises:
         IndexError: a class index outside [0, C).
         ValueError: an invalid reduction.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.nll_loss(cr.tensor([[-0.5, -1.0]]), cr.tensor([1]))
-        tensor(1.)
     """
     name = "nll_loss"
     reduction = _reduction(name, reduction, size_average, reduce)
@@ -218,12 +206,6 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     Raises:
         RuntimeError: input values outside [0, 1].
         ValueError: an invalid reduction, or a target of another shape.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.binary_cross_entropy(cr.tensor([0.5]), cr.tensor([1.0]))
-        tensor(0.6931)
     """
     name = "binary_cross_entropy"
     reduction = _reduction(name, reduction, size_average, reduce)
@@ -257,12 +239,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
     Raises:
         ValueError: an invalid reduction, or a target of another shape.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.binary_cross_entropy_with_logits(cr.tensor([0.0, -2.0]), cr.tensor([1.0, 0.0]), reduction="none")
-        tensor([0.6931, 0.1269])
     """
     name = "binary_cross_entropy_with_logits"
     reduction = _reduction(name, reduction, size_average, reduce)
@@ -325,12 +301,6 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
 
     Raises:
         ValueError: an invalid reduction, or a target whose shape does not match (e.g. (N, 1) against (N,)).
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.mse_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
-        tensor(0.6250)
     """
     return _pointwise("mse_loss", L.MSE, input, target, reduction, size_average, reduce, weight)
 
@@ -351,12 +321,6 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
 
     Raises:
         ValueError: an invalid reduction, or a target of another shape.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.l1_loss(cr.tensor([1.0, 2.0]), cr.tensor([1.5, 1.0]))
-        tensor(0.7500)
     """
     return _pointwise("l1_loss", L.L1, input, target, reduction, size_average, reduce, weight)
 
@@ -376,12 +340,6 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
 
     Raises:
         ValueError: delta <= 0, an invalid reduction, or a target of another shape.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.huber_loss(cr.tensor([3.0]), cr.tensor([0.0]))
-        tensor(2.5000)
     """
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
@@ -407,12 +365,6 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
 
     Raises:
         ValueError: beta < 0, an invalid reduction, or a target of another shape.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.smooth_l1_loss(cr.tensor([0.5, 3.0]), cr.tensor([0.0, 0.0]), reduction="none")
-        tensor([0.1250, 2.5000])
     """
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
@@ -442,12 +394,6 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
     Raises:
         ValueError: p not 1 or 2, an input that is not 1- or 2-D, or an invalid reduction.
         IndexError: a class index outside [0, C).
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.multi_margin_loss(cr.tensor([[0.1, 0.2, 0.4, 0.8]]), cr.tensor([3]))
-        tensor(0.3250)
     """
     name = "multi_margin_loss"
     reduction = _reduction(name, reduction, size_average, reduce)
@@ -476,13 +422,6 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     Raises:
         TypeError: the tensor is not of an integer dtype.
         RuntimeError: a negative index, an index >= num_classes, or num_classes=-1 with an empty tensor.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.one_hot(cr.tensor([0, 2]), 3)
-        tensor([[1, 0, 0],
-                [0, 0, 1]])
     """
     t = _target(tensor)
     if t._data.dtype.kind not in "iu":

@@ -94,12 +94,6 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
 
     Raises:
         ValueError: an invalid reduction.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.kl_div(cr.tensor([[0.5, 0.5]]).log(), cr.tensor([[0.25, 0.75]]), reduction="batchmean")
-        tensor(0.1308)
     """
     if size_average is not None or reduce is not None:
         reduction = _reduction("kl_div", "mean", size_average, reduce)

@@ -39,14 +39,6 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
     Raises:
         ValueError: an input with fewer than 2 dimensions, or vectors whose length is not C.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> x = cr.tensor([[1.0], [3.0]])
-        >>> F.batch_norm(x, cr.zeros(1), cr.ones(1), training=True)
-        tensor([[-1.0000],
-                [ 1.0000]])
     """
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got {tuple(input.shape)}")
@@ -86,12 +78,6 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: flo
 
     Raises:
         ValueError: the input's trailing dimensions are not normalized_shape.
-
-    Examples:
-        >>> import chainrule as cr
-        >>> import chainrule.nn.functional as F
-        >>> F.layer_norm(cr.tensor([[1.0, 3.0]]), (2,))
-        tensor([[-1.0000,  1.0000]])
     """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)

@@ -9,7 +9,25 @@ from ...tensor import Tensor
 
 
 def parameters_to_vector(parameters) -> Tensor:
-    """One 1-D tensor with every parameter flattened, in order (differentiable, like torch.cat of views)."""
+    """One 1-D tensor with every parameter flattened, in order (differentiable, like torch.cat of views).
+
+    Args:
+        parameters: an iterable of tensors (e.g. `model.parameters()`).
+
+    Returns:
+        A new 1-D tensor of length sum(p.numel()); its gradient flows back to each parameter.
+
+    Raises:
+        ValueError: `parameters` is empty.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.Linear(2, 1)
+        >>> with cr.no_grad():
+        ...     _ = layer.weight.fill_(1.0), layer.bias.fill_(-1.0)
+        >>> cr.nn.utils.parameters_to_vector(layer.parameters())
+        tensor([ 1.,  1., -1.], grad_fn=<CatBackward0>)
+    """
     params = list(parameters)
     if not params:
         raise ValueError("parameters_to_vector: got no parameters")
@@ -17,7 +35,29 @@ def parameters_to_vector(parameters) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters) -> None:
-    """Copy consecutive slices of the 1-D vec into the parameters (in place, not recorded)."""
+    """Copy consecutive slices of the 1-D vec into the parameters (in place, not recorded): the inverse of
+    `parameters_to_vector`.
+
+    Args:
+        vec: a 1-D tensor with exactly as many elements as the parameters together.
+        parameters: an iterable of tensors, filled in order (values are cast to each parameter's dtype).
+
+    Returns:
+        None.
+
+    Raises:
+        TypeError: vec is not a Tensor.
+        ValueError: vec is not 1-D or its length differs from the parameters' total number of elements.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> layer = cr.nn.Linear(2, 1)
+        >>> cr.nn.utils.vector_to_parameters(cr.tensor([1.0, 2.0, 3.0]), layer.parameters())
+        >>> layer.weight, layer.bias
+        (Parameter containing:
+        tensor([[1., 2.]], requires_grad=True), Parameter containing:
+        tensor([3.], requires_grad=True))
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected vec to be a Tensor, but got {type(vec).__name__}")
     params = list(parameters)

@@ -39,6 +39,40 @@ class LRScheduler(abc.ABC):
 
     get_lr() is chainable (it scales the groups' current lr), so several schedulers may act on one optimizer;
     `_closed_form()` (where present) gives the lr of epoch `last_epoch` from `base_lrs` directly.
+
+    Args:
+        optimizer: the optimizer whose groups' "lr" the schedule sets.
+        last_epoch: the index of the last epoch when resuming (default -1: start; the groups then need
+            "initial_lr", which a first scheduler records).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer.
+        KeyError: last_epoch >= 0 but a group has no "initial_lr" (load the optimizer's state dict first).
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.lr_scheduler import LRScheduler
+        >>> class Halve(LRScheduler):                    # lr of epoch e: base_lr / 2**e
+        ...     def get_lr(self):
+        ...         if self.last_epoch == 0:
+        ...             return [g["lr"] for g in self.optimizer.param_groups]
+        ...         return [g["lr"] / 2 for g in self.optimizer.param_groups]
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.8)
+        >>> scheduler = Halve(optimizer)
+        >>> for epoch in range(3):
+        ...     optimizer.step()                         # (a training epoch)
+        ...     scheduler.step()
+        ...     print(epoch, scheduler.get_last_lr())
+        0 [0.4]
+        1 [0.2]
+        2 [0.1]
+        >>> saved = scheduler.state_dict()
+        >>> saved["last_epoch"]
+        3
+        >>> resumed = Halve(optimizer)
+        >>> resumed.load_state_dict(saved)
+        >>> resumed.last_epoch
+        3
     """
 
     _is_initial = False
@@ -72,14 +106,57 @@ class LRScheduler(abc.ABC):
 
     @abc.abstractmethod
     def get_lr(self) -> list:
-        """The lr of each group at epoch `last_epoch` (chainable form): what each schedule defines."""
+        """The lr of each group at epoch `last_epoch` (chainable form): what each schedule defines.
+
+        Returns:
+            A list with one learning rate per param group.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.1)
+            >>> scheduler.get_lr()
+            [1.0]
+        """
 
     def get_last_lr(self) -> list:
-        """The lrs the last step() set."""
+        """The lrs the last step() set.
+
+        Returns:
+            A list with one learning rate per param group.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+            >>> optimizer.step()
+            >>> scheduler.step()
+            >>> scheduler.get_last_lr()
+            [0.5]
+        """
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
-        """Advance one epoch (or iteration) and set each group's lr."""
+        """Advance one epoch (or iteration) and set each group's lr.
+
+        Call it after `optimizer.step()` (a UserWarning says so when the order is reversed).
+
+        Args:
+            epoch: deprecated in PyTorch (a UserWarning): jump to this epoch with the closed form where the
+                schedule has one (default None: the next epoch).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.MultiStepLR(optimizer, milestones=[2], gamma=0.1)
+            >>> for epoch in range(3):
+            ...     print(epoch, optimizer.param_groups[0]["lr"])
+            ...     optimizer.step()
+            ...     scheduler.step()
+            0 1.0
+            1 1.0
+            2 0.1
+        """
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
             warnings.warn(_ORDER_WARNING, UserWarning, stacklevel=2)
         self._step_count += 1
@@ -99,10 +176,35 @@ class LRScheduler(abc.ABC):
         self._last_lr = group_values(self.optimizer, "lr")
 
     def state_dict(self) -> dict:
-        """Every attribute except the optimizer (plain numbers, lists and dicts: JSON-friendly)."""
+        """Every attribute except the optimizer (plain numbers, lists and dicts: JSON-friendly).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.StepLR(optimizer, step_size=3)
+            >>> state = scheduler.state_dict()
+            >>> state["step_size"], state["last_epoch"], state["base_lrs"]
+            (3, 0, [1.0])
+        """
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict) -> None:
+        """Restore a `state_dict()` (to resume training where a checkpoint left off).
+
+        Args:
+            state_dict: what `state_dict()` returned, for a scheduler of the same class.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+            >>> optimizer.step()
+            >>> scheduler.step()
+            >>> resumed = cr.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+            >>> resumed.load_state_dict(scheduler.state_dict())
+            >>> resumed.last_epoch, resumed.get_last_lr()
+            (1, [0.5])
+        """
         self.__dict__.update(state_dict)
 
 

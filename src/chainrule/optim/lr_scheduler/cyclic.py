@@ -100,7 +100,20 @@ class CyclicLR(LRScheduler):
         self.base_lrs = base_lrs
 
     def scale_fn(self, x: float) -> float:
-        """The amplitude factor of cycle (or iteration) x."""
+        """The amplitude factor of cycle (or iteration) x: 1 ("triangular"), 1/2**(x-1) ("triangular2"),
+        gamma**x ("exp_range"), or the scale_fn given.
+
+        Args:
+            x: the cycle number (from 1) or, for scale_mode "iterations", the iteration.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.CyclicLR(optimizer, base_lr=0.1, max_lr=1.0, step_size_up=2,
+            ...                                            mode="triangular2")
+            >>> [scheduler.scale_fn(cycle) for cycle in (1, 2, 3)]
+            [1.0, 0.5, 0.25]
+        """
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         if self.mode == "triangular":

@@ -17,6 +17,34 @@ class MomentumScheduler(abc.ABC):
 
     The scheduled value is the group's "momentum" (SGD, RMSprop) or the first of its "betas" (Adam, AdamW).
     A group's momentum when the scheduler is created is kept as "initial_momentum" (`base_momentums`).
+
+    Args:
+        optimizer: an optimizer with a "momentum" (SGD, RMSprop) or "betas" (Adam, AdamW) option.
+        last_epoch: the index of the last step when resuming (default -1).
+
+    Raises:
+        TypeError: optimizer is not an Optimizer, or it has no momentum to schedule.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.optim.lr_scheduler import MomentumScheduler
+        >>> class RampMomentum(MomentumScheduler):          # 0.5, 0.6, 0.7, ... up to 0.9
+        ...     def get_momentum(self):
+        ...         return [min(0.9, 0.5 + 0.1 * self.last_epoch) for _ in self.optimizer.param_groups]
+        >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=0.1, momentum=0.5)
+        >>> schedule = RampMomentum(optimizer)
+        >>> for step in range(3):
+        ...     optimizer.step()
+        ...     schedule.step()
+        ...     print(step, schedule.get_last_momentum())
+        0 [0.6]
+        1 [0.7]
+        2 [0.8]
+        >>> saved = schedule.state_dict()
+        >>> again = RampMomentum(optimizer)
+        >>> again.load_state_dict(saved)
+        >>> again.last_epoch
+        3
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
@@ -44,9 +72,11 @@ class MomentumScheduler(abc.ABC):
         """The momentum of each group at step `last_epoch`: what each schedule defines."""
 
     def get_last_momentum(self) -> list:
+        """The momentums the last step() set, one per param group (see the class example)."""
         return self._last_momentum
 
     def step(self) -> None:
+        """Advance one step and write get_momentum() into each group (see the class example)."""
         self.last_epoch += 1
         for group, m in zip(self.optimizer.param_groups, self.get_momentum()):
             if self.use_beta1:
@@ -56,9 +86,11 @@ class MomentumScheduler(abc.ABC):
         self._last_momentum = [self._get(group) for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict:
+        """Every attribute except the optimizer (see the class example)."""
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict) -> None:
+        """Restore a `state_dict()` of a scheduler of the same class (see the class example)."""
         self.__dict__.update(state_dict)
 
 

@@ -70,10 +70,33 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
+        """True during the `cooldown` epochs after a reduction, when bad epochs are not counted.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, cooldown=2)
+            >>> scheduler.step(1.0)                 # the first value is the best so far
+            >>> scheduler.step(1.0)                 # no improvement: lr * 0.1, then 2 epochs of cooldown
+            >>> scheduler.in_cooldown, scheduler.get_last_lr()
+            (True, [0.1])
+        """
         return self.cooldown_counter > 0
 
     def is_better(self, a: float, best: float) -> bool:
-        """a beats best by more than the threshold (relative or absolute)."""
+        """a beats best by more than the threshold (relative or absolute).
+
+        Args:
+            a: the new metric value.
+            best: the best value so far.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> optimizer = cr.optim.SGD([cr.zeros(1, requires_grad=True)], lr=1.0)
+            >>> scheduler = cr.optim.lr_scheduler.ReduceLROnPlateau(optimizer)   # "min", threshold 1e-4
+            >>> scheduler.is_better(0.5, 1.0), scheduler.is_better(0.99995, 1.0)
+            (True, False)
+        """
         t = self.threshold
         if self.mode == "min":
             return a < best * (1.0 - t) if self.threshold_mode == "rel" else a < best - t

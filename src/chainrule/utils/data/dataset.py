@@ -74,6 +74,22 @@ class ChainDataset(IterableDataset):
 
     Args:
         datasets: the IterableDatasets to chain.
+
+
+    Raises:
+        TypeError: (when iterated) one of the datasets is not an IterableDataset.
+
+    Examples:
+        >>> from chainrule.utils.data import ChainDataset, IterableDataset
+        >>> class Count(IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n))
+        ...     def __len__(self):
+        ...         return self.n
+        >>> list(ChainDataset([Count(2), Count(3)]))
+        [0, 1, 0, 1, 2]
     """
 
     def __init__(self, datasets) -> None:
@@ -125,7 +141,15 @@ class TensorDataset(Dataset):
 
     @property
     def arrays(self) -> tuple[np.ndarray, ...]:
-        """The ndarrays behind the tensors (no copy)."""
+        """The ndarrays behind the tensors (no copy).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.utils.data import TensorDataset
+            >>> x, y = TensorDataset(cr.zeros(4, 2), cr.arange(4)).arrays
+            >>> x.shape, y.dtype
+            ((4, 2), dtype('int64'))
+        """
         return self._arrays
 
     def __getitem__(self, index):
@@ -136,7 +160,21 @@ class TensorDataset(Dataset):
         return self.get_batch(index)
 
     def get_batch(self, indices) -> tuple:
-        """Gather many samples at once: one `take` per tensor, dtypes kept."""
+        """Gather many samples at once: one `take` per tensor, dtypes kept.
+
+        Args:
+            indices: a sequence or int array of sample indices.
+
+        Returns:
+            A tuple with one Tensor per dataset tensor, its first dimension len(indices).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.utils.data import TensorDataset
+            >>> data = TensorDataset(cr.arange(10) * 1.0, cr.arange(10))
+            >>> data.get_batch([2, 5, 7])
+            (tensor([2., 5., 7.]), tensor([2, 5, 7]))
+        """
         idx = np.asarray(indices, dtype=np.intp)
         return tuple(wrap(a.take(idx, axis=0)) for a in self._arrays)
 
@@ -211,7 +249,26 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """Datasets one after another (as torch.utils.data.ConcatDataset)."""
+    """Datasets one after another (as torch.utils.data.ConcatDataset).
+
+    Args:
+        datasets: the map-style datasets to join; index i of the result is in the first dataset whose
+            cumulative length exceeds i (`cumulative_sizes`).
+
+    Raises:
+        ValueError: no dataset given.
+        TypeError: an IterableDataset among them (use ChainDataset).
+        IndexError: (when indexed) an index out of range.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import ConcatDataset, TensorDataset
+        >>> both = ConcatDataset([TensorDataset(cr.arange(3)), TensorDataset(cr.arange(10, 12))])
+        >>> len(both), both.cumulative_sizes
+        (5, [3, 5])
+        >>> both[3], both[-1]
+        ((tensor(10),), (tensor(11),))
+    """
 
     def __init__(self, datasets) -> None:
         self.datasets = list(datasets)

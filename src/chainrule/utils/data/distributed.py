@@ -20,9 +20,26 @@ class DistributedSampler(Sampler):
     dropped instead - PyTorch's rules. A permutation of n samples is not PyTorch's (NumPy's generator, not
     torch's), but with num_replicas=1 it equals what one process reads, which the equivalence tests rely on.
 
-    Args: dataset (anything with len), num_replicas and rank (default: from the initialised process group),
-    shuffle (default True), seed (default 0), drop_last (default False).
-    Raises ValueError for a rank outside [0, num_replicas).
+    Args:
+        dataset: the data set (only its length is used).
+        num_replicas: the number of processes (default None: the world size of the initialised process group).
+        rank: this process's rank (default None: from the initialised process group).
+        shuffle: a new permutation each epoch, drawn from seed + epoch (default True).
+        seed: the shuffle's seed, the same on every rank (default 0).
+        drop_last: drop the tail instead of padding, so that no sample repeats (default False).
+
+    Raises:
+        ValueError: a rank outside [0, num_replicas), num_replicas < 1, or num_replicas / rank left out before
+            `chainrule.distributed.init_process_group()`.
+
+    Examples:
+        >>> from chainrule.utils.data import DistributedSampler
+        >>> data = list(range(10))
+        >>> for rank in range(3):
+        ...     print(rank, list(DistributedSampler(data, num_replicas=3, rank=rank, shuffle=False)))
+        0 [0, 3, 6, 9]
+        1 [1, 4, 7, 0]
+        2 [2, 5, 8, 1]
     """
 
     def __init__(self, dataset, num_replicas: int | None = None, rank: int | None = None, shuffle: bool = True,
@@ -49,7 +66,13 @@ class DistributedSampler(Sampler):
         self.total_size = self.num_samples * self.num_replicas
 
     def epoch_indices(self) -> np.ndarray:
-        """This rank's indices for the current epoch, as one int array."""
+        """This rank's indices for the current epoch, as one int array.
+
+        Examples:
+            >>> from chainrule.utils.data import DistributedSampler
+            >>> DistributedSampler(range(8), num_replicas=2, rank=1, shuffle=False).epoch_indices()
+            array([1, 3, 5, 7])
+        """
         n = len(self.dataset)
         if self.shuffle:
             order = np.random.default_rng(self.seed + self.epoch).permutation(n).astype(np.intp)
@@ -70,5 +93,17 @@ class DistributedSampler(Sampler):
         return self.num_samples
 
     def set_epoch(self, epoch: int) -> None:
-        """Use epoch `epoch`'s shuffle next (the same on every rank)."""
+        """Use epoch `epoch`'s shuffle next (the same on every rank).
+
+        Args:
+            epoch: the epoch number (the permutation is drawn from seed + epoch).
+
+        Examples:
+            >>> from chainrule.utils.data import DistributedSampler
+            >>> sampler = DistributedSampler(range(6), num_replicas=2, rank=0, seed=0)
+            >>> first = list(sampler)
+            >>> sampler.set_epoch(1)
+            >>> first, list(sampler)
+            ([3, 5, 0], [4, 2, 5])
+        """
         self.epoch = int(epoch)

@@ -10,7 +10,28 @@ from ._convert import as_array, resolve_rng, rng_or_global
 
 
 class Sampler:
-    """Yields dataset indices; built-in samplers also give a whole epoch as one array: `epoch_indices()`."""
+    """Yields dataset indices; built-in samplers also give a whole epoch as one array: `epoch_indices()`.
+
+    A subclass defines `__iter__` (the indices of one epoch) and usually `__len__`; give it to a DataLoader as
+    `sampler=`.
+
+    Raises:
+        NotImplementedError: iterating a subclass that does not define `__iter__`.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import DataLoader, Sampler, TensorDataset
+        >>> class EvenFirst(Sampler):                       # the even indices, then the odd ones
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(list(range(0, self.n, 2)) + list(range(1, self.n, 2)))
+        ...     def __len__(self):
+        ...         return self.n
+        >>> loader = DataLoader(TensorDataset(cr.arange(6)), batch_size=3, sampler=EvenFirst(6))
+        >>> [batch[0].tolist() for batch in loader]
+        [[0, 2, 4], [1, 3, 5]]
+    """
 
     def __iter__(self) -> Iterator[int]:
         raise NotImplementedError(f"{type(self).__name__} must define __iter__()")
@@ -32,7 +53,16 @@ class SequentialSampler(Sampler):
         self.data_source = data_source
 
     def epoch_indices(self) -> np.ndarray:
-        """`arange(len(data_source))`."""
+        """`arange(len(data_source))`.
+
+        Returns:
+            An int array of len(data_source) indices.
+
+        Examples:
+            >>> from chainrule.utils.data import SequentialSampler
+            >>> SequentialSampler(range(4)).epoch_indices()
+            array([0, 1, 2, 3])
+        """
         return np.arange(len(self.data_source), dtype=np.intp)
 
     def __iter__(self) -> Iterator[int]:
@@ -80,11 +110,26 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self) -> int:
-        """Samples per epoch: len(data_source) unless given."""
+        """Samples per epoch: len(data_source) unless given.
+
+        Examples:
+            >>> from chainrule.utils.data import RandomSampler
+            >>> RandomSampler(range(10)).num_samples
+            10
+            >>> RandomSampler(range(10), replacement=True, num_samples=3).num_samples
+            3
+        """
         return len(self.data_source) if self._num_samples is None else int(self._num_samples)
 
     def index_chunks(self) -> Iterator[np.ndarray]:
-        """One epoch as int arrays, drawn as they are asked for (with replacement: CHUNK indices at a time)."""
+        """One epoch as int arrays, drawn as they are asked for (with replacement: CHUNK indices at a time).
+
+        Examples:
+            >>> from chainrule.utils.data import RandomSampler
+            >>> sampler = RandomSampler(range(4), num_samples=6, seed=0)     # 6 > 4: a second permutation
+            >>> [chunk.tolist() for chunk in sampler.index_chunks()]
+            [[2, 0, 1, 3], [3, 2]]
+        """
         rng, n, total = rng_or_global(self.generator), len(self.data_source), self.num_samples
         if self.replacement:
             for start in range(0, total, self.CHUNK):
@@ -94,7 +139,13 @@ class RandomSampler(Sampler):
             yield rng.permutation(n)[: total - start].astype(np.intp, copy=False)
 
     def epoch_indices(self) -> np.ndarray:
-        """One whole epoch as one array (allocates num_samples indices; iteration does not)."""
+        """One whole epoch as one array (allocates num_samples indices; iteration does not).
+
+        Examples:
+            >>> from chainrule.utils.data import RandomSampler
+            >>> RandomSampler(range(5), seed=0).epoch_indices()
+            array([2, 4, 3, 0, 1])
+        """
         return np.concatenate([np.empty(0, np.intp), *self.index_chunks()])
 
     def __iter__(self) -> Iterator[int]:
@@ -139,7 +190,15 @@ class WeightedRandomSampler(Sampler):
         self.generator = resolve_rng(generator, seed)
 
     def epoch_indices(self) -> np.ndarray:
-        """One epoch of weighted draws (chainrule.multinomial on the weights)."""
+        """One epoch of weighted draws (chainrule.multinomial on the weights).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.utils.data import WeightedRandomSampler
+            >>> _ = cr.manual_seed(0)
+            >>> WeightedRandomSampler([0.0, 0.0, 1.0, 1.0], num_samples=6).epoch_indices()
+            array([3, 2, 2, 2, 3, 3])
+        """
         from chainrule.sampling import multinomial
         from chainrule.tensor import Tensor
 
@@ -173,7 +232,13 @@ class SubsetRandomSampler(Sampler):
         self.generator = resolve_rng(generator, seed)
 
     def epoch_indices(self) -> np.ndarray:
-        """The indices, permuted now."""
+        """The indices, permuted now.
+
+        Examples:
+            >>> from chainrule.utils.data import SubsetRandomSampler
+            >>> SubsetRandomSampler([10, 11, 12, 13], seed=0).epoch_indices()
+            array([12, 10, 11, 13])
+        """
         return self._indices[rng_or_global(self.generator).permutation(len(self._indices))]
 
     def __iter__(self) -> Iterator[int]:
@@ -209,7 +274,14 @@ class BatchSampler(Sampler):
         self.sampler, self.batch_size, self.drop_last = sampler, int(batch_size), drop_last
 
     def batches(self) -> Iterator[np.ndarray]:
-        """One epoch of batches as int arrays (slices of the sampler's `epoch_indices()` when it has them)."""
+        """One epoch of batches as int arrays (slices of the sampler's `epoch_indices()` when it has them).
+
+        Examples:
+            >>> from chainrule.utils.data import BatchSampler, SequentialSampler
+            >>> batches = BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False).batches()
+            >>> [b.tolist() for b in batches]
+            [[0, 1], [2, 3], [4]]
+        """
         if callable(getattr(self.sampler, "index_chunks", None)):  # drawn lazily (RandomSampler)
             yield from self._chunked_batches(self.sampler.index_chunks())
             return

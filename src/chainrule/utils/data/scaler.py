@@ -64,11 +64,30 @@ class StandardScaler:
         return like((a - mean) / scale, x)
 
     def fit_transform(self, x):
-        """fit(x) then transform(x); use on the training split only."""
+        """fit(x) then transform(x); use on the training split only.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.utils.data import StandardScaler
+            >>> scaler = StandardScaler()
+            >>> scaler.fit_transform(cr.tensor([[1.0, 10.0], [3.0, 30.0]]))
+            tensor([[-1., -1.],
+                    [ 1.,  1.]])
+        """
         return self.fit(x).transform(x)
 
     def inverse_transform(self, z):
-        """x = z * scale_ + mean_: back to the original units."""
+        """x = z * scale_ + mean_: back to the original units.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.utils.data import StandardScaler
+            >>> scaler = StandardScaler().fit(cr.tensor([[1.0], [3.0]]))
+            >>> scaler.inverse_transform(cr.tensor([[-1.0], [0.0], [2.0]]))
+            tensor([[1.],
+                    [2.],
+                    [4.]])
+        """
         a, mean, scale = self._check(z, "inverse_transform")
         return like(a * scale + mean, z)
 
@@ -86,11 +105,32 @@ class StandardScaler:
         return a.astype(dtype, copy=False), mean, scale
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """The fitted statistics (to save next to a model)."""
+        """The fitted statistics (to save next to a model).
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.utils.data import StandardScaler
+            >>> state = StandardScaler().fit(cr.tensor([[1.0], [3.0]])).state_dict()
+            >>> sorted(state)
+            ['mean', 'scale', 'var']
+        """
         return {"mean": self.mean_, "scale": self.scale_, "var": self.var_}
 
     def load_state_dict(self, state: dict) -> None:
-        """Restore statistics from state_dict."""
+        """Restore statistics from state_dict.
+
+        Args:
+            state: what state_dict() returned.
+
+        Examples:
+            >>> import chainrule as cr
+            >>> from chainrule.utils.data import StandardScaler
+            >>> state = StandardScaler().fit(cr.tensor([[1.0], [3.0]])).state_dict()
+            >>> restored = StandardScaler()
+            >>> restored.load_state_dict(state)
+            >>> restored.transform(cr.tensor([[3.0]]))
+            tensor([[1.]])
+        """
         self.mean_, self.scale_, self.var_ = (np.asarray(state[k]) for k in ("mean", "scale", "var"))
 
     def __repr__(self) -> str:

@@ -60,7 +60,15 @@ class StratifiedSampler(Sampler):
         self.generator = resolve_rng(generator, seed)
 
     def epoch_indices(self) -> np.ndarray:
-        """One epoch's index order; any contiguous run of it is (close to) stratified."""
+        """One epoch's index order; any contiguous run of it is (close to) stratified.
+
+        Examples:
+            >>> from chainrule.utils.data import StratifiedSampler
+            >>> labels = [0, 0, 0, 0, 1, 1]
+            >>> order = StratifiedSampler(labels, batch_size=3, seed=0).epoch_indices()
+            >>> [labels[i] for i in order]
+            [0, 1, 0, 0, 1, 0]
+        """
         rng = rng_or_global(self.generator)
         if self.balanced:
             c = len(self.classes)

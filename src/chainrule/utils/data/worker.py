@@ -32,6 +32,20 @@ class WorkerInfo:
         num_workers: how many workers the DataLoader runs.
         seed: the seed this worker's generators were seeded with (base_seed + id).
         dataset: this worker's copy of the dataset.
+
+    Examples:
+        >>> import chainrule as cr
+        >>> from chainrule.utils.data import DataLoader, Dataset, get_worker_info
+        >>> class WhoLoads(Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         info = get_worker_info()              # None in the main process
+        ...         return cr.tensor(-1 if info is None else info.id)
+        >>> [batch.tolist() for batch in DataLoader(WhoLoads(), batch_size=2)]
+        [[-1, -1], [-1, -1]]
+        >>> [batch.tolist() for batch in DataLoader(WhoLoads(), batch_size=2, num_workers=2)]
+        [[0, 0], [1, 1]]
     """
 
     id: int
@@ -44,6 +58,11 @@ def get_worker_info() -> WorkerInfo | None:
     """Inside a DataLoader worker: its WorkerInfo (id, num_workers, seed, dataset); in the main process: None.
 
     An IterableDataset uses it in `__iter__` to give each worker its share of the stream.
+
+    Examples:
+        >>> from chainrule.utils.data import get_worker_info
+        >>> print(get_worker_info())                   # in the main process
+        None
     """
     return _info[0]
 
