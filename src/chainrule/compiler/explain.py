@@ -19,8 +19,10 @@ def explain(compiled, file=None) -> str:
         lines.append("  (no plan yet)")
     else:
         plan = rep.plan
-        lines.append(f"steps ({len(plan.steps)}):")
+        lines.append(f"steps ({len(plan.lines)}):")
         lines += [f"  {phase:9s} {text}" for phase, text in plan.lines]
+        if plan.released:
+            lines.append(f"  (and {plan.released} values dropped after their last reader, as eager mode drops them)")
         total = sum(a.nbytes for _, a in plan.buffers)
         lines.append(f"buffers ({len(plan.buffers)}, {total} bytes, allocated once):")
         lines += [f"  {name:28s} {tuple(a.shape)!s:14s} {a.dtype.name:8s} {a.nbytes:>10d} B"

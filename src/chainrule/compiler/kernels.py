@@ -15,6 +15,7 @@ import numpy as np
 
 from ..autograd.flow import _sum
 from ..ops._util import zeros_for
+from ..ops.nn_fused import gemm_transposed
 from ..tensor import Tensor
 from .generic import Env, deliver
 
@@ -57,14 +58,23 @@ class Linear:
     """x @ W.T + b for 2-D x, optionally followed by an in-place ReLU; see the module docstring."""
 
     def __init__(self, env: Env, k: int, relu_k, x_slot: int, x_shape: tuple, w: Tensor, b, nig: tuple,
-                 x_target, w_view, b_view, w_target=None, b_target=None):
+                 x_target, w_view, b_view, w_target=None, b_target=None, t_out: bool = False):
         n, out = x_shape[0], w._data.shape[0]
         dt = w._data.dtype
-        self.buf = np.empty((n, out), dt)
+        # A short, wide batch (ops.nn_fused.gemm_transposed, as eager mode decides): out.T = W @ x.T into an
+        # (out, n) buffer. With t_out (only Linear ops read the output) the kernel's output is that buffer's
+        # transpose, else the bias add writes it C-ordered into buf, as eager mode does. The ReLU mask and its
+        # gradient stay C-ordered: NumPy's loops over mixed layouts are slow, and the bias gradient must sum
+        # rows in eager's order.
+        self.gemm_t = gemm_transposed(x_shape, dt, dt)
+        self.t_out = t_out and self.gemm_t
+        self.bufT = np.empty((out, n), dt) if self.gemm_t else None
+        self.buf = self.bufT.T if self.t_out else np.empty((n, out), dt)
         self.mask = np.empty((n, out), bool) if relu_k is not None else None
         self.gz = np.empty((n, out), dt) if relu_k is not None else None
         self.gx = np.empty(x_shape, dt) if nig[0] and x_target is not None else None
-        self.buffers = [(f"linear{k}.out", self.buf)] + [
+        self.buffers = ([(f"linear{k}.out.T", self.bufT)] if self.gemm_t else []) + (
+            [] if self.t_out else [(f"linear{k}.out", self.buf)]) + [
             (f"linear{k}.{name}", a) for name, a in (("relu_mask", self.mask), ("grad_relu", self.gz),
                                                        ("grad_x", self.gx)) if a is not None]
         env.V[k] = self.buf
@@ -83,13 +93,32 @@ class Linear:
         V, xs, buf, wT = self.env.V, self.xs, self.buf, self.w._data.T
         b = None if self.b is None else self.b._data
         relu = self.relu_k is not None
-        zeros = zeros_for(buf) if relu else None
+        zeros = zeros_for(buf) if relu and not self.t_out else None
+        if self.gemm_t:
+            if self.t_out:
+                zeros = zeros_for(self.bufT).T if relu else None  # laid out as buf: maximum's contiguous loop
+            return self._forward_t(V, xs, buf, self.bufT, self.w._data, b, zeros)
 
         def run():
             np.matmul(V[xs], wT, out=buf)
             if b is not None:
                 np.add(buf, b, out=buf)
             if relu:
+                np.maximum(buf, zeros, out=buf)
+
+        return run
+
+    @staticmethod
+    def _forward_t(V, xs, buf, bufT, W, b, zeros):
+        first = buf if buf.base is bufT else bufT.T  # the GEMM result as (n, out); then written into buf
+
+        def run():
+            np.matmul(W, V[xs].T, out=bufT)  # out.T = W @ x.T
+            if b is not None:
+                np.add(first, b, out=buf)
+            elif first is not buf:
+                np.copyto(buf, first)
+            if zeros is not None:
                 np.maximum(buf, zeros, out=buf)
 
         return run

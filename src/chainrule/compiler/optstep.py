@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..optim._flat import Work
 from ..optim.optimizer import Optimizer
 
 
@@ -33,10 +32,8 @@ def step_call(opt):
                 if keys:
                     b.steps += 1
                 s = b.steps.item(0)
-                real = b.as_real
-                bufs = {key: real(b.bufs[key]) for key in keys}
-                n = b.offs[-1]
-                opt._update(group, real(b.flat), real(b.grad), bufs, s, Work(b, 0, n))
+                for param, grad, bufs, work in b.pieces(0, b.offs[-1], keys, opt._chunked):
+                    opt._update(group, param, grad, bufs, s, work)
                 for p in b.params:
                     p._bump()
         return None

@@ -43,6 +43,7 @@ class Plan:
         for i, s in self.array_slots:
             V[s] = flat_args[i]
         self.lines: list = []  # (phase, text) for explain()
+        self.released = 0  # values dropped from their slots after their last reader (`_release_dead`)
         self.buffers: list = []  # (name, array)
         self.fused: list = []  # what was fused, in words
         self.bufslots: set = set()  # slots whose array is a plan buffer (copied when returned)
@@ -93,8 +94,11 @@ class Plan:
             kern = kernels.Linear(self.env, k, j, self.ref_slot(e.args[0]), e.in_shapes[0][0], w, b,
                                   e.nig or (False, False, False), self._target(e, 0), self.grad_views.get(id(w)),
                                   None if b is None else self.grad_views.get(id(b)),
-                                  self._target(e, 1), None if b is None else self._target(e, 2))
-            self._kernel(k, kern, f"linear{' + relu (in place)' if j is not None else ''}", e, j)
+                                  self._target(e, 1), None if b is None else self._target(e, 2),
+                                  t_out=self._read_by_linears_only(k if j is None else j))
+            what = "linear" + (" + relu (in place)" if j is not None else "") + (
+                " [out.T = W @ x.T" + (", read transposed]" if kern.t_out else "]") if kern.gemm_t else "")
+            self._kernel(k, kern, what, e, j)
             if j is not None:
                 self.fused.append(f"entry {k} Linear + entry {j} ReLU: bias and activation in place in one buffer")
             return
@@ -153,6 +157,17 @@ class Plan:
                     return j
                 return None
         return None
+
+    def _read_by_linears_only(self, k: int) -> bool:
+        """Whether op k's output is read only by Linear ops (GEMMs give the same bits for any operand layout;
+        a reduction over a transposed layout may sum in another order), and is not the step's result."""
+        if any(r.index == k for r in _result_refs(self.tape.result) if r.kind in ("op", "det")):
+            return False
+        names = (Ref("op", k), Ref("det", k))
+        readers = [f for f in self.tape.entries
+                   if (isinstance(f, OpRecord) and any(a in names for a in f.args if isinstance(a, Ref)))
+                   or (isinstance(f, BackwardRecord) and f.root in names)]
+        return bool(readers) and all(isinstance(f, OpRecord) and f.cls is Linear for f in readers)
 
     def _ce_ok(self, e: OpRecord) -> bool:
         x, t, weight, ignore, reduction, smoothing, prob = e.args
@@ -249,6 +264,7 @@ class Plan:
                 dead.setdefault(i, []).append(s)
         if not dead:
             return
+        self.released = sum(len(v) for v in dead.values())
         V, steps = self.env.V, []
         for i, f in enumerate(self.steps):
             steps.append(f)

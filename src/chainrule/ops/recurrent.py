@@ -30,9 +30,15 @@ class RecurrentLayer(Function):
         xa, wi, wh, bi, bh = x._data, w_ih._data, w_hh._data, _arr(b_ih), _arr(b_hh)
         T, B, _ = xa.shape
         x2 = xa.reshape(T * B, -1)
-        xp = x2 @ wi.T  # every step's input projection in one product
-        if bi is not None:
-            xp += bi if bh is None or mode == "GRU" else bi + bh  # b_hh adds outside any gate product (not GRU)
+        wi_t = wi.T
+        bias = None if bi is None else bi if bh is None or mode == "GRU" else bi + bh  # b_hh adds outside r (GRU)
+        if mode == "LSTM":  # the kernel wants the sigmoid gates' pre-activations halved: exact, on the weights
+            scale = K.lstm_gate_scale(wh.shape[1], wi.dtype)
+            wi_t = wi_t * scale
+            bias = None if bias is None else bias * scale
+        xp = x2 @ wi_t  # every step's input projection in one product
+        if bias is not None:
+            xp += bias
         xp = xp.reshape(T, B, -1)
         ctx.set_materialize_grads(False)
         if mode == "LSTM":

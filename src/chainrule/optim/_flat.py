@@ -8,6 +8,14 @@ into a flat gradient array (no copy at all when `p._grad` already wraps its slic
 `optimizer.state[p]` holds per-parameter Tensor views, so state_dict() keeps PyTorch's per-parameter layout.
 
 With `foreach=False` each parameter is its own bucket and keeps its own array (the per-parameter loop).
+
+Chunks: an optimizer whose update is purely elementwise (`Optimizer._chunked`) runs it over pieces of
+`CHUNK_BYTES` of every flat array in turn instead of over the whole run at once. An update is about a dozen
+NumPy passes over the parameter, the gradient, the states and a scratch array; for a model of a few hundred
+thousand parameters those arrays together exceed a core's L2 cache, so every pass streams them from L3 again.
+Over a chunk the dozen passes find their operands in L2 (the scratch arrays are chunk-sized and stay there).
+The numbers are the same bit for bit: each element sees the same operations in the same order. The chunk views
+are made once per bucket and run (`Bucket.pieces`).
 Complex parameters are updated as pairs of reals (PyTorch's view_as_real): every update is elementwise.
 The one visible effect of re-homing: an ndarray taken from a parameter before the optimizer was built
 (`p.numpy()`, `p._data`) no longer aliases it; take it afterwards, or read `p` itself.
@@ -18,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+
+CHUNK_BYTES = 256 * 1024  # per array: the 5 arrays an Adam update touches (1.25 MiB) fit a 2 MiB L2
 
 
 class Relayout(Exception):
@@ -57,6 +67,8 @@ class Bucket:
         self.steps = np.zeros(len(params), np.float32)
         self.recs: list = [None] * len(params)
         self._work: list = []
+        self._pieces: dict = {}  # (o0, o1, keys) -> (the arrays the views were made of, the chunk views)
+        self._chunk_work: list = []
 
     def _views(self, flat: np.ndarray) -> list:
         o = self.offs
@@ -89,6 +101,39 @@ class Bucket:
             self._work.append(np.empty(self.offs[-1], self.dtype))
         return self._work[k][o0:o1]
 
+    def pieces(self, o0: int, o1: int, keys: tuple, chunked: bool) -> list:
+        """The (param, grad, {key: state}, work) arrays `_update` runs over for parameters [o0, o1) of the flat
+        buffers: one piece (the whole run), or with `chunked` consecutive chunks of CHUNK_BYTES each, all
+        views made once and kept while the bucket's arrays are the same (see the module docstring)."""
+        real = self.as_real
+        if self.own or not chunked:
+            bufs = {k: real(self.bufs[k][o0:o1]) for k in keys}
+            return [(real(self.flat[o0:o1]), real(self.grad_slice(o0, o1)), bufs, Work(self, o0, o1))]
+        arrays = (self.flat, self.grad, *(self.bufs[k] for k in keys))
+        key = (o0, o1, keys)
+        hit = self._pieces.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], arrays)):
+            return hit[1]
+        p, g = real(self.flat[o0:o1]), real(self.grad[o0:o1])
+        bufs = {k: real(self.bufs[k][o0:o1]) for k in keys}
+        n = p.shape[0]
+        c = max(1, CHUNK_BYTES // p.itemsize)
+        if n < 2 * c:
+            out = [(p, g, bufs, Work(self, o0, o1))]
+        else:
+            out = [(p[a : a + c], g[a : a + c], {k: v[a : a + c] for k, v in bufs.items()},
+                    ChunkWork(self, c, min(c, n - a))) for a in range(0, n, c)]
+        if len(self._pieces) >= 16:  # runs change with which parameters have gradients: keep the recent ones
+            self._pieces.clear()
+        self._pieces[key] = (arrays, out)
+        return out
+
+    def chunk_work(self, k: int, c: int, m: int) -> np.ndarray:
+        """Chunk-sized scratch array number k (shared by the chunks, run one after another), sliced to m."""
+        while len(self._chunk_work) <= k:
+            self._chunk_work.append(np.empty(c, self.real or self.dtype))
+        return self._chunk_work[k][:m]
+
     def as_real(self, a: np.ndarray) -> np.ndarray:
         """The array the update sees: complex values as (re, im) pairs of reals, like PyTorch's view_as_real."""
         return a if self.real is None else a.view(self.real)
@@ -119,3 +164,18 @@ class Work:
 
     def __getitem__(self, k: int) -> np.ndarray:
         return self._b.as_real(self._b.work(k, self._o0, self._o1))
+
+
+class ChunkWork:
+    """The scratch arrays of one chunk: `work[k]` is a chunk-sized array shared by the bucket's chunks."""
+
+    __slots__ = ("_arr", "_b", "_c", "_m")
+
+    def __init__(self, bucket: Bucket, c: int, m: int):
+        self._b, self._c, self._m, self._arr = bucket, c, m, {}
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        a = self._arr.get(k)
+        if a is None:
+            a = self._arr[k] = self._b.chunk_work(k, self._c, self._m)
+        return a

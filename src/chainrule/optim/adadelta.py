@@ -41,6 +41,8 @@ class Adadelta(Optimizer):
         0.99684
     """
 
+    _chunked = True  # elementwise: runs chunk by chunk over the flat buffers (optim/_flat.py)
+
     def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
                  foreach=None, *, capturable: bool = False, maximize: bool = False, differentiable: bool = False):
         check_hparams(lr=lr)

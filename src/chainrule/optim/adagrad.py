@@ -44,6 +44,7 @@ class Adagrad(Optimizer):
         tensor([0.5000], requires_grad=True)
     """
 
+    _chunked = True  # elementwise: runs chunk by chunk over the flat buffers (optim/_flat.py)
     _eager = True
 
     def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,

@@ -46,6 +46,8 @@ class Adamax(Optimizer):
         0.9
     """
 
+    _chunked = True  # elementwise: runs chunk by chunk over the flat buffers (optim/_flat.py)
+
     def __init__(self, params, lr: float = 2e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, foreach=None, *, maximize: bool = False, differentiable: bool = False,
                  capturable: bool = False):

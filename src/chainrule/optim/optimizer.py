@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 from . import _flat
-from ._flat import Relayout, Work
+from ._flat import Relayout
 
 
 class Optimizer:
@@ -65,6 +65,7 @@ class Optimizer:
 
     _has_step = True  # state[p] holds a "step" count (SGD's does not)
     _eager = False  # state is created for every parameter at construction (Adagrad)
+    _chunked = False  # _update is elementwise and keeps no other state: run it chunk by chunk (_flat.py)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -313,9 +314,8 @@ class Optimizer:
             if keys:
                 b.steps[i0:i1] += 1
                 s += 1
-            real = b.as_real
-            bufs = {k: real(b.bufs[k][o0:o1]) for k in keys}
-            self._update(group, real(b.flat[o0:o1]), real(b.grad_slice(o0, o1)), bufs, s, Work(b, o0, o1))
+            for param, grad, bufs, work in b.pieces(o0, o1, keys, self._chunked):
+                self._update(group, param, grad, bufs, s, work)
             for j in range(i0, i1):
                 params[j]._bump()
 

@@ -46,6 +46,7 @@ class SGD(Optimizer):
         >>> optimizer.zero_grad()
     """
 
+    _chunked = True  # elementwise: runs chunk by chunk over the flat buffers (optim/_flat.py)
     _has_step = False
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
