@@ -27,6 +27,7 @@ NAMESPACES = (
     "chainrule.classic", "chainrule.viz", "chainrule.experiments", "chainrule.distributed",
     "chainrule.compiler",
     "chainrule.cuda", "chainrule.accelerator", "chainrule.serialization", "chainrule.random",
+    "chainrule.backends.mps", "chainrule.backends.cudnn", "chainrule.models", "chainrule.models.charlm",
 )
 LAZY = ("compile", "save", "load")  # chainrule's names loaded on first use (chainrule.__getattr__)
 

@@ -114,7 +114,7 @@ def test_docstring_examples(name, tmp_path, monkeypatch):
 
 def run_examples(name: str) -> str:
     """Run module `name`'s docstring examples (seeded, in the current folder); the failure report, or ""."""
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner = doctest.DocTestRunner(verbose=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     failures: list[str] = []
     for test in _tests(name):
         if _missing_tools(test):

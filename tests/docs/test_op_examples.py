@@ -94,7 +94,7 @@ def test_the_example_prints_what_it_shows(name):
     failures: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the deprecated names (F.upsample) warn, as PyTorch's do
-        result = doctest.DocTestRunner(optionflags=FLAGS).run(test, out=failures.append)
+        result = doctest.DocTestRunner(verbose=False, optionflags=FLAGS).run(test, out=failures.append)
     assert result.attempted == len(test.examples) > 0
     assert result.failed == 0, ("".join(failures) + "\nIf the new output is right, rewrite it with "
                                 "`python docs/_data/update_examples.py src/chainrule/ops/_examples/<file>.py`")
@@ -123,7 +123,7 @@ def _printed(name: str, lib, functional) -> list[str]:
     recorder, failures = _Recorder(), []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        doctest.DocTestRunner(checker=recorder).run(test, out=failures.append)
+        doctest.DocTestRunner(checker=recorder, verbose=False).run(test, out=failures.append)
     assert not failures, "".join(failures)
     return [_normal(g) for g in recorder.got]
 

@@ -6,10 +6,23 @@ enabled = True
 
 
 def is_available() -> bool:
-    """False: there is no cuDNN (no CUDA)."""
+    """False: there is no cuDNN (no CUDA).
+
+    Examples:
+        >>> import chainrule
+        >>> chainrule.backends.cudnn.is_available()
+        False
+        >>> chainrule.backends.cudnn.deterministic = True  # as reproducible programs set it; changes nothing
+    """
     return False
 
 
 def version():
-    """None, as PyTorch's CPU-only build answers."""
+    """None, as PyTorch's CPU-only build answers.
+
+    Examples:
+        >>> import chainrule
+        >>> print(chainrule.backends.cudnn.version())
+        None
+    """
     return

@@ -23,7 +23,18 @@ DEFAULT_SIZES = {
 
 
 class Bigram(nn.Module):
-    """The next token depends on the last one only: logits = W[last token], a learned (V, V) table."""
+    """The next token depends on the last one only: logits = W[last token], a learned (V, V) table.
+
+    Args:
+        vocab_size: tokens V (27 for names: '.' and 'a'..'z').
+
+    Examples:
+        >>> import chainrule
+        >>> from chainrule.models.charlm import Bigram
+        >>> m = Bigram(27)  # zero logits: every next token equally likely
+        >>> m(chainrule.tensor([[0, 1], [0, 5]])).softmax(-1)[0, :3]
+        tensor([0.0370, 0.0370, 0.0370], grad_fn=<SliceBackward0>)
+    """
 
     def __init__(self, vocab_size: int) -> None:
         super().__init__()
@@ -35,7 +46,19 @@ class Bigram(nn.Module):
 
 
 class MLP(nn.Module):
-    """Bengio et al. (2003): embed the block_size previous tokens, concatenate, one tanh hidden layer, logits."""
+    """Bengio et al. (2003): embed the block_size previous tokens, concatenate, one tanh hidden layer, logits.
+
+    Args:
+        vocab_size: tokens V. block_size: context tokens. n_embd: embedding size. n_hidden: hidden units.
+
+    Shape: (B, block_size) int64 tokens -> (B, V) logits of the next token.
+
+    Examples:
+        >>> import chainrule
+        >>> from chainrule.models.charlm import MLP
+        >>> MLP(27, block_size=3, n_embd=10, n_hidden=64)(chainrule.zeros(4, 3, dtype=chainrule.int64)).shape
+        chainrule.Size([4, 27])
+    """
 
     def __init__(self, vocab_size: int, block_size: int, n_embd: int, n_hidden: int) -> None:
         super().__init__()
@@ -47,7 +70,19 @@ class MLP(nn.Module):
 
 
 class Recurrent(nn.Module):
-    """Embedding -> nn.RNN / nn.GRU / nn.LSTM (one fused node per layer) -> Linear, over whole names."""
+    """Embedding -> nn.RNN / nn.GRU / nn.LSTM (one fused node per layer) -> Linear, over whole names.
+
+    Args:
+        kind: "rnn", "gru" or "lstm". vocab_size: tokens V. n_embd: embedding size. n_hidden: hidden units.
+
+    Shape: (B, T) int64 tokens -> (B, T, V) logits, one prediction per position.
+
+    Examples:
+        >>> import chainrule
+        >>> from chainrule.models.charlm import Recurrent
+        >>> Recurrent("gru", 27, n_embd=8, n_hidden=16)(chainrule.zeros(2, 5, dtype=chainrule.int64)).shape
+        chainrule.Size([2, 5, 27])
+    """
 
     def __init__(self, kind: str, vocab_size: int, n_embd: int, n_hidden: int) -> None:
         super().__init__()
@@ -61,7 +96,26 @@ class Recurrent(nn.Module):
 
 class Transformer(nn.Module):
     """A GPT as makemore's: token + position embeddings, pre-norm causal encoder layers (GELU, 4x width), a
-    final LayerNorm and a linear head without bias; built from nn.TransformerEncoderLayer."""
+    final LayerNorm and a linear head without bias; built from nn.TransformerEncoderLayer.
+
+    Args:
+        vocab_size: tokens V. block_size: the longest context T. n_embd: model width. n_head: attention heads.
+        n_layer: encoder layers.
+
+    Shape: (B, T) int64 tokens, T <= block_size -> (B, T, V) logits, position t seeing tokens 0..t only.
+
+    Raises:
+        ValueError: a context longer than block_size.
+
+    Examples:
+        >>> import chainrule
+        >>> from chainrule.models.charlm import Transformer
+        >>> gpt = Transformer(27, block_size=16, n_embd=64, n_head=4, n_layer=4)
+        >>> sum(p.numel() for p in gpt.parameters())  # makemore's transformer
+        204544
+        >>> gpt(chainrule.zeros(2, 16, dtype=chainrule.int64)).shape
+        chainrule.Size([2, 16, 27])
+    """
 
     def __init__(self, vocab_size: int, block_size: int, n_embd: int, n_head: int, n_layer: int) -> None:
         super().__init__()
@@ -91,7 +145,17 @@ class Transformer(nn.Module):
 
 
 def build(kind: str, vocab_size: int, block_size: int, **sizes) -> nn.Module:
-    """A model of `kind` ("bigram", "mlp", "rnn", "gru", "lstm", "transformer") with the given sizes."""
+    """A model of `kind` ("bigram", "mlp", "rnn", "gru", "lstm", "transformer") with the given sizes.
+
+    Args:
+        kind: the model. vocab_size: tokens V. block_size: the context (the MLP's window, the Transformer's
+            longest context; the others ignore it). **sizes: overrides of DEFAULT_SIZES[kind].
+
+    Examples:
+        >>> from chainrule.models.charlm import build
+        >>> type(build("lstm", 27, 16)).__name__, build("mlp", 27, 8).mlp[0].in_features
+        ('Recurrent', 192)
+    """
     s = {**DEFAULT_SIZES[kind], **sizes}
     if kind == "bigram":
         return Bigram(vocab_size)
