@@ -60,9 +60,10 @@ def _tests(name: str):
             if t.examples and t.name.startswith(name) and t.docstring not in DECLARED_DOCS]
 
 
-# chainrule.distributed's examples initialise MPI (a one-process job): they run in a subprocess of their own,
-# so that no test process keeps MPI initialised (OpenMPI objects to fork() afterwards; DataLoader forks)
-DIST = "chainrule.distributed"
+# chainrule.distributed's and nn.parallel's examples initialise MPI (a one-process job): they run in a subprocess
+# of their own, so that no test process keeps MPI initialised (OpenMPI objects to fork() afterwards; DataLoader
+# forks)
+DIST = ("chainrule.distributed", "chainrule.nn.parallel")
 MODULES = [name for name in _modules() if not name.startswith(DIST) and _tests(name)]
 DIST_MODULES = [name for name in _modules() if name.startswith(DIST) and _tests(name)]
 

@@ -1,4 +1,4 @@
-"""Every public class, method and function of chainrule.nn (classes, nn.init, nn.utils) has a `>>>` example.
+"""Every public class, method and function of chainrule.nn (classes, nn.init, nn.utils, nn.parallel) has a `>>>` example.
 
 test_docstring_examples.py runs the examples; this test makes sure they exist, so the reference never shows a
 layer without one. A method counts as covered when its own docstring has an example, or when its name appears
@@ -30,7 +30,7 @@ def _example_lines(doc: str | None) -> str:
 
 def _public_classes():
     out = {}
-    for module in (nn, nn.utils, nn.utils.rnn):
+    for module in (nn, nn.utils, nn.utils.rnn, nn.parallel):
         for name, obj in vars(module).items():
             if isinstance(obj, type) and not name.startswith("_") and obj.__module__.startswith(nn.__name__):
                 out[f"{module.__name__}.{name}"] = obj

@@ -23,15 +23,46 @@ class DistributedDataParallel(Module):
     overlapped with the rest of backward (see reducer.py), and are complete when `backward()` returns, so
     every rank's optimizer takes the same step.
 
-    Args: module (a Module whose parameters all live on this process); device_ids, output_device, dim
-    (accepted for PyTorch compatibility; chainrule runs on the CPU); broadcast_buffers (default True);
-    process_group (default: the world); bucket_cap_mb (default 25: the bucket size in MiB);
-    find_unused_parameters (default False: every parameter must get a gradient in every backward; True
-    walks the graph of each forward's output to find the ones that won't); gradient_as_bucket_view (default
-    False: with True, `.grad` tensors are views into the communication buffers, saving one copy each);
-    check_reduction, static_graph, init_sync (default True: broadcast rank 0's state at construction).
-    Raises RuntimeError without an initialised process group, or when ranks built different models.
+    Args:
+        module: the Module to wrap; all its parameters live on this process.
+        device_ids: accepted for PyTorch compatibility (chainrule runs on the CPU).
+        output_device: accepted for PyTorch compatibility.
+        dim: accepted for PyTorch compatibility (default 0).
+        broadcast_buffers: broadcast rank 0's buffers before each forward (default True).
+        process_group: the group to average over (default None: the world).
+        bucket_cap_mb: the gradient bucket size in MiB (default 25).
+        find_unused_parameters: walk the graph of each forward's output to find the parameters that will get
+            no gradient (default False: every parameter must get one in every backward).
+        check_reduction: accepted for PyTorch compatibility (default False).
+        gradient_as_bucket_view: `.grad` tensors are views into the communication buffers, saving one copy
+            each (default False).
+        static_graph: accepted for PyTorch compatibility (default False).
+        init_sync: broadcast rank 0's parameters and buffers at construction (default True).
+
+    Raises:
+        RuntimeError: no initialised process group, or ranks that built different models.
+        ValueError: a bucket_cap_mb that is not positive.
+
     Save `ddp.module.state_dict()` to get a checkpoint without the "module." prefix.
+
+    Examples:
+        A one-process job (under `mpirun -n 2` every rank runs the same lines and the gradients are averaged):
+
+        >>> import chainrule as cr
+        >>> import chainrule.distributed as dist
+        >>> dist.init_process_group()
+        >>> model = cr.nn.Linear(2, 1, bias=False)
+        >>> with cr.no_grad():
+        ...     _ = model.weight.fill_(1.0)
+        >>> ddp = cr.nn.parallel.DistributedDataParallel(model)
+        >>> ddp(cr.tensor([[1.0, 2.0]])).sum().backward()
+        >>> model.weight.grad  # the mean over the ranks of each rank's gradient
+        tensor([[1., 2.]])
+        >>> with ddp.no_sync():  # accumulate locally; the next synchronised backward averages the sum
+        ...     ddp(cr.tensor([[1.0, 0.0]])).sum().backward()
+        >>> model.weight.grad
+        tensor([[2., 2.]])
+        >>> dist.destroy_process_group()
     """
 
     def __init__(self, module: Module, device_ids=None, output_device=None, dim: int = 0,
