@@ -212,3 +212,32 @@ def test_adaptive_max_pool_and_unpool_match_torch(seed):
     _run(lambda v: F.max_unpool1d(v, i1c, 3, 2), lambda v: TF.max_unpool1d(v, i1t, 3, 2), [p1c.numpy()])
     with pytest.raises(RuntimeError, match="invalid max index"):
         F.max_unpool2d(pc, ic * 100, 2)
+
+
+@pytest.mark.parametrize("size,dtype", [((3, 5, 4), np.float32), ((2, 2, 7), np.float64), ((4, 3, 1), np.float32),
+                                        ((6, 6, 6), np.float64)])
+def test_interpolate_area_5d(size, dtype):
+    """mode='area' on (N, C, D, H, W) is adaptive_avg_pool3d: values and gradient as PyTorch's, up and down."""
+    x = np.random.default_rng(sum(size)).standard_normal((2, 3, 5, 6, 4)).astype(dtype)
+    _run(*_both("interpolate", size=size, mode="area"), [x])
+
+
+def test_interpolate_area_5d_scale_factor():
+    x = np.random.default_rng(1).standard_normal((1, 2, 4, 6, 8)).astype(np.float32)
+    _run(*_both("interpolate", scale_factor=0.5, mode="area"), [x])
+
+
+@pytest.mark.parametrize("out_dtype", [np.float32, np.float64])
+def test_normalize_out(out_dtype):
+    """F.normalize(out=) writes torch.div(input, denom, out=out): the values, out's dtype, out returned."""
+    x = np.random.default_rng(2).standard_normal((3, 4)).astype(np.float32)
+    name = np.dtype(out_dtype).name
+    oc, ot = cr.empty(0, dtype=getattr(cr, name)), torch.empty(0, dtype=getattr(torch, name))
+    rc = F.normalize(cr.tensor(x), p=1.0, dim=0, out=oc)
+    rt = TF.normalize(torch.tensor(x), p=1.0, dim=0, out=ot)
+    assert rc is oc and rt is ot and str(oc.dtype) == f"chainrule.{name}"
+    np.testing.assert_allclose(oc.numpy(), ot.numpy(), rtol=1e-6)
+    with pytest.raises(RuntimeError):
+        TF.normalize(torch.tensor(x, requires_grad=True), out=torch.empty(0))
+    with pytest.raises(RuntimeError):
+        F.normalize(cr.tensor(x, requires_grad=True), out=cr.empty(0))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._declare import case, declare
+from ._out import write_out
 from ._promote import promote_types, torch_name
 from ._util import shape_of
 
@@ -27,15 +28,15 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
 
     Args:
         input: any shape. p: the norm's exponent (default 2). dim: the dim normalised (default 1).
-        eps: the smallest denominator (default 1e-12). out: not supported (must be None).
+        eps: the smallest denominator (default 1e-12). out: a Tensor the result is written into (as
+            `torch.div(input, denom, out=out)`; not differentiable).
     """
-    if out is not None:
-        raise NotImplementedError("normalize: out= is not supported in chainrule; use the returned tensor")
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"normalize: linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {torch_name(input._data.dtype)}")
     denom = input.norm(p, dim, keepdim=True).clamp(min=eps)
-    return input / denom.expand_as(input)
+    res = input / denom.expand_as(input)
+    return res if out is None else write_out("normalize", res, out, exact=False)
 
 
 @declare(namespaces=("torch", "F"), cases=[

@@ -245,7 +245,7 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
     Raises:
         ValueError: both or neither of size and scale_factor, align_corners with a non-linear mode, sizes of
             the wrong length, antialias with another mode.  NotImplementedError: a mode that does not fit the
-            input's dims, a linear mode on an integer input, area on a 5-D input.
+            input's dims, a linear mode on an integer input.
     """
     xs = shape_of(input)
     if mode not in _MODES:
@@ -277,8 +277,7 @@ def interpolate(input, size=None, scale_factor=None, mode: str = "nearest", alig
         from .pool_more import adaptive_avg_pool1d
 
         if len(xs) == 5:
-            raise NotImplementedError("interpolate: mode='area' on a 5-D input (adaptive_avg_pool3d) is not "
-                                      "implemented in chainrule")
+            return _area_3d(input, out, adaptive_avg_pool1d)
         return adaptive_avg_pool1d(input, out[0]) if len(xs) == 3 else adaptive_avg_pool2d(input, out)
     dt = input._data.dtype
     if mode not in ("nearest", "nearest-exact") and dt.kind != "f":
@@ -328,3 +327,18 @@ def upsample_bilinear(input, size=None, scale_factor=None):
 
 for _f in (upsample, upsample_nearest, upsample_bilinear):
     declare(_f, namespaces=("F",))
+
+
+def _area_3d(x, out, pool1d):
+    """mode='area' on (N, C, D, H, W): adaptive average pooling over each spatial axis in turn.
+
+    Each output cell averages a box that is the product of one interval per axis, and the mean over such a
+    box is the mean over D of the means over H of the means over W; so three 1-D poolings (each a
+    differentiable op) give adaptive_avg_pool3d, and its gradient by the chain rule.
+    """
+    N, C, D, H, W = x.shape
+    d, h, w = out
+    y = pool1d(x.reshape(N * C * D, H, W), w)  # (NCD, H, w)
+    y = pool1d(y.transpose(1, 2), h).transpose(1, 2)  # (NCD, h, w)
+    y = pool1d(y.reshape(N * C, D, h * w).transpose(1, 2), d).transpose(1, 2)  # (NC, d, hw)
+    return y.reshape(N, C, d, h, w)
