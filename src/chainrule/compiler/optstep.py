@@ -29,13 +29,7 @@ def step_call(opt):
             keys = opt._state_keys(group)
             for b in buckets:
                 _gather(b)
-                if keys:
-                    b.steps += 1
-                s = b.steps.item(0)
-                for param, grad, bufs, work in b.pieces(0, b.offs[-1], keys, opt._chunked):
-                    opt._update(group, param, grad, bufs, s, work)
-                for p in b.params:
-                    p._bump()
+                opt._run(group, b, keys, [(0, len(b.params), b.steps.item(0))])  # one run: the whole bucket
         return None
 
     return run

@@ -55,10 +55,14 @@ class Linear(Op):
     @staticmethod
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
-        if gemm_transposed(x.shape, x.dtype, w.dtype):  # (W @ x.T).T, written C-ordered as x @ W.T would be, the bias added on the way
-            t = w @ x.T
-            out = np.empty(t.shape[::-1], t.dtype)
-            return np.add(t.T, b, out=out) if b is not None else np.copyto(out, t.T) or out
+        if gemm_transposed(x.shape, x.dtype, w.dtype):  # (W @ x.T).T, written C-ordered as x @ W.T would be
+            t = (w @ x.T).T
+            out = np.empty(t.shape, t.dtype)
+            if b is None:
+                np.copyto(out, t)
+            else:
+                np.add(t, b, out=out)  # the bias added on the way
+            return out
         if x.ndim == 2:
             out = x @ w.T
         else:
