@@ -118,9 +118,9 @@ def test_recurrent_layer_gradcheck(kind, packed):
 
     args = [t(T, B, I), t(B, H), t(B, H) if kind == "LSTM" else None, t(G, I), t(G, H), t(G), t(G)]
     bs = np.array([3, 2, 1]) if packed else None
-    for reverse in (False, True):
-        def f(x, h0, c0, wi, wh, bi, bh, reverse=reverse):
-            res = recurrent_layer(x, h0, c0, wi, wh, bi, bh, kind, bs, reverse)
+    for reverse, batch_first in ((False, False), (True, False), (False, True), (True, True)):
+        def f(x, h0, c0, wi, wh, bi, bh, reverse=reverse, batch_first=batch_first):  # batch_first: out's layout
+            res = recurrent_layer(x, h0, c0, wi, wh, bi, bh, kind, bs, reverse, batch_first)
             return tuple(r * (k + 1) for k, r in enumerate(res))
 
         if kind == "LSTM":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.flow import _sum
+from ..ops._rows import rowmax, rowsum
 from ..ops._util import zeros_for
 from ..ops.nn_fused import gemm_transposed
 from ..tensor import Tensor
@@ -186,10 +187,10 @@ class CrossEntropy:
 
         def run():
             x = V[xs]
-            np.maximum.reduce(x, axis=1, keepdims=True, out=mx)
+            rowmax(x, out=mx)  # as eager's CrossEntropy (ops._rows), bit for bit
             np.subtract(x, mx, out=z)  # shifted logits: exp cannot overflow
             np.exp(z, out=p)
-            np.add.reduce(p, axis=1, keepdims=True, out=lse)
+            rowsum(p, out=lse)
             np.divide(p, lse, out=p)  # softmax
             np.log(lse, out=lse)  # log-sum-exp of z
             np.add(rows_c, V[ts], out=idx)

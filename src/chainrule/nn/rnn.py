@@ -190,7 +190,7 @@ class RNNBase(Module):
                     cs.append(res[2])
                     continue
                 res = recurrent_layer(x, h0[k], c0[k] if lstm else None, *self._layer_params(layer, d),
-                                      self.mode, bs, bool(d))
+                                      self.mode, bs, bool(d), batched and self.batch_first and dirs == 1)
                 outs.append(res[0])
                 hs.append(res[1])
                 if lstm:

@@ -13,13 +13,14 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
+from ._declare import case, declare
+from ._rows import rowmax, rowsum
 from ._util import norm_dim as _norm_dim
 from ._util import raw as _raw
 from ._util import zeros_for
 from .elementwise import sigmoid as _sigmoid
 from .unary import erf as _erf
 from .unary import erf_array as _erf_array
-from ._declare import case, declare
 
 _SQRT1_2 = 1 / _math.sqrt(2.0)
 _INV_SQRT_2PI = 1 / _math.sqrt(2 * _math.pi)
@@ -240,12 +241,24 @@ def relu6(input, inplace: bool = False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
+def _max(x, axis):
+    if axis == x.ndim - 1 and x.ndim > 1 and x.shape[-1] and type(x) is np.ndarray:
+        return rowmax(x)  # over short rows NumPy's reduce is slow (ops._rows)
+    return np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty slices are allowed
+
+
+def _sum(x, axis):
+    if axis == x.ndim - 1 and x.ndim > 1 and type(x) is np.ndarray:  # (a Tensor under create_graph)
+        return rowsum(x)
+    return np.sum(x, axis=axis, keepdims=True)
+
+
 class Softmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
-        e = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty slices are allowed
+        e = x - _max(x, axis)
         np.exp(e, out=e)
-        e /= np.sum(e, axis=axis, keepdims=True)
+        e /= _sum(e, axis)
         ctx.save_for_backward(e)
         ctx.axis = axis
         return e
@@ -255,14 +268,14 @@ class Softmax(Op):
         # dL/dx = y * (g - sum(g * y))
         (y,) = ctx.saved
         gy = g * y
-        return gy - y * np.sum(gy, axis=ctx.axis, keepdims=True), None
+        return gy - y * _sum(gy, ctx.axis), None
 
 
 class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
-        out = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty slices are allowed
-        out -= np.log(np.sum(np.exp(out), axis=axis, keepdims=True))
+        out = x - _max(x, axis)
+        out -= np.log(_sum(np.exp(out), axis))
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out
@@ -271,7 +284,7 @@ class LogSoftmax(Op):
     def backward(ctx, g):
         # dL/dx = g - exp(out) * sum(g)
         (out,) = ctx.saved
-        return g - np.exp(out) * np.sum(g, axis=ctx.axis, keepdims=True), None
+        return g - np.exp(out) * _sum(g, ctx.axis), None
 
 
 def _softmax_input(input, dim, dtype, name):

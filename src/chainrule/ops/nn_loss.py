@@ -12,6 +12,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
+from ._rows import rowmax, rowsum
 
 
 def _reduce(ctx, loss, reduction: str, denom):
@@ -63,9 +64,10 @@ class CrossEntropy(Op):
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction, smoothing, prob):
         n_classes = x.shape[1]
-        z = x - np.maximum.reduce(x, axis=1, keepdims=True)  # shifted logits: exp cannot overflow
+        rows2 = x.ndim == 2  # the classes are the last axis: the short-row reductions (_rows)
+        z = x - (rowmax(x) if rows2 else np.maximum.reduce(x, axis=1, keepdims=True))  # exp cannot overflow
         p = np.exp(z)
-        lse = np.add.reduce(p, axis=1, keepdims=True)
+        lse = rowsum(p) if rows2 else np.add.reduce(p, axis=1, keepdims=True)
         p /= lse  # softmax
         np.log(lse, out=lse)  # log-sum-exp of z
         wb = None if weight is None else weight.reshape(_bshape(x.ndim, n_classes))
@@ -82,7 +84,7 @@ class CrossEntropy(Op):
         elif x.ndim == 2 and weight is None and smoothing == 0 and ignore_index is None:
             # the common case (class indices, no weights or smoothing, no target ignored): nll = lse - z[n, t]
             rows = np.arange(len(target))
-            loss = lse[:, 0] - z[rows, target]
+            loss = lse[:, 0] - z.reshape(-1).take(rows * n_classes + target)
             ctx.rows, ctx.t = rows, target
             denom = len(target)
         else:
@@ -112,7 +114,7 @@ class CrossEntropy(Op):
             if fast:
                 c = _coef(ctx, g)
                 gx = p * (c[:, None] if c.ndim else c)
-                np.subtract.at(gx, (ctx.rows, ctx.t), c)  # gx[n, t[n]] -= c
+                gx[ctx.rows, ctx.t] -= c  # one hit per row: no need for np.subtract.at
                 return gx, None, None, None, None, None, None
             ctx.valid = np.ones(len(ctx.t), bool)  # create_graph: the general path below, with unit weights
             ctx.wt = ctx.s = np.ones(len(ctx.t), p.dtype)

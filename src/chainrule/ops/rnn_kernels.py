@@ -5,7 +5,8 @@ projections `xp` (T, B, G*H) that the caller computed with ONE matrix product fo
 b_ih, plus b_hh where it adds outside a gate product). It returns the outputs (T, B, H), the last states and a
 cache; `*_backward(cache, dout, dh_n, [dc_n,] w_hh)` walks the steps in reverse (backpropagation through time) and
 returns the gradient of `xp` (which the caller turns into dL/dx, dL/dW_ih and dL/db_ih with one product each), of
-h0 [and c0], of W_hh (one product over all steps) and of b_hh.
+h0 [and c0], of W_hh (one product over all steps) and of b_hh. The LSTM over full batches (`lstm_forward`,
+`lstm_backward`) is the exception: it takes x and the weights and does the projections itself (see there).
 
 Variable lengths (packed sequences) come as `bs`: the number of active rows at each step, non-increasing, the
 rows sorted by decreasing length (PyTorch's batch_sizes). At step t only rows [:bs[t]] are updated; the others
@@ -81,115 +82,237 @@ def rnn_backward(cache, dout, dh_n, w_hh):
 
 
 # ---- LSTM: i, f, g, o = sig, sig, tanh, sig (xp_t + h W_hh^T); c' = f c + i g; h' = o tanh(c') ------------------
-def _shift(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
-    """The state before each step: [first, seq[0], ..., seq[T-2]] (reversed direction: [seq[1:], first])."""
-    return np.concatenate([seq[1:], first[None]]) if reverse else np.concatenate([first[None], seq[:-1]])
-
-
 def lstm_gate_scale(H: int, dtype) -> np.ndarray:
     """(4H,): 0.5 on the sigmoid gates' columns (i, f, o), 1 on g's. sigmoid(x) = 0.5 tanh(0.5 x) + 0.5, so with
-    the pre-activations scaled by it one tanh call activates all 4 gates. lstm_forward wants its `xp` scaled so:
-    the caller folds the scale into the (small) W_ih^T and bias, not into the (T, B, 4H) projections."""
+    the pre-activations scaled by it one tanh call activates all 4 gates. The kernels want their weights (and
+    bias) scaled so: the scale costs a pass over the small weights, not over the (T, B, 4H) pre-activations."""
     return _sig_tanh_affine(4, H, 2, dtype)[0]
 
 
-def lstm_forward(xp, h0, c0, w_hh, bs, reverse):
+def _lstm_cell(g, cp, cn, tc, hn, ig, a, b) -> None:
+    """One step of lstm_forward_packed from the scaled gate pre-activations g (B, 4H), activated in place:
+    c' = f c + i g into cn, tanh(c') into tc, h' = o tanh(c') into hn (ig: scratch for i g)."""
+    H = cp.shape[1]
+    np.tanh(g, out=g)
+    g *= a
+    g += b
+    np.multiply(g[:, H:2 * H], cp, out=cn)
+    np.multiply(g[:, :H], g[:, 2 * H:3 * H], out=ig)
+    cn += ig
+    np.tanh(cn, out=tc)
+    np.multiply(g[:, 3 * H:], tc, out=hn)
+
+
+def _lstm_factors(i, f, gg, o, tanhc, cprev, Ki, Kf, Kg, Ko, P, tmp) -> None:
+    """The steps' local derivatives from the activated gates, into P = o tanh'(c) and the K's: Ki = g sig'(i),
+    Kf = c_{t-1} sig'(f), Kg = i tanh'(g), Ko = tanh(c) sig'(o), with sig' = s - s^2 and tanh' = 1 - t^2."""
+    np.multiply(tanhc, tanhc, out=P)
+    np.subtract(1, P, out=P)
+    P *= o
+    for s, partner, sigmoid, k in ((i, gg, True, Ki), (f, cprev, True, Kf), (gg, i, False, Kg), (o, tanhc, True, Ko)):
+        np.multiply(s, s, out=tmp)
+        np.subtract(s if sigmoid else 1, tmp, out=tmp)
+        np.multiply(partner, tmp, out=k)
+
+
+BLOCK = 4  # steps whose factors are made together, just before those steps run (while they are in the cache)
+
+# ---- LSTM over full batches: the batch is the last axis ---------------------------------------------------------
+# Inside lstm_forward / lstm_backward a step's gates are (4H, B): each gate is one contiguous (H, B) block, so every
+# elementwise op runs over contiguous memory (on (B, 4H) rows a gate is a strided view, ~3x slower in NumPy). The
+# gate blocks are kept in the order (g, i, f, o): the three sigmoid gates are one block for the forward's
+# activation, and the three gates the backward multiplies by dL/dc are one block too.
+_ORDER = (2, 0, 1, 3)  # the kernels' blocks (g, i, f, o) as blocks of PyTorch's (i, f, g, o)
+
+
+def _reorder(dst: np.ndarray, src: np.ndarray, back: bool = False) -> np.ndarray:
+    """dst[block j] = src[block _ORDER[j]] over the first axis in blocks of a quarter (back: the inverse)."""
+    H = src.shape[0] // 4
+    for j, k in enumerate(_ORDER):
+        if back:
+            j, k = k, j
+        dst[j * H:(j + 1) * H] = src[k * H:(k + 1) * H]
+    return dst
+
+
+def lstm_forward(x, h0, c0, w_ih, w_hh, bias, reverse, batch_first=False):
+    """Full batches: x (T, B, I), h0 and c0 (B, H). Each step's gates are ONE product, W @ r_t, of the step's
+    column block r_t = [x_t; h_{t-1}; 1] (I + H [+ 1], B) with W = [W_ih | W_hh | bias]: the input projection,
+    the recurrent product and the bias in one call. The blocks of all steps live in one (T + 1, I + H [+ 1], B)
+    buffer, each step writing its h into the next step's block; the backward multiplies the same blocks once for
+    every weight's gradient. Returns the outputs (T, B, H) (with batch_first a view of a (B, T, H) array), h_n,
+    c_n and the backward's cache."""
+    T, B, I = x.shape
+    G, H = w_hh.shape
+    dt = w_hh.dtype
+    K = I + H + (bias is not None)
+    w = np.empty((G, K), dt)
+    _reorder(w[:, :I], w_ih)
+    _reorder(w[:, I:I + H], w_hh)
+    if bias is not None:
+        _reorder(w[:, -1], bias)
+    w[H:] *= 0.5  # sigmoid(z) = 0.5 tanh(0.5 z) + 0.5: halved pre-activations let one tanh call do all four gates
+    d = 1 if reverse else 0  # step t multiplies block t + d and writes its h into block t + 1 - d
+    xh = np.empty((T + 1, K, B), dt)
+    np.copyto(xh[d:T + d, :I], x.transpose(0, 2, 1))
+    xh[T * (1 - d), :I] = 0  # the block after the last step holds only its h
+    xh[T * d, I:I + H] = h0.T
+    if bias is not None:
+        xh[:, -1] = 1
+    gates = np.empty((T, G, B), dt)
+    tanhc = np.empty((T, H, B), dt)
+    cbuf = np.empty((T + 1, H, B), dt)  # c before and after every step: the states before the steps are a view
+    cs, cprev = (cbuf[:T], cbuf[1:]) if reverse else (cbuf[1:], cbuf[:T])
+    cbuf[T * d] = c0.T
+    ig = np.empty((H, B), dt)
+    for t in _steps(T, reverse):
+        g = gates[t]
+        np.matmul(w, xh[t + d], out=g)
+        np.tanh(g, out=g)
+        sig = g[H:]
+        sig *= 0.5
+        sig += 0.5
+        cn = cs[t]
+        np.multiply(g[2 * H:3 * H], cprev[t], out=cn)  # f c
+        np.multiply(g[H:2 * H], g[:H], out=ig)  # i g
+        cn += ig
+        np.tanh(cn, out=tanhc[t])
+        np.multiply(g[3 * H:], tanhc[t], out=xh[t + 1 - d, I:I + H])  # h = o tanh(c)
+    hs = xh[1 - d:T + 1 - d, I:I + H]  # (T, H, B)
+    if batch_first:
+        out = np.empty((B, T, H), dt)
+        np.copyto(out, hs.transpose(2, 0, 1))
+        out = out.transpose(1, 0, 2)
+    else:
+        out = np.empty((T, B, H), dt)
+        np.copyto(out, hs.transpose(0, 2, 1))
+    r = np.empty((T, B, I + H), dt)  # every step's [x_t | h_{t-1}] as rows, for the weights' gradients
+    r[:, :, :I] = x
+    if reverse:
+        r[:T - 1, :, I:], r[T - 1, :, I:] = out[1:], h0
+    else:
+        r[1:, :, I:], r[0, :, I:] = out[:T - 1], h0
+    last = 0 if reverse else T - 1
+    return out, out[last].copy(), cs[last].T.copy(), (gates, tanhc, cprev, r, bias is not None, reverse, w_ih, w_hh)
+
+
+def _lstm_block_factors(gates, tanhc, cprev, K, P, sd, tmp) -> None:
+    """_lstm_factors for steps of lstm_forward, blocks (g, i, f, o): the three sigmoid gates are one block, so
+    their derivatives s - s^2 take two calls (into sd) instead of six."""
+    H = tanhc.shape[1]
+    gg, i = gates[:, :H], gates[:, H:2 * H]
+    sig = gates[:, H:]
+    np.multiply(sig, sig, out=sd)
+    np.subtract(sig, sd, out=sd)
+    np.multiply(sd[:, :H], gg, out=K[:, H:2 * H])  # i: g sig'(i)
+    np.multiply(sd[:, H:2 * H], cprev, out=K[:, 2 * H:3 * H])  # f: c_{t-1} sig'(f)
+    np.multiply(sd[:, 2 * H:], tanhc, out=K[:, 3 * H:])  # o: tanh(c) sig'(o)
+    np.multiply(gg, gg, out=tmp)
+    np.subtract(1, tmp, out=tmp)
+    np.multiply(i, tmp, out=K[:, :H])  # g: i tanh'(g)
+    np.multiply(tanhc, tanhc, out=P)
+    np.subtract(1, P, out=P)
+    P *= gates[:, 3 * H:]  # o tanh'(c)
+
+
+def lstm_backward(cache, dout, dh_n, dc_n, need_dx: bool):
+    """Backpropagation through lstm_forward: (dL/dx or None, dL/dh0, dL/dc0, dL/dW_ih, dL/dW_hh, dL/dbias or None),
+    in PyTorch's layouts."""
+    # dL/dc_t += dL/dh_t o tanh'(c_t);  dg = dc i, di = dc g, df = dc c_{t-1}, do = dh tanh(c_t), each times the
+    # gate's activation derivative (the K's);  dL/dc_{t-1} = dc f;  dL/dh_{t-1} = W_hh^T dgates
+    gates, tanhc, cprev, r, bias, reverse, w_ih, w_hh = cache
+    T, G, B = gates.shape
+    H, I = G // 4, w_ih.shape[1]
+    dt = gates.dtype
+    whh_t = _reorder(np.empty_like(w_hh), w_hh).T
+    dout_t = np.empty((T, H, B), dt)
+    np.copyto(dout_t, dout.transpose(0, 2, 1))
+    dgates = np.empty((T, G, B), dt)
+    Kb, Pb, tmp = np.empty((BLOCK, G, B), dt), np.empty((BLOCK, H, B), dt), np.empty((BLOCK, H, B), dt)
+    sb = np.empty((BLOCK, 3 * H, B), dt)
+    e, dct, dhb, dcb = (np.empty((H, B), dt) for _ in range(4))
+    dh, dc = dh_n.T, dc_n.T  # read only: the steps write their gradients into dhb and dcb
+    order = list(_steps(T, not reverse))
+    for b0 in range(0, T, BLOCK):
+        block = order[b0:b0 + BLOCK]
+        lo, k = min(block), len(block)
+        _lstm_block_factors(gates[lo:lo + k], tanhc[lo:lo + k], cprev[lo:lo + k], Kb[:k], Pb[:k], sb[:k], tmp[:k])
+        for t in block:
+            j = t - lo
+            np.add(dh, dout_t[t], out=e)
+            np.multiply(e, Pb[j], out=dct)
+            dct += dc
+            dg = dgates[t]
+            np.multiply(Kb[j, :3 * H].reshape(3, H, B), dct, out=dg[:3 * H].reshape(3, H, B))  # g, i, f
+            np.multiply(Kb[j, 3 * H:], e, out=dg[3 * H:])  # o
+            np.multiply(dct, gates[t, 2 * H:3 * H], out=dcb)
+            np.matmul(whh_t, dg, out=dhb)
+            dh, dc = dhb, dcb
+    # every step's dgates side by side, back in PyTorch's gate order: the weights' gradients in one product
+    dg2 = np.empty((G, T, B), dt)
+    _reorder(dg2, dgates.transpose(1, 0, 2), back=True)
+    dg2 = dg2.reshape(G, T * B)
+    dw = dg2 @ r.reshape(T * B, I + H)  # [dL/dW_ih | dL/dW_hh]
+    db = dg2 @ np.ones(T * B, dt) if bias else None
+    dx = (dg2.T @ w_ih).reshape(T, B, I) if need_dx else None
+    return dx, dh.T.copy(), dc.T.copy(), np.ascontiguousarray(dw[:, :I]), np.ascontiguousarray(dw[:, I:]), db
+
+
+def lstm_forward_packed(xp, h0, c0, w_hh, bs, reverse):
+    """Variable lengths (bs: the active rows per step) over the scaled input projections xp (T, B, 4H) (which
+    become the activated gates in place): rows keep their state while inactive, so the full (B, H) states are
+    carried and each step's inputs recorded."""
     T, B, G = xp.shape
     H = G // 4
     dt = xp.dtype
     a, b = _sig_tanh_affine(4, H, 2, dt)
-    gates = xp  # the (scaled: lstm_gate_scale) projections become the activated gates in place (the layer's own)
-    whh_s = np.ascontiguousarray(w_hh.T) * a  # C order: hp @ whh_s runs ~2x faster than on the F-order view
-    var = bs is not None
-    new = np.zeros if var else np.empty
-    out, tanhc = new((T, B, H), dt), new((T, B, H), dt)
+    whh_s = np.empty((H, G), dt)
+    np.multiply(w_hh.T, a, out=whh_s)  # C order: hp @ whh_s runs ~2x faster than on the F-order view
+    gates = xp
+    out, tanhc, cs = np.zeros((T, B, H), dt), np.zeros((T, B, H), dt), np.zeros((T, B, H), dt)
+    hprev, cprev = np.zeros_like(out), np.zeros_like(out)
     hg, ig = np.empty((B, G), dt), np.empty((B, H), dt)  # scratch for h W^T and i g, reused by every step
-    hp, cp = h0, c0
-    if var:  # rows keep their state while inactive: carry full (B, H) states and record each step's inputs
-        h, c = h0.copy(), c0.copy()
-        cs = np.zeros((T, B, H), dt)
-        hprev, cprev = np.zeros_like(out), np.zeros_like(out)
-    else:  # c before and after every step in one buffer: the states before the steps are a view, not a copy
-        cbuf = np.empty((T + 1, B, H), dt)
-        cs, cprev = (cbuf[:T], cbuf[1:]) if reverse else (cbuf[1:], cbuf[:T])
-        cbuf[T if reverse else 0] = c0
+    h, c = h0.copy(), c0.copy()
     for t in _steps(T, reverse):
         n = _n(bs, t, B)
-        if var:
-            hp, cp = h[:n], c[:n]
-            hprev[t, :n] = hp
-            cprev[t, :n] = cp
+        hp, cp = h[:n], c[:n]
+        hprev[t, :n] = hp
+        cprev[t, :n] = cp
         g = gates[t, :n]
-        gh = hg[:n]
-        np.matmul(hp, whh_s, out=gh)
-        g += gh
-        np.tanh(g, out=g)
-        g *= a
-        g += b
-        cn = cs[t, :n]
-        np.multiply(g[:, H:2 * H], cp, out=cn)
-        np.multiply(g[:, :H], g[:, 2 * H:3 * H], out=ig[:n])
-        cn += ig[:n]
-        tc = tanhc[t, :n]
-        np.tanh(cn, out=tc)
-        hn = out[t, :n]
-        np.multiply(g[:, 3 * H:], tc, out=hn)
-        if var:
-            h[:n] = hn
-            c[:n] = cn
-        else:
-            hp, cp = hn, cn
-    if not var:
-        last = 0 if reverse else T - 1
-        h, c = out[last].copy(), cs[last].copy()
-        hprev = _shift(out, h0, reverse)  # a copy: `out` is returned to the caller, who may edit it in place
-    return out, h, c, (gates, tanhc, hprev, cprev, bs, reverse)
+        np.matmul(hp, whh_s, out=hg[:n])
+        g += hg[:n]
+        _lstm_cell(g, cp, cs[t, :n], tanhc[t, :n], out[t, :n], ig[:n], a, b)
+        h[:n] = out[t, :n]
+        c[:n] = cs[t, :n]
+    return out, h, c, (gates, tanhc, cprev, hprev, bs, reverse)
 
 
-def lstm_backward(cache, dout, dh_n, dc_n, w_hh):
-    # dL/dc_t += dL/dh_t o tanh'(c_t);  di = dc g, df = dc c_{t-1}, dg = dc i, do = dh tanh(c_t), each times the
-    # gate's activation derivative;  dL/dc_{t-1} = dc f;  dL/dh_{t-1} = dgates @ W_hh
-    gates, tanhc, hprev, cprev, bs, reverse = cache
+def lstm_backward_packed(cache, dout, dh_n, dc_n, w_hh):
+    """Backpropagation through lstm_forward_packed: (dL/dxp, dL/dh0, dL/dc0, dL/dW_hh)."""
+    gates, tanhc, cprev, hprev, bs, reverse = cache
     T, B, G = gates.shape
     H = G // 4
     dt = gates.dtype
     g4 = gates.reshape(T, B, 4, H)
     i, f, gg, o = g4[:, :, 0], g4[:, :, 1], g4[:, :, 2], g4[:, :, 3]
-    # every step's factors at once (few large passes instead of many small ones in the loop):
-    # P = o tanh'(c); K = (g sig'(i), c_{t-1} sig'(f), i tanh'(g)); Lo = tanh(c) sig'(o)
-    P = 1 - tanhc * tanhc
-    P *= o
-    K = np.empty((T, B, 3, H), dtype=dt)
-    np.multiply(gg, i - i * i, out=K[:, :, 0])
-    np.multiply(cprev, f - f * f, out=K[:, :, 1])
-    np.multiply(i, 1 - gg * gg, out=K[:, :, 2])
-    Lo = tanhc * (o - o * o)
-    var = bs is not None
-    dgates = (np.zeros if var else np.empty)((T, B, 4, H), dtype=dt)  # full batches write every element
-    dhc, dct = np.empty((B, H), dt), np.empty((B, H), dt)  # scratch, reused by every step
-    if var:
-        dh, dc = dh_n.copy(), dc_n.copy()
-    else:  # the states' gradients alternate between the caller's arrays (read only) and two fresh buffers
-        dh, dc, dhb, dcb = dh_n, dc_n, np.empty((B, H), dt), np.empty((B, H), dt)
+    K = np.empty((T, B, 4, H), dt)  # (Ki, Kf, Kg, Ko) per step
+    P = np.empty((T, B, H), dt)
+    _lstm_factors(i, f, gg, o, tanhc, cprev, K[:, :, 0], K[:, :, 1], K[:, :, 2], K[:, :, 3], P,
+                  np.empty((T, B, H), dt))
+    dgates = np.zeros((T, B, 4, H), dtype=dt)  # inactive rows stay zero
+    dh, dc = dh_n.copy(), dc_n.copy()
     for t in _steps(T, not reverse):
         n = _n(bs, t, B)
-        dhc_t, dct_t = dhc[:n], dct[:n]
-        np.add(dh[:n], dout[t, :n], out=dhc_t)
-        np.multiply(dhc_t, P[t, :n], out=dct_t)
-        dct_t += dc[:n]
+        dhc = dh[:n] + dout[t, :n]
+        dct = dhc * P[t, :n]
+        dct += dc[:n]
         dg = dgates[t, :n]
-        np.multiply(K[t, :n], dct_t[:, None, :], out=dg[:, :3])
-        np.multiply(dhc_t, Lo[t, :n], out=dg[:, 3])
-        if var:
-            dc[:n] = dct_t * f[t, :n]
-            dh[:n] = dg.reshape(n, G) @ w_hh
-        else:
-            np.multiply(dct_t, f[t], out=dcb)
-            np.matmul(dg.reshape(n, G), w_hh, out=dhb)
-            dh, dc = dhb, dcb
+        np.multiply(K[t, :n, :3], dct[:, None, :], out=dg[:, :3])
+        np.multiply(dhc, K[t, :n, 3], out=dg[:, 3])
+        dc[:n] = dct * f[t, :n]
+        dh[:n] = dg.reshape(n, G) @ w_hh
     dgates = dgates.reshape(T, B, G)
-    dw_hh = dgates.reshape(-1, G).T @ hprev.reshape(-1, H)
-    return dgates, dh, dc, dw_hh, None
+    return dgates, dh, dc, dgates.reshape(-1, G).T @ hprev.reshape(-1, H)
 
 
 # ---- GRU: r, z = sig(xp + h W_hh^T + b_hh); n = tanh(xp_n + r (h W_hn^T + b_hn)); h' = n + z (h - n) --------------

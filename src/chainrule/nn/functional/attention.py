@@ -14,20 +14,9 @@ import numpy as np
 
 from ...autograd.function import Op
 from ...ops._declare import FUNCTIONAL, case, declare
+from ...ops._rows import rowmax, rowsum
 from ...random import default_rng
 from ...tensor import Tensor
-
-
-def _rowmax(s):
-    """max over the last axis, keepdims: NumPy's max over short rows pays per row (7x slower for 16 keys), so
-    reduce a transposed copy along its first axis instead, one vector pass per key. Exact, NaN as np.max."""
-    s2 = s.reshape(math.prod(s.shape[:-1]), s.shape[-1])  # not -1: the array may be empty
-    return np.ascontiguousarray(s2.T).max(axis=0).reshape(s.shape[:-1] + (1,))
-
-
-def _rowsum(s):
-    """sum over the last axis, keepdims, as one matrix-vector product (NumPy's sum pays per short row)."""
-    return (s.reshape(math.prod(s.shape[:-1]), s.shape[-1]) @ np.ones(s.shape[-1], dtype=s.dtype)).reshape(s.shape[:-1] + (1,))
 
 
 def _attend(ctx, q, k, v, mask, scale, p):
@@ -37,9 +26,9 @@ def _attend(ctx, q, k, v, mask, scale, p):
     if mask is not None:
         s = s + mask if s.shape != np.broadcast_shapes(s.shape, mask.shape) else np.add(s, mask, out=s)
     if s.shape[-1]:  # no keys (S = 0): nothing to normalise, the output is zeros
-        s -= _rowmax(s)
+        s -= rowmax(s)
         np.exp(s, out=s)
-        s /= _rowsum(s)  # P = softmax(scores); a fully masked row gives NaN, as PyTorch
+        s /= rowsum(s)  # P = softmax(scores); a fully masked row gives NaN, as PyTorch
     pd, keep = s, None
     if p > 0:
         keep = (default_rng().random(s.shape, dtype=s.dtype) >= p).astype(s.dtype) / (1 - p)
@@ -61,7 +50,7 @@ def _attend_backward(ctx, q, k, v, g, need):
     if keep is not None:
         dp *= keep
     ds = dp
-    ds -= _rowsum(dp * P)
+    ds -= rowsum(dp * P)
     ds *= P
     gq = (ds @ k) * scale if need[0] else None
     gk = (np.swapaxes(ds, -1, -2) @ q) * scale if need[1] else None
