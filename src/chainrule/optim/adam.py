@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._subnormal import flush_subnormal
 from .optimizer import Optimizer, check_hparams, check_unsupported
 from .sgd import grad_with_decay
 
@@ -78,6 +79,7 @@ class Adam(Optimizer):
         np.subtract(g, m, out=t)  # m += (1-b1) * (g - m)
         t *= 1 - b1
         m += t
+        flush_subnormal(m, t, work[2])  # stuck subnormals would slow every later step (_subnormal)
         v *= b2  # v = b2*v + (1-b2)*g*g
         np.multiply(g, 1 - b2, out=t)
         t *= g
