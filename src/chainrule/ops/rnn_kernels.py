@@ -197,19 +197,19 @@ def lstm_forward(x, h0, c0, w_ih, w_hh, bias, reverse, batch_first=False):
 
 
 def _lstm_block_factors(gates, tanhc, cprev, K, P, sd, tmp) -> None:
-    """_lstm_factors for steps of lstm_forward, blocks (g, i, f, o): the three sigmoid gates are one block, so
-    their derivatives s - s^2 take two calls (into sd) instead of six."""
+    """_lstm_factors for steps of lstm_forward, from gate blocks (g, i, f, o), into K in PyTorch's order (i, f, g,
+    o): the three sigmoid gates are one block, so their derivatives s - s^2 take two calls (into sd), not six."""
     H = tanhc.shape[1]
     gg, i = gates[:, :H], gates[:, H:2 * H]
     sig = gates[:, H:]
     np.multiply(sig, sig, out=sd)
     np.subtract(sig, sd, out=sd)
-    np.multiply(sd[:, :H], gg, out=K[:, H:2 * H])  # i: g sig'(i)
-    np.multiply(sd[:, H:2 * H], cprev, out=K[:, 2 * H:3 * H])  # f: c_{t-1} sig'(f)
+    np.multiply(sd[:, :H], gg, out=K[:, :H])  # i: g sig'(i)
+    np.multiply(sd[:, H:2 * H], cprev, out=K[:, H:2 * H])  # f: c_{t-1} sig'(f)
     np.multiply(sd[:, 2 * H:], tanhc, out=K[:, 3 * H:])  # o: tanh(c) sig'(o)
     np.multiply(gg, gg, out=tmp)
     np.subtract(1, tmp, out=tmp)
-    np.multiply(i, tmp, out=K[:, :H])  # g: i tanh'(g)
+    np.multiply(i, tmp, out=K[:, 2 * H:3 * H])  # g: i tanh'(g)
     np.multiply(tanhc, tanhc, out=P)
     np.subtract(1, P, out=P)
     P *= gates[:, 3 * H:]  # o tanh'(c)
@@ -224,14 +224,14 @@ def lstm_backward(cache, dout, dh_n, dc_n, need_dx: bool):
     T, G, B = gates.shape
     H, I = G // 4, w_ih.shape[1]
     dt = gates.dtype
-    whh_t = _reorder(np.empty_like(w_hh), w_hh).T
-    dout_t = np.empty((T, H, B), dt)
-    np.copyto(dout_t, dout.transpose(0, 2, 1))
-    dgates = np.empty((T, G, B), dt)
+    # dL/dgates of every step side by side, in PyTorch's gate order: (4H, T, B), step t's (4H, B) a strided
+    # slice; the weights' gradients are then one product, with no reordering or transposing copy
+    dg2 = np.empty((G, T, B), dt)
     Kb, Pb, tmp = np.empty((BLOCK, G, B), dt), np.empty((BLOCK, H, B), dt), np.empty((BLOCK, H, B), dt)
     sb = np.empty((BLOCK, 3 * H, B), dt)
     e, dct, dhb, dcb = (np.empty((H, B), dt) for _ in range(4))
     dh, dc = dh_n.T, dc_n.T  # read only: the steps write their gradients into dhb and dcb
+    whh_t = w_hh.T
     order = list(_steps(T, not reverse))
     for b0 in range(0, T, BLOCK):
         block = order[b0:b0 + BLOCK]
@@ -239,18 +239,15 @@ def lstm_backward(cache, dout, dh_n, dc_n, need_dx: bool):
         _lstm_block_factors(gates[lo:lo + k], tanhc[lo:lo + k], cprev[lo:lo + k], Kb[:k], Pb[:k], sb[:k], tmp[:k])
         for t in block:
             j = t - lo
-            np.add(dh, dout_t[t], out=e)
+            np.add(dh, dout[t].T, out=e)
             np.multiply(e, Pb[j], out=dct)
             dct += dc
-            dg = dgates[t]
-            np.multiply(Kb[j, :3 * H].reshape(3, H, B), dct, out=dg[:3 * H].reshape(3, H, B))  # g, i, f
+            dg = dg2[:, t]
+            np.multiply(Kb[j, :3 * H].reshape(3, H, B), dct, out=dg[:3 * H].reshape(3, H, B))  # i, f, g
             np.multiply(Kb[j, 3 * H:], e, out=dg[3 * H:])  # o
             np.multiply(dct, gates[t, 2 * H:3 * H], out=dcb)
             np.matmul(whh_t, dg, out=dhb)
             dh, dc = dhb, dcb
-    # every step's dgates side by side, back in PyTorch's gate order: the weights' gradients in one product
-    dg2 = np.empty((G, T, B), dt)
-    _reorder(dg2, dgates.transpose(1, 0, 2), back=True)
     dg2 = dg2.reshape(G, T * B)
     dw = dg2 @ r.reshape(T * B, I + H)  # [dL/dW_ih | dL/dW_hh]
     db = dg2 @ np.ones(T * B, dt) if bias else None
