@@ -295,7 +295,8 @@ def _col2im_rows(w3t, g4, x_shape, kernel, pads, dilation, out_hw):
     """
     n, c, h, w = x_shape
     (kh, kw), length = kernel, out_hw[0] * out_hw[1]
-    buf = np.zeros((n, c, row_start(pads, w) + (h + pads[1]) * w + pads[3]), dtype=g4.dtype)
+    buf = np.empty((n, c, row_start(pads, w) + (h + pads[1]) * w + pads[3]), dtype=g4.dtype)
+    buf[:, :, length:] = 0  # offset (0, 0) is copied onto [0, L): no zero fill under it
     chunk = samples_per_chunk(c * kh * kw * length * g4.itemsize)
     gcols = np.empty((min(chunk, n),) + w3t.shape[:2] + (length,), dtype=g4.dtype)  # (chunk, G, K, L)
     edges = wrapped_columns(kw, pads[2], dilation[1], w)
@@ -305,10 +306,12 @@ def _col2im_rows(w3t, g4, x_shape, kernel, pads, dilation, out_hw):
         m = part.shape[0]
         zero_wrapped(part.reshape((m, c) + kernel + out_hw), edges)
         runs = part.reshape(m, c, kh, kw, length)
+        np.copyto(buf[a:a + m, :, :length], runs[:, :, 0, 0])  # 0 + x = x: the same sums as adding onto zeros
         for i in range(kh):
             for j in range(kw):
-                start = i * dilation[0] * w + j * dilation[1]
-                buf[a:a + m, :, start:start + length] += runs[:, :, i, j]
+                if i or j:
+                    start = i * dilation[0] * w + j * dilation[1]
+                    buf[a:a + m, :, start:start + length] += runs[:, :, i, j]
     lo = row_start(pads, w)
     return buf[:, :, lo:lo + h * w].reshape(n, c, h, w)
 
