@@ -259,7 +259,9 @@ def _grad_weight(ctx, w, g):
     n, o, ho, wo = g.shape  # explicit lengths below, not -1: an empty batch must reshape too
     if ctx.wide:
         gt = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, o // groups, n * ho * wo)
-        return np.matmul(gt, ctx.cols.transpose(0, 2, 1)).reshape(w.shape)
+        # as (cols @ G^T)^T: OpenBLAS runs the tall (K, N*L) @ (N*L, O/G) product ~1.25x faster than
+        # G @ cols^T at the small CNN's second conv (O = 64, K = 288, N*L = 12544)
+        return np.matmul(ctx.cols, gt.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(w.shape)
     g4 = g.reshape(n, groups, o // groups, ho * wo)
     return np.matmul(g4, ctx.cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w.shape)
 
