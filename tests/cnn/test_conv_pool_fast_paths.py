@@ -28,6 +28,11 @@ GEOMETRIES = [
     ((3, 8, 5, 5), 4, (3, 2), 1, (1, 0), 1, 1),  # wide and narrower
     ((3, 4, 6, 7), 4, (3, 3), 1, 2, 1, 1),  # wider output: the padded input
     ((3, 4, 6, 7), 4, (3, 3), 2, 1, 1, 2),  # strided: the padded input
+    # dL/dx by kernel rows: column shifts of G as wide as the image (|pl - j*dw| >= W), kernel rows that reach
+    # only some input rows (no row covers them all: a zeroed dL/dx), groups with a vertical dilation
+    ((2, 2, 3, 2), 3, (1, 3), 1, (0, 3), (1, 3), 1),
+    ((2, 6, 5, 6), 4, (3, 3), 1, (0, 1), (2, 1), 2),
+    ((2, 3, 4, 5), 2, (2, 3), 1, (1, 1), 1, 1),  # even kernel height: Ho = H + 1 rows, the first row full
 ]
 
 

@@ -12,8 +12,10 @@ Two orders of the same columns (K = C/G*kh*kw, L = Ho*Wo), picked per call by `w
 Stride-1 convolutions that keep the width (e.g. 3x3 with padding 1) read and write the input through its rows
 laid end to end (`row_buffer`): there every kernel offset is one contiguous run of length L, so im2col copies
 and col2im adds long runs instead of runs of Wo; the few entries that wrap from one row into the next are
-zeroed (dL/dx of any stride-1 conv with Wo <= W goes this way). The forward (im2col, product) and dL/dx
-(product, col2im) run a chunk of samples at a time, so each chunk's columns are reused while still in cache.
+zeroed. dL/dx of any stride-1 conv with Wo <= W goes by kernel rows instead of col2im (`_grad_input_rows`):
+G shifted by each kernel column, one product per sample, and kh adds of runs of about H*W. The forward
+(im2col, product) and that dL/dx run a chunk of samples at a time, so each chunk's arrays are reused while
+still in cache.
 Unfold (im2col) and Fold (col2im) are ops too, each the other's VJP: F.unfold / F.fold, and the conv backward
 on Tensors (create_graph) is written with them, so convolutions have exact higher derivatives.
 """
@@ -121,8 +123,8 @@ def wrapped_columns(kw: int, left: int, dw: int, w: int) -> list:
     column x + j*dw - left outside [0, W)) in `row_buffer`; those entries belong to the zero padding."""
     edges = []
     for j in range(kw):
-        shift = j * dw - left
-        lo, hi = max(0, -shift), min(w, w - shift)
+        shift = j * dw - left  # may exceed the width (large dilation): clamp, every entry then wraps
+        lo, hi = min(w, max(0, -shift)), max(0, min(w, w - shift))
         if lo > 0 or hi < w:
             edges.append((j, lo, hi))
     return edges
@@ -267,7 +269,8 @@ def _grad_weight(ctx, w, g):
 
 
 def _grad_input(ctx, x_shape, w, g):
-    """dL/dx = col2im(W^T @ G_n): on the row buffer at stride 1 (Wo <= W), else on the padded input.
+    """dL/dx: by kernel rows at stride 1 with Wo <= W (`_grad_input_rows`), else col2im(W^T @ G_n) on the
+    padded input.
 
     A stride-1 output narrower than the input (less padding than 'same') is widened to W with zero gradient
     columns, read as a width-keeping conv with more right padding: the new columns add nothing.
@@ -280,42 +283,76 @@ def _grad_input(ctx, x_shape, w, g):
         if out_hw[1] < w_in:
             g = np.concatenate([g, np.zeros(g.shape[:3] + (w_in - out_hw[1],), dtype=g.dtype)], axis=3)
             pads, out_hw = pads[:3] + (dilation[1] * (kernel[1] - 1) - pads[2],), (out_hw[0], w_in)
-        g4 = g.reshape(n, groups, o // groups, out_hw[0] * out_hw[1])
-        return _col2im_rows(w3t, g4, x_shape, kernel, pads, dilation, out_hw)
+        return _grad_input_rows(w, g, x_shape, pads, dilation, groups)
     g4 = g.reshape(n, groups, o // groups, out_hw[0] * out_hw[1])
     gcols = np.matmul(w3t, g4).reshape((n, c) + kernel + out_hw)
     xp_shape = (n, c, x_shape[2] + pads[0] + pads[1], x_shape[3] + pads[2] + pads[3])
     return crop(col2im(gcols, xp_shape, stride, dilation), pads, x_shape[2:])
 
 
-def _col2im_rows(w3t, g4, x_shape, kernel, pads, dilation, out_hw):
-    """col2im(W^T @ G) through the `row_buffer` layout, a chunk of samples at a time.
+def _shifted_columns(dst: np.ndarray, gf: np.ndarray, shift: int, width: int) -> None:
+    """dst[..., y*W + s] = gf[..., y*W + s + shift] where column s + shift lies in [0, W), else 0.
 
-    Each chunk's columns (about CHUNK_BYTES) are added into the buffer while still in cache: one add of runs
-    of length L per kernel offset, after zeroing the wrapped entries (they belong to the padding). Returns the
-    (N, C, H, W) view of the buffer's image rows (not copied out: the next op reads runs of H*W).
+    gf and dst are (..., Ho*W): a flat shift of the rows laid end to end (runs of Ho*W), then the columns that
+    crossed into a neighbouring row (|shift| of them, on the left or the right) zeroed."""
+    length = gf.shape[-1]
+    k = min(abs(shift), length)
+    if shift >= 0:
+        dst[..., :length - k] = gf[..., k:]
+        dst[..., length - k:] = 0
+    else:
+        dst[..., k:] = gf[..., :length - k]
+        dst[..., :k] = 0
+    rows = dst.reshape(dst.shape[:-1] + (length // width, width))
+    lo, hi = min(width, max(0, -shift)), max(0, min(width, width - shift))
+    if lo:
+        rows[..., :lo] = 0
+    if hi < width:
+        rows[..., hi:] = 0
+
+
+def _grad_input_rows(w, g, x_shape, pads, dilation, groups):
+    """dL/dx of a stride-1 convolution whose output keeps the input's width (Wo = W), kernel row by kernel row.
+
+    With S_j = G shifted by pl - j*dw columns (zero where that leaves the row) for the kw kernel columns j,
+    P_i = sum_j W[:, :, i, j]^T @ S_j is kernel row i's contribution to every input pixel, read Ho rows from
+    row i*dh - pt on: one product (kh*C/G, kw*O/G) @ (kw*O/G, L) per sample and group, and kh adds of runs of
+    about H*W (instead of kh*kw adds of columns W^T @ G onto a padded buffer, which cost ~3x as much as the
+    shifted copies here at the small CNN's second conv). A chunk of samples at a time (about CHUNK_BYTES of
+    shifted G), so that each chunk's S and P are reused while in cache.
     """
-    n, c, h, w = x_shape
-    (kh, kw), length = kernel, out_hw[0] * out_hw[1]
-    buf = np.empty((n, c, row_start(pads, w) + (h + pads[1]) * w + pads[3]), dtype=g4.dtype)
-    buf[:, :, length:] = 0  # offset (0, 0) is copied onto [0, L): no zero fill under it
-    chunk = samples_per_chunk(c * kh * kw * length * g4.itemsize)
-    gcols = np.empty((min(chunk, n),) + w3t.shape[:2] + (length,), dtype=g4.dtype)  # (chunk, G, K, L)
-    edges = wrapped_columns(kw, pads[2], dilation[1], w)
+    n, c, h, wd = x_shape
+    o, cg, kh, kw = w.shape
+    og, ho = o // groups, g.shape[2]
+    length = ho * wd
+    (dh, dw), pt, pl = dilation, pads[0], pads[2]
+    # wr[grp, (i, c), (j, o)] = W[grp*og + o, c, i, j]
+    wr = w.reshape(groups, og, cg, kh, kw).transpose(0, 3, 2, 4, 1).reshape(groups, kh * cg, kw * og)
+    gf = g.reshape(n, groups, og, length)
+    spans = [(i, max(0, i * dh - pt), min(h, ho + i * dh - pt)) for i in range(kh)]  # input rows [r0, r1)
+    spans = [sp for sp in spans if sp[2] > sp[1]]
+    full = next((sp for sp in spans if sp[1] == 0 and sp[2] == h), None)  # a kernel row reaching every row
+    order = ([full] + [sp for sp in spans if sp is not full]) if full else spans
+    gx = (np.empty if full else np.zeros)((n, groups, cg, h * wd), dtype=g.dtype)
+    chunk = samples_per_chunk(groups * kw * og * length * g.itemsize)
+    shifted = np.empty((min(chunk, n), groups, kw, og, length), dtype=g.dtype)
+    rows = np.empty((min(chunk, n), groups, kh * cg, length), dtype=g.dtype)
     for a in range(0, n, chunk):
-        part = gcols[:min(chunk, n - a)]
-        np.matmul(w3t, g4[a:a + chunk], out=part)
-        m = part.shape[0]
-        zero_wrapped(part.reshape((m, c) + kernel + out_hw), edges)
-        runs = part.reshape(m, c, kh, kw, length)
-        np.copyto(buf[a:a + m, :, :length], runs[:, :, 0, 0])  # 0 + x = x: the same sums as adding onto zeros
-        for i in range(kh):
-            for j in range(kw):
-                if i or j:
-                    start = i * dilation[0] * w + j * dilation[1]
-                    buf[a:a + m, :, start:start + length] += runs[:, :, i, j]
-    lo = row_start(pads, w)
-    return buf[:, :, lo:lo + h * w].reshape(n, c, h, w)
+        m = min(chunk, n - a)
+        sj, p = shifted[:m], rows[:m]
+        for j in range(kw):
+            _shifted_columns(sj[:, :, j], gf[a:a + m], pl - j * dw, wd)
+        np.matmul(wr, sj.reshape(m, groups, kw * og, length), out=p)
+        p5 = p.reshape(m, groups, kh, cg, length)
+        for i, r0, r1 in order:
+            y0 = r0 + pt - i * dh  # the output row that lands on input row r0
+            src = p5[:, :, i, :, y0 * wd:(y0 + r1 - r0) * wd]
+            dst = gx[a:a + m, :, :, r0 * wd:r1 * wd]
+            if i == order[0][0] and full:
+                np.copyto(dst, src)
+            else:
+                dst += src
+    return gx.reshape(n, c, h, wd)
 
 
 def _conv_backward_on_tensors(ctx, x, w, g):

@@ -138,7 +138,7 @@ class BatchNorm(Op):
     @staticmethod
     def forward(ctx, x, w, b, running_mean, running_var, training, momentum, eps):
         x3 = _rows(x)
-        n, c, length = x3.shape
+        n, _, length = x3.shape
         m = n * length  # values per channel
         if training:
             mean = _csum(x3) / m  # batch mean
