@@ -3,6 +3,8 @@ and an LSTM whose blocks cut across gates still matches PyTorch."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,7 @@ from ._torch_pair import close, grads_close, pair, twins
 def test_row_chunks_cover_the_rows_in_small_products(M, N, K):
     chunks = _row_chunks(M, N, K)
     assert chunks[0].start == 0 and chunks[-1].stop == M
-    assert all(a.stop == b.start for a, b in zip(chunks, chunks[1:]))
+    assert all(a.stop == b.start for a, b in itertools.pairwise(chunks))
     assert all(c.start % 16 == 0 for c in chunks)
     if M * N * K <= SMALL_MNK or M * N * K > 8 * SMALL_MNK:
         assert len(chunks) == 1  # small enough already, or large enough for OpenBLAS's packing to pay

@@ -124,9 +124,10 @@ def _row_chunks(M: int, N: int, K: int) -> list[slice]:
     ~1.4x faster as four (H, I+H+1) products than as one, for which OpenBLAS repacks the whole weight every step.
     Blocks of equal size in multiples of 16 rows; a product that is small already, or large enough (over 8 such
     blocks) for packing to pay, stays whole."""
-    n = -(-M * N * K // SMALL_MNK)
+    n = (M * N * K + SMALL_MNK - 1) // SMALL_MNK
     while n <= 8:
-        m = -(-(-(-M // n)) // 16) * 16
+        m = (M + n - 1) // n
+        m = (m + 15) // 16 * 16
         if m * N * K <= SMALL_MNK or m == 16:
             return [slice(i, min(i + m, M)) for i in range(0, M, m)]
         n += 1
