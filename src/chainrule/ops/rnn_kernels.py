@@ -157,7 +157,7 @@ def _reorder(dst: np.ndarray, src: np.ndarray, back: bool = False) -> np.ndarray
 def lstm_forward(x, h0, c0, w_ih, w_hh, bias, reverse, batch_first=False):
     """Full batches: x (T, B, I), h0 and c0 (B, H). Each step's gates are ONE product, W @ r_t, of the step's
     column block r_t = [x_t; h_{t-1}; 1] (I + H [+ 1], B) with W = [W_ih | W_hh | bias]: the input projection,
-    the recurrent product and the bias in one call. The blocks of all steps live in one (T + 1, I + H [+ 1], B)
+    the recurrent product and the bias at once (in row blocks of W, `_row_chunks`). The blocks of all steps live in one (T + 1, I + H [+ 1], B)
     buffer, each step writing its h into the next step's block; the backward multiplies the same blocks once for
     every weight's gradient. Returns the outputs (T, B, H) (with batch_first a view of a (B, T, H) array), h_n,
     c_n and the backward's cache."""
