@@ -139,17 +139,16 @@ BLOCK = 4  # steps whose factors are made together, just before those steps run 
 # ---- LSTM over full batches: the batch is the last axis ---------------------------------------------------------
 # Inside lstm_forward / lstm_backward a step's gates are (4H, B): each gate is one contiguous (H, B) block, so every
 # elementwise op runs over contiguous memory (on (B, 4H) rows a gate is a strided view, ~3x slower in NumPy). The
-# gate blocks are kept in the order (g, i, f, o): the three sigmoid gates are one block for the forward's
-# activation, and the three gates the backward multiplies by dL/dc are one block too.
+# gate blocks are kept in the order (g, i, f, o), so that the three sigmoid gates are one block for the forward's
+# activation; the backward writes its factors and dgates in PyTorch's order (i, f, g, o), where the three gates
+# it multiplies by dL/dc are one block.
 _ORDER = (2, 0, 1, 3)  # the kernels' blocks (g, i, f, o) as blocks of PyTorch's (i, f, g, o)
 
 
-def _reorder(dst: np.ndarray, src: np.ndarray, back: bool = False) -> np.ndarray:
-    """dst[block j] = src[block _ORDER[j]] over the first axis in blocks of a quarter (back: the inverse)."""
+def _reorder(dst: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """dst[block j] = src[block _ORDER[j]] over the first axis, in blocks of a quarter."""
     H = src.shape[0] // 4
     for j, k in enumerate(_ORDER):
-        if back:
-            j, k = k, j
         dst[j * H:(j + 1) * H] = src[k * H:(k + 1) * H]
     return dst
 
@@ -157,9 +156,9 @@ def _reorder(dst: np.ndarray, src: np.ndarray, back: bool = False) -> np.ndarray
 def lstm_forward(x, h0, c0, w_ih, w_hh, bias, reverse, batch_first=False):
     """Full batches: x (T, B, I), h0 and c0 (B, H). Each step's gates are ONE product, W @ r_t, of the step's
     column block r_t = [x_t; h_{t-1}; 1] (I + H [+ 1], B) with W = [W_ih | W_hh | bias]: the input projection,
-    the recurrent product and the bias at once (in row blocks of W, `_row_chunks`). The blocks of all steps live in one (T + 1, I + H [+ 1], B)
-    buffer, each step writing its h into the next step's block; the backward multiplies the same blocks once for
-    every weight's gradient. Returns the outputs (T, B, H) (with batch_first a view of a (B, T, H) array), h_n,
+    the recurrent product and the bias at once (in row blocks of W, `_row_chunks`). The blocks of all steps live
+    in one (T + 1, I + H [+ 1], B) buffer, each step writing its h into the next step's block; the backward
+    multiplies every step's [x_t | h_{t-1}] rows once for every weight's gradient. Returns the outputs (T, B, H) (with batch_first a view of a (B, T, H) array), h_n,
     c_n and the backward's cache."""
     T, B, I = x.shape
     G, H = w_hh.shape
