@@ -118,13 +118,18 @@ def row_windows(buf: np.ndarray, kernel: tuple, dilation: tuple, out_hw: tuple) 
                       (sn, sc, se * dilation[0] * w, se * dilation[1], se * w, se), writeable=False)
 
 
+def inside_columns(shift: int, w: int) -> tuple:
+    """(lo, hi): the columns x of a row of width w whose x + shift stays in [0, w); clamped, so a shift beyond
+    the width (large dilation) leaves none."""
+    return min(w, max(0, -shift)), max(0, min(w, w - shift))
+
+
 def wrapped_columns(kw: int, left: int, dw: int, w: int) -> list:
     """[(j, lo, hi)]: for kernel column j, output columns x < lo and x >= hi read a wrapped neighbour (input
     column x + j*dw - left outside [0, W)) in `row_buffer`; those entries belong to the zero padding."""
     edges = []
     for j in range(kw):
-        shift = j * dw - left  # may exceed the width (large dilation): clamp, every entry then wraps
-        lo, hi = min(w, max(0, -shift)), max(0, min(w, w - shift))
+        lo, hi = inside_columns(j * dw - left, w)
         if lo > 0 or hi < w:
             edges.append((j, lo, hi))
     return edges
@@ -304,7 +309,7 @@ def _shifted_columns(dst: np.ndarray, gf: np.ndarray, shift: int, width: int) ->
         dst[..., k:] = gf[..., :length - k]
         dst[..., :k] = 0
     rows = dst.reshape(dst.shape[:-1] + (length // width, width))
-    lo, hi = min(width, max(0, -shift)), max(0, min(width, width - shift))
+    lo, hi = inside_columns(shift, width)
     if lo:
         rows[..., :lo] = 0
     if hi < width:

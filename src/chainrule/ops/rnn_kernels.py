@@ -84,8 +84,9 @@ def rnn_backward(cache, dout, dh_n, w_hh):
 # ---- LSTM: i, f, g, o = sig, sig, tanh, sig (xp_t + h W_hh^T); c' = f c + i g; h' = o tanh(c') ------------------
 def lstm_gate_scale(H: int, dtype) -> np.ndarray:
     """(4H,): 0.5 on the sigmoid gates' columns (i, f, o), 1 on g's. sigmoid(x) = 0.5 tanh(0.5 x) + 0.5, so with
-    the pre-activations scaled by it one tanh call activates all 4 gates. The kernels want their weights (and
-    bias) scaled so: the scale costs a pass over the small weights, not over the (T, B, 4H) pre-activations."""
+    the pre-activations scaled by it one tanh call activates all 4 gates. lstm_forward_packed wants its `xp`
+    scaled so; the caller scales the small W_ih^T and bias, not the (T, B, 4H) projections (lstm_forward folds
+    the same 0.5 into its own stacked weight)."""
     return _sig_tanh_affine(4, H, 2, dtype)[0]
 
 
